@@ -1,0 +1,152 @@
+"""Loss functions: each keeps ``loss`` and its gradient ``dloss`` side by side.
+
+``values`` has shape (outs, n): one column per sample. Both losses reduce by the mean.
+"""
+
+import numpy as np
+
+
+class LossFunction:
+    """A loss ``loss(values, expected)`` → float and its gradient ``dloss`` w.r.t. ``values``."""
+
+    name = "loss"
+    # Which activation a classifier's last layer normally pairs with (used by the CLI and the GUI).
+    default_output = "identity"
+
+    def loss(self, values, expected):
+        raise NotImplementedError
+
+    def dloss(self, values, expected):
+        raise NotImplementedError
+
+    def probabilities(self, values):
+        """The network's outputs read as class probabilities, shape (outs, n)."""
+        values = np.asarray(values)
+        total = values.sum(axis=0, keepdims=True)
+        return values / np.where(total == 0, 1, total)
+
+    def targets(self, labels, outs, dtype):
+        """What ``loss`` expects for integer class ``labels`` and ``outs`` outputs."""
+        return np.asarray(labels)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class MSELoss(LossFunction):
+    """Mean squared error over all elements, as in the seed."""
+
+    name = "mse"
+    default_output = "sigmoid"
+
+    def loss(self, values, expected):
+        """mean((values − expected)²)."""
+        return float(np.mean((np.asarray(values) - np.asarray(expected)) ** 2))
+
+    def dloss(self, values, expected):
+        """2 (values − expected) / values.size."""
+        values = np.asarray(values)
+        return 2 * (values - np.asarray(expected)) / values.size
+
+    def probabilities(self, values):
+        return super().probabilities(np.clip(values, 0, None))
+
+    def targets(self, labels, outs, dtype):
+        """One-hot columns for integer labels; float targets pass through."""
+        labels = np.asarray(labels)
+        if labels.ndim == 2:
+            return labels.astype(dtype, copy=False)
+        onehot = np.zeros((outs, labels.size), dtype=dtype)
+        onehot[labels.reshape(-1), np.arange(labels.size)] = 1
+        return onehot
+
+
+def _class_indices(expected, n):
+    """Class indices as an int array of length n (an int is accepted for a single column)."""
+    idx = np.asarray(expected)
+    if idx.ndim == 0:
+        idx = idx.reshape(1)
+    if not np.issubdtype(idx.dtype, np.integer):
+        if np.issubdtype(idx.dtype, np.floating) and np.all(idx == np.round(idx)):
+            idx = idx.astype(np.int64)
+        else:
+            raise TypeError("CrossEntropyLoss takes class indices (integers), one per column")
+    idx = idx.reshape(-1)
+    if idx.size != n:
+        raise ValueError(f"{idx.size} class indices given for {n} columns")
+    return idx
+
+
+class CrossEntropyLoss(LossFunction):
+    """Softmax cross-entropy; ``expected`` holds the target class index of each column."""
+
+    name = "ce"
+
+    @staticmethod
+    def softmax(values):
+        """Column-wise softmax, stable: the column max is subtracted before exp."""
+        values = np.asarray(values)
+        if values.ndim == 1:
+            values = values[:, None]
+        e = np.exp(values - values.max(axis=0, keepdims=True))
+        return e / e.sum(axis=0, keepdims=True)
+
+    def loss(self, values, expected):
+        """mean over columns of −log softmax(values)[expected], via log-sum-exp."""
+        values = np.asarray(values)
+        if values.ndim == 1:
+            values = values[:, None]
+        idx = _class_indices(expected, values.shape[1])
+        shifted = values - values.max(axis=0, keepdims=True)
+        log_norm = np.log(np.exp(shifted).sum(axis=0))
+        return float(np.mean(log_norm - shifted[idx, np.arange(idx.size)]))
+
+    def dloss(self, values, expected):
+        """(softmax(values) − onehot(expected)) / n.
+
+        The fused form is exact here because the softmax belongs to the loss: ``values`` are the
+        raw outputs (logits). A last layer with an activation other than identity still chains
+        through its own derivative in ``Layer.backward``.
+        """
+        values = np.asarray(values)
+        squeeze = values.ndim == 1
+        grad = self.softmax(values)
+        idx = _class_indices(expected, grad.shape[1])
+        grad[idx, np.arange(idx.size)] -= 1
+        grad /= grad.shape[1]
+        return grad[:, 0] if squeeze else grad
+
+    def loss_and_grad(self, values, idx, out):
+        """Loss and dL/dvalues into ``out`` in one pass (the training fast path).
+
+        ``idx`` must already be an int array of length n. Same maths as ``loss`` and ``dloss``.
+        """
+        n = values.shape[1]
+        cols = np.arange(n)
+        np.subtract(values, values.max(axis=0, keepdims=True), out=out)
+        picked = out[idx, cols]
+        np.exp(out, out=out)
+        total = out.sum(axis=0, keepdims=True)
+        loss = float(np.mean(np.log(total[0]) - picked))
+        out /= total
+        out[idx, cols] -= 1
+        out /= n
+        return loss
+
+    def probabilities(self, values):
+        return self.softmax(values)
+
+
+LOSSES = {"mse": MSELoss, "ce": CrossEntropyLoss}
+_ALIASES = {"cross_entropy": "ce", "crossentropy": "ce", "cross-entropy": "ce", "mean_squared_error": "mse"}
+
+
+def get_loss(name):
+    """A loss instance from its name (``mse`` or ``ce``)."""
+    if isinstance(name, LossFunction):
+        return name
+    key = str(name).strip().lower()
+    key = _ALIASES.get(key, key)
+    if key not in LOSSES:
+        raise ValueError(f"unknown loss {name!r}; choose one of {', '.join(LOSSES)}")
+    return LOSSES[key]()

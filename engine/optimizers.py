@@ -1,0 +1,145 @@
+"""Optimisers: each updates (param, grad) pairs in place, with optional L2 weight decay.
+
+The learning rate and other settings are plain attributes, so they may change between steps.
+"""
+
+import numpy as np
+
+
+class Optimizer:
+    """Base class: ``step(pairs)`` updates each param in place from its gradient."""
+
+    name = "optimizer"
+
+    def __init__(self, lr=0.01, l2=0.0):
+        self.lr = float(lr)  # learning rate η
+        self.l2 = float(l2)  # L2 weight decay λ: adds λ·W to ∂L/∂W (biases are not decayed)
+        self.t = 0  # steps taken
+        self._state = {}  # per-parameter arrays, keyed by id(param)
+
+    def step(self, pairs):
+        """One update of every (param, grad, decay) triple; ``decay`` says whether L2 applies."""
+        self.begin_step()
+        for param, grad, decay in pairs:
+            self.update(param, grad, decay)
+
+    def begin_step(self):
+        """Start a step; ``update`` then applies it to each parameter (one layer at a time)."""
+        self.t += 1
+
+    def update(self, param, grad, decay=True):
+        """Update one parameter in place as part of the current step."""
+        if decay and self.l2:
+            grad = grad + self.l2 * param
+        self._update(param, grad, self._slots(param))
+
+    def _slots(self, param):
+        slots = self._state.get(id(param))
+        if slots is None or slots[0] is not param:
+            slots = self._state[id(param)] = [param] + [np.zeros_like(param) for _ in range(self.n_slots)]
+        return slots
+
+    n_slots = 0
+
+    def _update(self, param, grad, slots):
+        raise NotImplementedError
+
+    def reset(self):
+        """Forget all state (momentum, moments, step count)."""
+        self.t = 0
+        self._state.clear()
+
+    def state_arrays(self, params):
+        """The optimiser's state for ``params`` as named arrays (for checkpoints)."""
+        out = {"t": np.array(self.t)}
+        for i, p in enumerate(params):
+            for j, arr in enumerate(self._slots(p)[1:]):
+                out[f"p{i}_s{j}"] = arr.copy()
+        return out
+
+    def load_state_arrays(self, params, arrays):
+        """Restore what ``state_arrays`` returned, for the same ``params``."""
+        self.t = int(arrays["t"])
+        for i, p in enumerate(params):
+            slots = self._slots(p)
+            for j in range(self.n_slots):
+                src = arrays[f"p{i}_s{j}"]
+                if src.shape != p.shape:
+                    raise ValueError(f"optimizer state p{i}_s{j} has shape {src.shape}, parameter {p.shape}")
+                slots[j + 1][...] = src
+
+    def settings(self):
+        return {"lr": self.lr, "l2": self.l2}
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v:g}" for k, v in self.settings().items())
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(Optimizer):
+    """Plain gradient descent: W ← W − η ∂L/∂W."""
+
+    name = "sgd"
+
+    def _update(self, param, grad, slots):
+        param -= self.lr * grad
+
+
+class Momentum(SGD):
+    """Heavy-ball momentum: v ← μv − η ∂L/∂W;  W ← W + v."""
+
+    name = "momentum"
+    n_slots = 1
+
+    def __init__(self, lr=0.01, momentum=0.9, l2=0.0):
+        super().__init__(lr, l2)
+        self.momentum = float(momentum)  # μ
+
+    def _update(self, param, grad, slots):
+        v = slots[1]
+        v *= self.momentum
+        v -= self.lr * grad
+        param += v
+
+    def settings(self):
+        return {"lr": self.lr, "momentum": self.momentum, "l2": self.l2}
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba): bias-corrected first and second moments of the gradient."""
+
+    name = "adam"
+    n_slots = 2
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, l2=0.0):
+        super().__init__(lr, l2)
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+
+    def _update(self, param, grad, slots):
+        m, v = slots[1], slots[2]
+        # m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  W ← W − η·m̂/(√v̂ + ε) with m̂, v̂ bias-corrected.
+        m *= self.beta1
+        m += (1 - self.beta1) * grad
+        v *= self.beta2
+        v += (1 - self.beta2) * np.square(grad)
+        step = self.lr * np.sqrt(1 - self.beta2**self.t) / (1 - self.beta1**self.t)
+        eps_hat = self.eps * np.sqrt(1 - self.beta2**self.t)
+        denom = np.sqrt(v)
+        denom += eps_hat
+        param -= step * (m / denom)
+
+    def settings(self):
+        return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps, "l2": self.l2}
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "adam": Adam}
+
+
+def get_optimizer(name, **settings):
+    """An optimiser from its name (``sgd``, ``momentum``, ``adam``) and settings (lr, l2, …)."""
+    if isinstance(name, Optimizer):
+        return name
+    key = str(name).strip().lower()
+    if key not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+    return OPTIMIZERS[key](**settings)
