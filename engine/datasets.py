@@ -1,0 +1,185 @@
+"""Datasets: the IDX reader for MNIST, the built-in 2-D sets, and the one interface both share.
+
+Storage is row-major (one sample per *row*, so a shuffled batch is a cheap row gather); what the
+network receives is always columns: ``Dataset.batch`` returns X of shape (features, n).
+"""
+
+import gzip
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+
+MNIST_FILES = {
+    "train_images": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_images": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+
+_IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+class DatasetError(ValueError):
+    """A dataset file is missing, truncated or not what it claims to be."""
+
+
+# -- IDX ----------------------------------------------------------------------------------------
+def read_idx(path, expect_magic=None):
+    """Read an IDX file (raw or .gz) into an array; errors name the file and what is wrong."""
+    path = os.fspath(path)
+    name = os.path.basename(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+            fh.seek(0)
+            if head == b"\x1f\x8b":
+                try:
+                    data = gzip.decompress(fh.read())
+                except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                    raise DatasetError(f"{name}: not a valid gzip file ({exc}); delete it and download again")
+            else:
+                data = fh.read()
+    except FileNotFoundError:
+        raise DatasetError(f"{name}: file not found at {path}") from None
+    except IsADirectoryError:
+        raise DatasetError(f"{name}: is a folder, not an IDX file") from None
+    except PermissionError:
+        raise DatasetError(f"{name}: permission denied reading {path}") from None
+    return parse_idx(data, name, expect_magic)
+
+
+def parse_idx(data, name="IDX data", expect_magic=None):
+    """Parse the bytes of an IDX file: magic (0, 0, type, ndim), ndim big-endian sizes, then data."""
+    if len(data) < 4:
+        raise DatasetError(f"{name}: too short for an IDX header ({len(data)} bytes)")
+    magic = int.from_bytes(data[:4], "big")
+    if expect_magic is not None and magic != expect_magic:
+        raise DatasetError(f"{name}: magic number {magic}, expected {expect_magic}; is this the right file?")
+    if data[0] != 0 or data[1] != 0 or data[2] not in _IDX_TYPES or data[3] == 0:
+        raise DatasetError(f"{name}: not an IDX file (magic bytes {data[:4].hex()})")
+    ndim = data[3]
+    header = 4 + 4 * ndim
+    if len(data) < header:
+        raise DatasetError(f"{name}: truncated header ({len(data)} bytes, {ndim} dimensions need {header})")
+    dims = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
+    dtype = np.dtype(_IDX_TYPES[data[2]])
+    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+    body = len(data) - header
+    if body < expected:
+        raise DatasetError(f"{name}: truncated: dimensions {dims} need {expected} bytes of data, found {body}")
+    if body > expected:
+        raise DatasetError(f"{name}: {body - expected} unexpected bytes after the data (dimensions {dims})")
+    arr = np.frombuffer(data, dtype=dtype, count=expected // dtype.itemsize, offset=header)
+    return arr.reshape(dims).astype(dtype.newbyteorder("="), copy=True)
+
+
+# -- the shared interface ---------------------------------------------------------------------
+@dataclass(eq=False)
+class Dataset:
+    """Train/test samples (rows) with integer labels, and what a view needs to show them.
+
+    x_train : ndarray of shape (n_train, features), uint8 (images) or float32 (2-D points)
+    y_train : ndarray of shape (n_train,), int class indices.  Likewise x_test, y_test.
+    """
+
+    name: str  # an id such as "mnist" or "spirals"
+    title: str  # what people read
+    input_shape: tuple  # (28, 28) for images, (2,) for points
+    class_names: list
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+    scale: float = 1.0  # stored value × scale = network input (1/255 for uint8 images)
+    params: dict = field(default_factory=dict)  # how it was made (for 2-D sets: n, noise, seed)
+
+    def __post_init__(self):
+        for split in ("train", "test"):
+            x, y = getattr(self, f"x_{split}"), getattr(self, f"y_{split}")
+            if x.ndim != 2 or x.shape[1] != self.features:
+                raise DatasetError(f"{self.name}: {split} samples have shape {x.shape}, expected (n, {self.features})")
+            if y.shape != (x.shape[0],):
+                raise DatasetError(f"{self.name}: {len(y)} {split} labels for {x.shape[0]} samples")
+
+    @property
+    def features(self):
+        return int(np.prod(self.input_shape))
+
+    @property
+    def n_classes(self):
+        return len(self.class_names)
+
+    @property
+    def is_image(self):
+        return len(self.input_shape) == 2
+
+    def split(self, which):
+        """(x, y) of ``"train"`` or ``"test"``."""
+        if which not in ("train", "test"):
+            raise ValueError(f"split must be 'train' or 'test', got {which!r}")
+        return getattr(self, f"x_{which}"), getattr(self, f"y_{which}")
+
+    def batch(self, which, idx, dtype=np.float32, out=None):
+        """Samples ``idx`` of a split as network input: X of shape (features, len(idx)), and labels.
+
+        ``out`` (shape (len(idx), features), C order) is reused when given: no allocation per batch.
+        The returned X is a transposed view of it, so columns are samples.
+        """
+        x, y = self.split(which)
+        n = len(idx)
+        if out is None or out.shape != (n, self.features) or out.dtype != dtype:
+            out = np.empty((n, self.features), dtype=dtype)
+        if x.dtype == out.dtype:
+            np.take(x, idx, axis=0, out=out)
+        else:
+            out[...] = x[idx]  # the uint8 gather is small; the cast writes straight into ``out``
+        if self.scale != 1.0:
+            out *= out.dtype.type(self.scale)
+        return out.T, y[idx]
+
+    def columns(self, which, start=0, stop=None, dtype=np.float32):
+        """A contiguous range of a split as network input (features, n) and labels."""
+        x, y = self.split(which)
+        xs = x[start:stop].astype(dtype)
+        if self.scale != 1.0:
+            xs *= np.dtype(dtype).type(self.scale)
+        return xs.T, y[start:stop]
+
+    def __repr__(self):
+        return (f"Dataset({self.name!r}, input {self.input_shape}, {self.n_classes} classes, "
+                f"{len(self.y_train)} train / {len(self.y_test)} test)")
+
+
+def load_mnist(folder):
+    """MNIST from a folder holding the four IDX files (.gz or raw); uint8 pixels, scale 1/255."""
+    folder = os.fspath(folder)
+    if not os.path.isdir(folder):
+        raise DatasetError(f"MNIST folder {folder} does not exist")
+    arrays = {}
+    for key, base in MNIST_FILES.items():
+        candidates = [os.path.join(folder, base + ext) for ext in (".gz", "")]
+        path = next((p for p in candidates if os.path.isfile(p)), None)
+        if path is None:
+            raise DatasetError(f"MNIST folder {folder} has no {base}.gz (nor {base})")
+        arrays[key] = read_idx(path, expect_magic=2051 if key.endswith("images") else 2049)
+    for split in ("train", "test"):
+        images, labels = arrays[f"{split}_images"], arrays[f"{split}_labels"]
+        if images.ndim != 3 or images.shape[1:] != (28, 28):
+            raise DatasetError(f"MNIST {split} images have shape {images.shape}, expected (n, 28, 28)")
+        if images.shape[0] != labels.shape[0]:
+            raise DatasetError(f"MNIST {split}: {images.shape[0]} images but {labels.shape[0]} labels")
+        if labels.size and labels.max() > 9:
+            raise DatasetError(f"MNIST {split} labels hold {labels.max()}; labels must be 0–9")
+    return Dataset(
+        name="mnist",
+        title="MNIST digits",
+        input_shape=(28, 28),
+        class_names=[str(d) for d in range(10)],
+        x_train=arrays["train_images"].reshape(-1, 784),
+        y_train=arrays["train_labels"].astype(np.int64),
+        x_test=arrays["test_images"].reshape(-1, 784),
+        y_test=arrays["test_labels"].astype(np.int64),
+        scale=1 / 255,
+        params={"folder": folder},
+    )
