@@ -1,0 +1,277 @@
+"""The Trainer: epochs of shuffled mini-batches over a Dataset, as a stream of plain events.
+
+Everything a view needs arrives as frozen dataclasses (BatchDone, EpochDone, Diverged, Finished, and
+the phase events of engine/phases.py when stepping one phase at a time). Nothing here knows of Qt.
+"""
+
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .phases import Loss
+
+
+@dataclass(frozen=True)
+class BatchDone:
+    """One mini-batch trained: its loss (before the step) and where training stands."""
+
+    epoch: int  # 0-based epoch the batch belongs to
+    batch: int  # 1-based batch number within the epoch
+    n_batches: int  # batches in this epoch at the current batch size
+    loss: float
+    batch_size: int
+    samples_seen: int  # samples trained on since the trainer was made
+    samples_per_second: float  # over the current epoch so far
+    step: int  # 1-based number of batches trained since the trainer was made
+
+
+@dataclass(frozen=True)
+class EpochDone:
+    """An epoch finished: mean train loss over its batches, and the test set's loss and accuracy."""
+
+    epoch: int  # 0-based
+    epochs: int
+    train_loss: float
+    test_loss: float
+    test_accuracy: float
+    seconds: float  # training time of this epoch (evaluation excluded)
+
+
+@dataclass(frozen=True)
+class Diverged:
+    """The loss or the weights became NaN/inf; the last good weights were restored."""
+
+    epoch: int
+    batch: int
+    message: str
+
+
+@dataclass(frozen=True)
+class Finished:
+    """Training ended: ``reason`` is "completed", "stopped" or "diverged"."""
+
+    reason: str
+    epochs_done: int
+    seconds: float
+
+
+class TrainingHistory:
+    """Losses so far: per batch, and per epoch (train loss, test loss, test accuracy)."""
+
+    def __init__(self):
+        self.batch_loss = []  # one float per batch trained
+        self.epoch_train_loss = []
+        self.epoch_test_loss = []
+        self.epoch_test_accuracy = []
+
+    def as_arrays(self):
+        return {k: np.asarray(v, dtype=np.float64) for k, v in vars(self).items()}
+
+    def load_arrays(self, arrays):
+        for k in vars(self):
+            setattr(self, k, [float(x) for x in arrays.get(k, [])])
+
+
+class Trainer:
+    """Trains ``net`` on ``dataset`` in shuffled mini-batches; stoppable between any two batches.
+
+    ``augment`` (optional) maps a batch of rows (n, features) float32 and a Generator to new rows.
+    Hyperparameters may change from another thread with ``set_hyperparameters``; they apply from
+    the next batch.
+    """
+
+    def __init__(self, net, dataset, *, batch_size=32, epochs=1, seed=0, augment=None):
+        if net.layers[0].ins != dataset.features:
+            raise ValueError(f"the network takes {net.layers[0].ins} inputs but {dataset.name} has "
+                             f"{dataset.features} features per sample")
+        if net.layers[-1].outs < dataset.n_classes:
+            raise ValueError(f"the network has {net.layers[-1].outs} outputs but {dataset.name} has "
+                             f"{dataset.n_classes} classes")
+        self.net = net
+        self.dataset = dataset
+        self.batch_size = _check_batch_size(batch_size)
+        self.epochs = int(epochs)  # epochs to run before ``run`` finishes
+        self.augment = augment
+        self.rng = np.random.default_rng(seed)  # shuffling and augmentation
+        self.history = TrainingHistory()
+        self.epoch = 0  # current epoch, 0-based
+        self.batch_in_epoch = 0  # batches done in the current epoch
+        self.samples_seen = 0
+        self.steps = 0
+        self._n_train = len(dataset.y_train)
+        self._order = self.rng.permutation(self._n_train)  # the current epoch's sample order
+        self._pos = 0  # next position in _order
+        self._epoch_loss_sum = 0.0  # Σ loss·batch size over the current epoch
+        self._epoch_seconds = 0.0
+        self._rows = None  # reusable batch buffer (n, features)
+        self._pending = {}  # hyperparameters set from another thread, applied at the next batch
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._good = [(W.copy(), b.copy()) for W, b in net.weights()]  # last weights known finite
+
+    # -- control (any thread) ---------------------------------------------------------------
+    def set_hyperparameters(self, **values):
+        """Queue lr, batch_size, l2, momentum, beta1, beta2 changes; they apply at the next batch."""
+        allowed = {"lr", "batch_size", "l2", "momentum", "beta1", "beta2", "epochs"}
+        unknown = set(values) - allowed
+        if unknown:
+            raise ValueError(f"unknown hyperparameter(s): {', '.join(sorted(unknown))}")
+        if "batch_size" in values:
+            _check_batch_size(values["batch_size"])
+        with self._lock:
+            self._pending.update(values)
+
+    def request_stop(self):
+        """Ask ``run`` to stop after the batch in progress."""
+        self._stop.set()
+
+    @property
+    def done(self):
+        return self.epoch >= self.epochs
+
+    # -- training ---------------------------------------------------------------------------
+    def run(self):
+        """Train until ``epochs`` are done or a stop is requested; yields every event."""
+        self._stop.clear()
+        start = time.perf_counter()
+        reason = "completed"
+        while not self.done:
+            if self._stop.is_set():
+                reason = "stopped"
+                break
+            events = self.step()
+            yield from events
+            if isinstance(events[-1], Diverged):
+                reason = "diverged"
+                break
+        yield Finished(reason, self.epoch, time.perf_counter() - start)
+
+    def step(self):
+        """Train exactly one mini-batch; returns its events (BatchDone, then EpochDone at an epoch's end)."""
+        events = []
+        for event in self.step_phases(record=False):
+            if event is not None:
+                events.append(event)
+        return events
+
+    def step_phases(self, record=True):
+        """One mini-batch, yielding its phases (Forward, Loss, Backward, Update) then its events.
+
+        Uses the same ``NeuralNetwork.train_phases`` as every other step, so finishing the phases
+        leaves the network exactly as ``step`` would.
+        """
+        self._apply_pending()
+        t0 = time.perf_counter()
+        X, labels = self._next_batch()
+        loss = None
+        for phase in self.net.train_phases(X, labels, record=record):
+            if isinstance(phase, Loss):
+                loss = phase.value
+            if record:
+                yield phase
+        loss = self.net.last_loss if loss is None else loss
+        self._epoch_seconds += time.perf_counter() - t0
+        yield from self._after_batch(loss, len(labels))
+
+    def _next_batch(self):
+        if self._pos >= self._n_train:
+            self._new_epoch_order()
+        idx = self._order[self._pos : self._pos + self.batch_size]
+        self._pos += len(idx)
+        ds = self.dataset
+        if self._rows is None or self._rows.shape != (len(idx), ds.features):
+            self._rows = np.empty((len(idx), ds.features), dtype=self.net.dtype)
+        X, labels = ds.batch("train", idx, dtype=self.net.dtype, out=self._rows)
+        if self.augment is not None:
+            X = np.ascontiguousarray(self.augment(self._rows, self.rng), dtype=self.net.dtype).T
+        return X, labels
+
+    def _new_epoch_order(self):
+        self._order = self.rng.permutation(self._n_train)
+        self._pos = 0
+
+    def _after_batch(self, loss, n):
+        self.steps += 1
+        self.batch_in_epoch += 1
+        # A sum is non-finite iff some element is (or the weights are ~1e38, which is divergence too).
+        if not np.isfinite(loss) or not all(np.isfinite(layer.W.sum()) for layer in self.net.layers):
+            yield from self._diverged(loss)
+            return
+        for (gW, gb), layer in zip(self._good, self.net.layers):
+            np.copyto(gW, layer.W)
+            np.copyto(gb, layer.b)
+        self.samples_seen += n
+        self._epoch_loss_sum += loss * n
+        self.history.batch_loss.append(float(loss))
+        n_batches = self.batch_in_epoch + -(-(self._n_train - self._pos) // self.batch_size)
+        rate = self._epoch_samples() / self._epoch_seconds if self._epoch_seconds > 0 else 0.0
+        yield BatchDone(self.epoch, self.batch_in_epoch, n_batches, float(loss), n, self.samples_seen,
+                        rate, self.steps)
+        if self._pos >= self._n_train:
+            yield self._end_epoch()
+
+    def _epoch_samples(self):
+        return self._pos
+
+    def _end_epoch(self):
+        test_loss, test_acc = self.evaluate("test")
+        train_loss = self._epoch_loss_sum / max(self._pos, 1)
+        h = self.history
+        h.epoch_train_loss.append(train_loss)
+        h.epoch_test_loss.append(test_loss)
+        h.epoch_test_accuracy.append(test_acc)
+        event = EpochDone(self.epoch, self.epochs, train_loss, test_loss, test_acc, self._epoch_seconds)
+        self.epoch += 1
+        self.batch_in_epoch = 0
+        self._epoch_loss_sum = 0.0
+        self._epoch_seconds = 0.0
+        self._new_epoch_order()
+        return event
+
+    def _diverged(self, loss):
+        self.net.set_weights(self._good)
+        self.net.optimizer.reset()
+        what = "loss" if not np.isfinite(loss) else "weights"
+        message = (f"Training diverged at epoch {self.epoch + 1}, batch {self.batch_in_epoch}: the {what} became "
+                   f"{'NaN' if np.isnan(loss) else 'infinite' if not np.isfinite(loss) else 'non-finite'}. "
+                   f"The last good weights were restored; try a smaller learning rate "
+                   f"(now {self.net.lr:g}).")
+        yield Diverged(self.epoch, self.batch_in_epoch, message)
+
+    def evaluate(self, which="test", chunk=2000):
+        """(mean loss, accuracy) of the network on a split, in chunks (bounded memory)."""
+        x, y = self.dataset.split(which)
+        if len(y) == 0:
+            return float("nan"), float("nan")
+        lossf = self.net.loss_function
+        total, correct = 0.0, 0
+        for start in range(0, len(y), chunk):
+            X, labels = self.dataset.columns(which, start, start + chunk, dtype=self.net.dtype)
+            out = self.net.infer(X)
+            target = lossf.targets(labels, out.shape[0], self.net.dtype)
+            total += lossf.loss(out, target) * len(labels)
+            correct += int(np.sum(np.argmax(out, axis=0) == labels))
+        return total / len(y), correct / len(y)
+
+    def _apply_pending(self):
+        if not self._pending:
+            return
+        with self._lock:
+            pending, self._pending = self._pending, {}
+        opt = self.net.optimizer
+        for key, value in pending.items():
+            if key == "batch_size":
+                self.batch_size = _check_batch_size(value)
+            elif key == "epochs":
+                self.epochs = int(value)
+            elif hasattr(opt, key):
+                setattr(opt, key, float(value))
+
+
+def _check_batch_size(value):
+    value = int(value)
+    if not 1 <= value <= 65536:
+        raise ValueError(f"batch size must be between 1 and 65536, got {value}")
+    return value
