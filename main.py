@@ -91,7 +91,7 @@ def _fmt_bytes(n):
 def load_dataset(name, data_dir, args=None):
     """The dataset by name; MNIST is looked up (--data, environment, cache) but never downloaded here."""
     from engine.datasets import load_mnist
-    from engine.mnist_source import MnistUnavailable, find_mnist
+    from engine.mnist_source import HOW_TO_GET_MNIST, MnistUnavailable, find_mnist
     from engine.toy_datasets import TOY_DATASETS, make_toy
 
     if name is None:
@@ -104,7 +104,7 @@ def load_dataset(name, data_dir, args=None):
     if name == "mnist":
         folder = find_mnist(data_dir)
         if folder is None:
-            raise MnistUnavailable(data_dir)
+            raise MnistUnavailable(f"MNIST was not found. {HOW_TO_GET_MNIST}")
         return load_mnist(folder)
     if name in TOY_DATASETS:
         samples = getattr(args, "samples", 1000) if args else 1000
