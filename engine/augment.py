@@ -1,0 +1,142 @@
+"""Random distortions of MNIST-like batches, so a network trained on MNIST also reads digits people draw.
+
+Drawn digits differ from MNIST in position, angle, size, slant and stroke thickness even after
+preprocessing; training on randomly moved, turned, scaled, slanted, thickened and thinned copies
+teaches the network to ignore those differences. Everything is vectorised over the batch: one
+inverse affine map per image, then bilinear sampling of the whole batch at once.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+SIDE = 28  # images are SIDE×SIDE
+_CENTRE = (SIDE - 1) / 2  # rotate and scale about the image's middle (pixel centres at 0 … 27)
+
+
+@dataclass(frozen=True)
+class AugmentSettings:
+    """How strongly to distort: each image draws every amount uniformly from ±max (or the range)."""
+
+    shift: float = 2.0  # max translation per axis, in pixels
+    rotate: float = 15.0  # max rotation, in degrees
+    scale: tuple = (0.85, 1.15)  # range of the size factor
+    shear: float = 0.0  # max horizontal slant: x moves by shear·(row offset from the middle)
+    thickness: float = 1.0  # max stroke change: +1 is a full 3×3 dilation, −1 a full 3×3 erosion
+
+    def __repr__(self):
+        return (f"AugmentSettings(shift ±{self.shift:g} px, rotate ±{self.rotate:g}°, "
+                f"scale {self.scale[0]:g}–{self.scale[1]:g}, shear ±{self.shear:g}, "
+                f"thickness ±{self.thickness:g})")
+
+
+NONE = AugmentSettings(shift=0.0, rotate=0.0, scale=(1.0, 1.0), shear=0.0, thickness=0.0)  # the identity
+
+
+def augment_batch(images, rng, out=None, settings=AugmentSettings()):
+    """Randomly distorted copies of ``images``: shape (n, 784) or (n, 28, 28), float32 in [0, 1].
+
+    rng : numpy.random.Generator, the only source of randomness (same state → same result).
+    out : optional float32 array of the same shape to write into (may not be ``images`` itself).
+    Returns ``out`` (or a new array) with the same shape as ``images``.
+    """
+    images = np.asarray(images, dtype=np.float32)
+    shape = images.shape
+    if images.ndim not in (2, 3) or shape[1:] not in ((SIDE * SIDE,), (SIDE, SIDE)):
+        raise ValueError(f"images must have shape (n, 784) or (n, 28, 28), got {shape}")
+    if out is not None and (out.shape != shape or out.dtype != np.float32 or not out.flags.c_contiguous):
+        raise ValueError(f"out must be a C-contiguous float32 array of shape {shape}")
+    batch = images.reshape(-1, SIDE, SIDE)
+    n = batch.shape[0]
+    s = settings
+    thickness = rng.uniform(-s.thickness, s.thickness, n)
+    angle = np.deg2rad(rng.uniform(-s.rotate, s.rotate, n))
+    scale = rng.uniform(s.scale[0], s.scale[1], n)
+    shear = rng.uniform(-s.shear, s.shear, n)
+    shift = rng.uniform(-s.shift, s.shift, (n, 2))
+    if s.thickness:
+        batch = change_thickness(batch, thickness)
+    matrices = affine_matrices(angle, scale, shear, shift)
+    warped = affine_warp(batch, matrices, out=None if out is None else out.reshape(n, SIDE, SIDE))
+    return warped.reshape(shape) if out is None else out
+
+
+def affine_matrices(angle, scale, shear, shift):
+    """Forward maps (n, 2, 3) in (row, col) pixel coordinates about the image's middle.
+
+    A point p (row, col) moves to M[:, :, :2] @ (p − c) + c + M[:, :, 2], where c is the middle:
+    first shear (col += shear·row), then scale, then rotate by ``angle`` radians (counter-clockwise
+    as seen on screen), then shift (d_row, d_col) in pixels.
+    """
+    angle, scale, shear = (np.asarray(v, dtype=np.float64) for v in (angle, scale, shear))
+    cos, sin = np.cos(angle) * scale, np.sin(angle) * scale
+    m = np.empty((len(angle), 2, 3), dtype=np.float64)
+    # rotation in (row, col) with rows pointing down: [[cos, -sin], [sin, cos]] turns counter-clockwise
+    m[:, 0, 0] = cos
+    m[:, 0, 1] = -sin
+    m[:, 1, 0] = sin
+    m[:, 1, 1] = cos
+    m[:, :, 0] += m[:, :, 1] * shear[:, None]  # (R·S) @ [[1, 0], [shear, 1]]: col gains shear·row first
+    m[:, :, 2] = np.asarray(shift, dtype=np.float64)
+    return m
+
+
+def affine_warp(batch, matrices, out=None):
+    """Images (n, 28, 28) moved by forward maps (n, 2, 3) (see ``affine_matrices``), bilinear, zeros outside."""
+    n = batch.shape[0]
+    a = matrices[:, :, :2]
+    det = a[:, 0, 0] * a[:, 1, 1] - a[:, 0, 1] * a[:, 1, 0]
+    inv = np.stack([np.stack([a[:, 1, 1], -a[:, 0, 1]], -1), np.stack([-a[:, 1, 0], a[:, 0, 0]], -1)], 1)
+    inv /= det[:, None, None]
+    # source = inv @ (p − c − shift) + c, written as source = inv @ p + offset
+    offset = _CENTRE - np.einsum("nij,nj->ni", inv, _CENTRE + matrices[:, :, 2])
+    grid = np.arange(SIDE, dtype=np.float32)
+    inv32, off32 = inv.astype(np.float32), offset.astype(np.float32)
+    # coordinates (n, 28, 28) in the padded image (one zero pixel of border on every side)
+    src_r = (inv32[:, 0, 0, None, None] * grid[:, None] + inv32[:, 0, 1, None, None] * grid[None, :]
+             + (off32[:, 0, None, None] + 1))
+    src_c = (inv32[:, 1, 0, None, None] * grid[:, None] + inv32[:, 1, 1, None, None] * grid[None, :]
+             + (off32[:, 1, None, None] + 1))
+    np.clip(src_r, 0, SIDE + 1, out=src_r)
+    np.clip(src_c, 0, SIDE + 1, out=src_c)
+    r0 = np.minimum(src_r.astype(np.int32), SIDE)  # so r0 + 1 is still inside the padded image
+    c0 = np.minimum(src_c.astype(np.int32), SIDE)
+    fr = src_r - r0
+    fc = src_c - c0
+    padded = np.zeros((n, SIDE + 2, SIDE + 2), dtype=np.float32)
+    padded[:, 1:-1, 1:-1] = batch
+    flat = padded.reshape(-1)
+    idx = r0 * (SIDE + 2) + c0
+    idx += (np.arange(n, dtype=np.int32) * (SIDE + 2) ** 2)[:, None, None]
+    top = flat[idx]
+    top += fc * (flat[idx + 1] - top)
+    idx += SIDE + 2
+    bottom = flat[idx]
+    bottom += fc * (flat[idx + 1] - bottom)
+    bottom -= top
+    bottom *= fr
+    if out is None:
+        out = np.empty((n, SIDE, SIDE), dtype=np.float32)
+    np.add(top, bottom, out=out)
+    return np.clip(out, 0.0, 1.0, out=out)
+
+
+def change_thickness(batch, amount):
+    """Strokes thickened (amount > 0, towards a 3×3 dilation) or thinned (< 0, towards a 3×3 erosion).
+
+    batch : (n, 28, 28) float32; amount : (n,) in [−1, 1], the blend towards the full operation.
+    """
+    amount = np.asarray(amount, dtype=np.float32)[:, None, None]
+    grow = amount > 0
+    dilated = _filter3(batch, np.maximum)
+    eroded = _filter3(batch, np.minimum)
+    target = np.where(grow, dilated, eroded)
+    return batch + np.abs(amount) * (target - batch)
+
+
+def _filter3(batch, op):
+    """3×3 max or min filter of (n, 28, 28) images; outside the image counts as background (0)."""
+    padded = np.zeros((batch.shape[0], SIDE + 2, SIDE + 2), dtype=np.float32)
+    padded[:, 1:-1, 1:-1] = batch
+    rows = op(op(padded[:, :-2], padded[:, 1:-1]), padded[:, 2:])
+    return op(op(rows[:, :, :-2], rows[:, :, 1:-1]), rows[:, :, 2:])
