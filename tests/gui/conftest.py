@@ -1,0 +1,28 @@
+"""GUI test fixtures: the user data folder is a temporary one; real pen strokes for the draw pad."""
+
+import os
+
+import pytest
+
+from engine.mnist_source import MNIST_ENV
+
+
+@pytest.fixture(autouse=True)
+def private_user_data(tmp_path, monkeypatch):
+    """Personal digits and fine-tuned models go to a fresh folder, never the user's own."""
+    folder = tmp_path / "user-data"
+    monkeypatch.setenv("BACKPROP_STUDIO_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(scope="session")
+def unipen_path():
+    """unipen-dev/digits.jsonl.gz beside the MNIST folder; fails (never skips) in CI when it is missing."""
+    mnist = os.environ.get(MNIST_ENV)
+    path = os.path.join(os.path.dirname(os.path.abspath(mnist)), "unipen-dev", "digits.jsonl.gz") if mnist else None
+    if not path or not os.path.isfile(path):
+        message = f"real pen strokes are expected at unipen-dev/digits.jsonl.gz beside ${MNIST_ENV} (got {path!r})"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
