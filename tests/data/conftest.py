@@ -1,146 +1,17 @@
-"""A real HTTP server on 127.0.0.1 whose path prefixes behave like good and broken MNIST mirrors.
-
-``http://127.0.0.1:PORT/<behaviour>/<file>`` serves the real MNIST file ``<file>`` as:
-ok (as is), 404, 500, stall (no answer at all), stallbody (headers and 64 KiB, then silence),
-truncate (announces the full length, sends half, closes), flip (one byte flipped), slow (pauses
-shorter than the client's timeout between pieces), html (a small error page with status 200).
-"""
-
-import os
-import socket
-import threading
-import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+"""Fixtures for the data tests: the loopback mirror server (tests/loopback_mnist_server.py) and MNIST lookup."""
 
 import pytest
 
-from engine.mnist_source import MNIST_ENV, MNIST_SHA256
-
-SLOW_PAUSE = 0.05  # seconds between pieces of a slow body: well under the tests' 0.5 s client timeout
-
-
-class _MirrorHandler(BaseHTTPRequestHandler):
-    """Serves one request according to the behaviour named by the first path segment."""
-
-    def log_message(self, *args):
-        pass  # keep test output clean
-
-    def _head(self, length, status=200):
-        self.send_response(status)
-        self.send_header("Content-Type", "application/octet-stream")
-        self.send_header("Content-Length", str(length))
-        self.end_headers()
-
-    def do_GET(self):
-        behaviour, _, name = self.path.strip("/").partition("/")
-        self.server.record(behaviour, name)
-        data = self.server.files.get(name)
-        try:
-            if data is None or behaviour == "404":
-                self.send_error(404)
-            elif behaviour == "500":
-                self.send_error(500)
-            elif behaviour == "stall":
-                self.server.released.wait(30)
-            elif behaviour == "stallbody":
-                self._head(len(data))
-                self.wfile.write(data[: 64 * 1024])
-                self.wfile.flush()
-                self.server.released.wait(30)
-            elif behaviour == "truncate":
-                self._head(len(data))
-                self.wfile.write(data[: len(data) // 2])
-            elif behaviour == "flip":
-                body = bytearray(data)
-                body[len(body) // 2] ^= 0xFF
-                self._head(len(body))
-                self.wfile.write(body)
-            elif behaviour == "slow":
-                self._head(len(data))
-                step = -(-len(data) // 4)
-                for start in range(0, len(data), step):
-                    self.wfile.write(data[start : start + step])
-                    self.wfile.flush()
-                    time.sleep(SLOW_PAUSE)
-            elif behaviour == "html":
-                page = b"<html><body>Service temporarily unavailable</body></html>"
-                self._head(len(page))
-                self.wfile.write(page)
-            elif behaviour == "ok":
-                self._head(len(data))
-                self.wfile.write(data)
-            else:
-                self.send_error(400, f"unknown behaviour {behaviour}")
-        except (ConnectionError, TimeoutError):
-            pass  # the client gave up first, as it should against a broken mirror
+from engine.mnist_source import MNIST_ENV
+from tests.loopback_mnist_server import direct_loopback, mirror_server, refused_url, server  # noqa: F401
 
 
-class MirrorServer(ThreadingHTTPServer):
-    """The test server: ``url(behaviour)`` is a mirror base URL; ``log`` lists (behaviour, file) served."""
-
-    daemon_threads = True
-
-    def __init__(self, files):
-        super().__init__(("127.0.0.1", 0), _MirrorHandler)
-        self.files = files  # file name → bytes
-        self.released = threading.Event()  # set at shutdown to end the stalled responses
-        self.log = []  # (behaviour, file name) per request, in arrival order
-        self._lock = threading.Lock()
-
-    def record(self, behaviour, name):
-        with self._lock:
-            self.log.append((behaviour, name))
-
-    def url(self, behaviour):
-        return f"http://127.0.0.1:{self.server_address[1]}/{behaviour}/"
-
-    def __repr__(self):
-        return f"MirrorServer(port {self.server_address[1]}, {len(self.log)} requests)"
-
-
-@pytest.fixture(scope="session")
-def mirror_server(mnist_dir):
-    """One server for the session, serving the real .gz files from ``mnist_dir``."""
-    files = {}
-    for name in MNIST_SHA256:
-        with open(os.path.join(mnist_dir, name), "rb") as fh:
-            files[name] = fh.read()
-    server = MirrorServer(files)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.released.set()
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
-
-
-@pytest.fixture
-def server(mirror_server):
-    """The session's mirror server with an empty request log."""
-    with mirror_server._lock:
-        mirror_server.log.clear()
-    return mirror_server
-
-
-@pytest.fixture
-def refused_url():
-    """A mirror URL on a local port nothing listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/mnist/"
+@pytest.fixture(autouse=True)
+def _direct_loopback(direct_loopback):
+    """Requests to 127.0.0.1 go straight to the test server even where a proxy is configured."""
 
 
 @pytest.fixture
 def no_env(monkeypatch):
     """MNIST lookup without ``$BACKPROP_STUDIO_MNIST`` (the test suite itself sets it)."""
     monkeypatch.delenv(MNIST_ENV, raising=False)
-
-
-@pytest.fixture(autouse=True)
-def _direct_loopback(monkeypatch):
-    """Requests to 127.0.0.1 go straight to the test server even where a proxy is configured."""
-    for var in ("http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")

@@ -1,4 +1,4 @@
-"""GUI test fixtures: the user data folder is a temporary one; real pen strokes for the draw pad."""
+"""GUI test fixtures: the user data folder and the settings are temporary ones; real pen strokes for the draw pad."""
 
 import os
 
@@ -12,6 +12,18 @@ def private_user_data(tmp_path, monkeypatch):
     """Personal digits and fine-tuned models go to a fresh folder, never the user's own."""
     folder = tmp_path / "user-data"
     monkeypatch.setenv("BACKPROP_STUDIO_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path):
+    """QSettings (e.g. the remembered MNIST folder) read and write a fresh INI folder, never the user's own."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "settings"
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    for scope, name in ((QSettings.UserScope, "user"), (QSettings.SystemScope, "system")):
+        QSettings.setPath(QSettings.IniFormat, scope, str(folder / name))
     return folder
 
 
