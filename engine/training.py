@@ -4,6 +4,7 @@ Everything a view needs arrives as frozen dataclasses (BatchDone, EpochDone, Div
 the phase events of engine/phases.py when stepping one phase at a time). Nothing here knows of Qt.
 """
 
+import math
 import threading
 import time
 from dataclasses import dataclass
@@ -109,7 +110,7 @@ class Trainer:
         self._pending = {}  # hyperparameters set from another thread, applied at the next batch
         self._lock = threading.Lock()
         self._stop = threading.Event()
-        self._good = [(W.copy(), b.copy()) for W, b in net.weights()]  # last weights known finite
+        self._good = _LastGoodWeights(net)  # last weights known finite, restored on divergence
 
     # -- control (any thread) ---------------------------------------------------------------
     def set_hyperparameters(self, **values):
@@ -166,11 +167,14 @@ class Trainer:
         t0 = time.perf_counter()
         X, labels = self._next_batch()
         loss = None
-        for phase in self.net.train_phases(X, labels, record=record):
-            if isinstance(phase, Loss):
-                loss = phase.value
-            if record:
+        if record:
+            for phase in self.net.train_phases(X, labels, record=True):
+                if isinstance(phase, Loss):
+                    loss = phase.value
                 yield phase
+        else:
+            for _ in self.net.train_phases(X, labels, record=False):
+                pass
         loss = self.net.last_loss if loss is None else loss
         self._epoch_seconds += time.perf_counter() - t0
         yield from self._after_batch(loss, len(labels))
@@ -195,13 +199,9 @@ class Trainer:
     def _after_batch(self, loss, n):
         self.steps += 1
         self.batch_in_epoch += 1
-        # A sum is non-finite iff some element is (or the weights are ~1e38, which is divergence too).
-        if not np.isfinite(loss) or not all(np.isfinite(layer.W.sum()) for layer in self.net.layers):
+        if not math.isfinite(loss) or not self._good.keep(self.net):
             yield from self._diverged(loss)
             return
-        for (gW, gb), layer in zip(self._good, self.net.layers):
-            np.copyto(gW, layer.W)
-            np.copyto(gb, layer.b)
         self.samples_seen += n
         self._epoch_loss_sum += loss * n
         self.history.batch_loss.append(float(loss))
@@ -231,7 +231,7 @@ class Trainer:
         return event
 
     def _diverged(self, loss):
-        self.net.set_weights(self._good)
+        self.net.set_weights(self._good.weights())
         self.net.optimizer.reset()
         what = "loss" if not np.isfinite(loss) else "weights"
         message = (f"Training diverged at epoch {self.epoch + 1}, batch {self.batch_in_epoch}: the {what} became "
@@ -268,6 +268,68 @@ class Trainer:
                 self.epochs = int(value)
             elif hasattr(opt, key):
                 setattr(opt, key, float(value))
+
+
+class _LastGoodWeights:
+    """The network's weights as of the last batch after which every W was finite.
+
+    Each batch copies all W and b into one flat buffer (one call) and tests the W part with one dot
+    product against ones, instead of a sum and two copies per layer: on small networks each NumPy call
+    costs about as much as its arithmetic. Two buffers take turns, so the good copy survives a bad batch.
+    """
+
+    def __init__(self, net):
+        self._flat = None  # [good, spare]: flat copies of W₁, W₂, …, b₁, b₂, …
+        self._bind(net)
+
+    def _bind(self, net):
+        layers = net.layers
+        params = [layer.W for layer in layers] + [layer.b for layer in layers]
+        self._mirrored = [(layer, layer.W, layer.b) for layer in layers]  # the arrays the buffers follow
+        # reshape(-1) of a C-contiguous array is a view: the flat sources cost nothing per batch.
+        self._sources = [p.reshape(-1) for p in params] if all(p.flags.c_contiguous for p in params) else None
+        self._shapes = [(layer.W.shape, layer.b.shape) for layer in layers]
+        self._n_weights = sum(layer.W.size for layer in layers)  # the W part comes first
+        self._ones = np.ones(self._n_weights, net.dtype)
+        size = sum(p.size for p in params)
+        if self._flat is None or self._flat[0].size != size or self._flat[0].dtype != net.dtype:
+            self._flat = [np.empty(size, net.dtype), np.empty(size, net.dtype)]
+            np.concatenate([p.ravel() for p in params], out=self._flat[0])
+
+    def _moved(self, layers):
+        """True if the network's layers or their W, b arrays are not the ones the buffers follow."""
+        if len(layers) != len(self._mirrored):
+            return True
+        for layer, (known, W, b) in zip(layers, self._mirrored):
+            if layer is not known or layer.W is not W or layer.b is not b:
+                return True
+        return False
+
+    def keep(self, net):
+        """Copy the weights in; if every W is finite the copy becomes the good one. Returns that."""
+        layers = net.layers
+        if self._moved(layers):
+            self._bind(net)
+        good, spare = self._flat
+        sources = self._sources
+        if sources is None:
+            sources = [layer.W.ravel() for layer in layers] + [layer.b.ravel() for layer in layers]
+        np.concatenate(sources, out=spare)
+        # Σ W (a dot with ones: one BLAS call) is non-finite iff some element is, or the weights
+        # are ~1e38, which is divergence too.
+        if not math.isfinite(np.dot(spare[: self._n_weights], self._ones)):
+            return False
+        self._flat = [spare, good]
+        return True
+
+    def weights(self):
+        """[(W, b), …] views of the good copy, as ``NeuralNetwork.set_weights`` takes them."""
+        flat, pairs, w, b = self._flat[0], [], 0, self._n_weights
+        for shape_W, shape_b in self._shapes:
+            nW, nb = math.prod(shape_W), math.prod(shape_b)
+            pairs.append((flat[w : w + nW].reshape(shape_W), flat[b : b + nb].reshape(shape_b)))
+            w, b = w + nW, b + nb
+        return pairs
 
 
 def _check_batch_size(value):
