@@ -340,6 +340,7 @@ class DownloadDialog(QDialog):
                                       f"{'is' if len(missing) == 1 else 'are'} missing (.gz or uncompressed). "
                                       "Choose the folder that holds all four files.")
             self.folder_error.setVisible(True)
+            self._fit_height()
             return
         self.folder, self.outcome = os.path.abspath(folder), "chosen"
         remember_mnist_folder(self.folder)
