@@ -1,0 +1,228 @@
+"""LossPlot: live batch loss (raw and smoothed), per-epoch train/test loss, and test accuracy.
+
+Items are created once and fed with ``setData`` from buffers that double when full; long curves are
+peak-downsampled to the view's width. The x axis is in epochs (samples seen / training-set size), so
+the curves stay aligned when the batch size changes mid-run.
+"""
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Slot
+
+from .formatting import percent, sig3
+
+SMOOTHING = 0.95  # EMA factor of the smoothed batch-loss line (bias-corrected, as in TensorBoard)
+_FLOOR = 1e-12  # losses are clipped here before the log axis (a perfect batch has loss 0)
+
+BLUE, DARK_BLUE = (31, 119, 180), (10, 70, 140)
+ORANGE, RED, GREEN = (230, 120, 20), (200, 40, 40), (40, 150, 60)
+
+
+class GrowingSeries:
+    """An (x, y) series that grows by appending; storage doubles when full (amortised O(1))."""
+
+    def __init__(self, capacity=1024):
+        self._x = np.empty(capacity)
+        self._y = np.empty(capacity)
+        self.n = 0  # points held
+
+    def extend(self, xs, ys):
+        k = len(xs)
+        if self.n + k > len(self._x):
+            size = max(2 * len(self._x), self.n + k)
+            self._x = np.concatenate([self._x[: self.n], np.empty(size - self.n)])
+            self._y = np.concatenate([self._y[: self.n], np.empty(size - self.n)])
+        self._x[self.n : self.n + k] = xs
+        self._y[self.n : self.n + k] = ys
+        self.n += k
+
+    def clear(self):
+        self.n = 0
+
+    @property
+    def x(self):
+        return self._x[: self.n]
+
+    @property
+    def y(self):
+        return self._y[: self.n]
+
+    def __len__(self):
+        return self.n
+
+    def __repr__(self):
+        return f"GrowingSeries({self.n} points)"
+
+
+class LossPlot(pg.GraphicsLayoutWidget):
+    """Two linked plots: losses (log scale) on the left, test accuracy on the right."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackground("w")
+        self.setMinimumHeight(180)
+        self.batch = GrowingSeries()  # raw batch losses
+        self.smooth = GrowingSeries()  # their bias-corrected EMA
+        self.epoch_train = GrowingSeries()
+        self.epoch_test = GrowingSeries()
+        self.accuracy = GrowingSeries()  # test accuracy in %
+        self._ema, self._ema_n = 0.0, 0  # EMA state and batches folded into it
+
+        self.loss_plot = self.addPlot(row=0, col=0)
+        self.acc_plot = self.addPlot(row=0, col=1)
+        self.ci.layout.setColumnStretchFactor(0, 3)
+        self.ci.layout.setColumnStretchFactor(1, 2)
+        for plot, ylabel in ((self.loss_plot, "loss"), (self.acc_plot, "test accuracy (%)")):
+            plot.setLabel("bottom", "epoch")
+            plot.setLabel("left", ylabel)
+            plot.setMenuEnabled(False)
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setTextPen(pg.mkPen(60, 60, 60))
+                plot.getAxis(axis).setPen(pg.mkPen(150, 150, 150))
+        self.loss_plot.setLogMode(y=True)
+        self.loss_plot.setTitle("Loss", color=(40, 40, 40), size="10pt")
+        self.acc_plot.setTitle("Test accuracy", color=(40, 40, 40), size="10pt")
+        self.acc_plot.setXLink(self.loss_plot)
+
+        legend = self.loss_plot.addLegend(offset=(-10, 8), labelTextColor=(40, 40, 40), brush=(255, 255, 255, 200))
+        legend.setColumnCount(2)
+        self.batch_curve = self.loss_plot.plot(pen=pg.mkPen(*BLUE, 70), name="batch")
+        # Width-1 pens on the long curves: wider ones go through Qt's stroker and cost ~3× the paint time.
+        self.smooth_curve = self.loss_plot.plot(pen=pg.mkPen(*DARK_BLUE), name="batch (smoothed)")
+        self.train_curve = self.loss_plot.plot(pen=pg.mkPen(*ORANGE, width=2), symbol="o", symbolSize=6,
+                                               symbolBrush=ORANGE, symbolPen=None, name="train (epoch)")
+        self.test_curve = self.loss_plot.plot(pen=pg.mkPen(*RED, width=2, style=pg.QtCore.Qt.PenStyle.DashLine),
+                                              symbol="s", symbolSize=6, symbolBrush=RED, symbolPen=None,
+                                              name="test (epoch)")
+        self.acc_curve = self.acc_plot.plot(pen=pg.mkPen(*GREEN, width=2), symbol="o", symbolSize=6,
+                                            symbolBrush=GREEN, symbolPen=None)
+        for curve in (self.batch_curve, self.smooth_curve):
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+
+        # Hover read-out: a vertical line in each plot and a label in the one under the mouse.
+        self._lines, self._labels = {}, {}
+        for plot in (self.loss_plot, self.acc_plot):
+            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(120, 120, 120, 140))
+            label = pg.TextItem(color=(20, 20, 20), fill=pg.mkBrush(255, 255, 255, 225),
+                                border=pg.mkPen(180, 180, 180))
+            for item in (line, label):
+                item.setZValue(20)
+                item.hide()
+                plot.addItem(item, ignoreBounds=True)
+            self._lines[plot], self._labels[plot] = line, label
+        self.hover_text = ""  # what the hover label shows now ("" when hidden)
+        # Shown while there is nothing to plot: how to get something.
+        self.hint = pg.TextItem("Press Play (Space) to train, or Step batch (→) for one mini-batch.",
+                                color=(120, 120, 120), anchor=(0.5, 0.5))
+        self.loss_plot.addItem(self.hint, ignoreBounds=True)
+        self.hint.setPos(0.5, 0.5)
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def __repr__(self):
+        return f"LossPlot({len(self.batch)} batches, {len(self.epoch_test)} epochs)"
+
+    # -- data --------------------------------------------------------------------------------
+    @Slot()
+    def clear_data(self):
+        """Forget every curve (a reset). (``clear`` would be GraphicsLayoutWidget's: it removes the plots.)"""
+        for series in (self.batch, self.smooth, self.epoch_train, self.epoch_test, self.accuracy):
+            series.clear()
+        self._ema, self._ema_n = 0.0, 0
+        self._hide_hover()
+        self._redraw()
+
+    def add_batches(self, epoch_x, losses):
+        """Append batch losses at their fractional epochs (arrays of equal length)."""
+        losses = np.maximum(np.asarray(losses, dtype=np.float64), _FLOOR)
+        if len(losses) == 0:
+            return
+        smooth = np.empty_like(losses)
+        ema, n = self._ema, self._ema_n
+        for i, value in enumerate(losses):
+            if np.isfinite(value):
+                ema = SMOOTHING * ema + (1 - SMOOTHING) * value
+                n += 1
+            smooth[i] = ema / (1 - SMOOTHING**n) if n else value
+        self._ema, self._ema_n = ema, n
+        self.batch.extend(epoch_x, losses)
+        self.smooth.extend(epoch_x, smooth)
+        self._redraw(batches_only=True)
+
+    def add_epoch(self, epoch_x, train_loss, test_loss, test_accuracy):
+        """Append one epoch's mean train loss, test loss and test accuracy (a fraction) at ``epoch_x``."""
+        self.epoch_train.extend([epoch_x], [max(train_loss, _FLOOR)])
+        self.epoch_test.extend([epoch_x], [max(test_loss, _FLOOR)])
+        self.accuracy.extend([epoch_x], [100.0 * test_accuracy])
+        self._redraw()
+
+    def _redraw(self, batches_only=False):
+        self.hint.setVisible(len(self.batch) == 0)
+        self.batch_curve.setData(self.batch.x, self.batch.y)
+        self.smooth_curve.setData(self.smooth.x, self.smooth.y)
+        if batches_only:
+            return
+        self.train_curve.setData(self.epoch_train.x, self.epoch_train.y)
+        self.test_curve.setData(self.epoch_test.x, self.epoch_test.y)
+        self.acc_curve.setData(self.accuracy.x, self.accuracy.y)
+
+    # -- hover ------------------------------------------------------------------------------
+    def text_at(self, x, plot=None):
+        """The read-out for epoch position ``x``: the nearest batch in the loss plot, epoch in the other."""
+        if plot is self.acc_plot:
+            i = _nearest(self.accuracy.x, x)
+            if i is None:
+                return ""
+            return (f"after epoch {self.accuracy.x[i]:.3g}: test accuracy {percent(self.accuracy.y[i] / 100)}\n"
+                    f"test loss {sig3(self.epoch_test.y[i])} · train loss {sig3(self.epoch_train.y[i])}")
+        i = _nearest(self.batch.x, x)
+        if i is None:
+            return ""
+        text = f"epoch {self.batch.x[i]:.3f}\nbatch loss {sig3(self.batch.y[i])}\nsmoothed {sig3(self.smooth.y[i])}"
+        j = _nearest(self.epoch_test.x, x)
+        if j is not None and abs(self.epoch_test.x[j] - x) < 0.25:
+            text += f"\ntest loss {sig3(self.epoch_test.y[j])} (epoch {self.epoch_test.x[j]:.3g})"
+        return text
+
+    @Slot(object)
+    def _on_mouse_moved(self, scene_pos):
+        plot = next((p for p in (self.loss_plot, self.acc_plot) if p.vb.sceneBoundingRect().contains(scene_pos)), None)
+        if plot is None:
+            self._hide_hover()
+            return
+        point = plot.vb.mapSceneToView(scene_pos)
+        text = self.text_at(point.x(), plot)
+        if not text:
+            self._hide_hover()
+            return
+        for line in self._lines.values():
+            line.setPos(point.x())
+            line.show()
+        for other, label in self._labels.items():
+            label.setVisible(other is plot)
+        label = self._labels[plot]
+        label.setText(text)
+        # Keep the label inside the view: anchor it on the side of the cursor facing the centre.
+        (x0, x1), (y0, y1) = plot.vb.viewRange()
+        label.setAnchor((1 if point.x() > (x0 + x1) / 2 else 0, 0 if point.y() < (y0 + y1) / 2 else 1))
+        label.setPos(QPointF(point.x(), point.y()))
+        self.hover_text = text
+
+    def _hide_hover(self):
+        for item in (*self._lines.values(), *self._labels.values()):
+            item.hide()
+        self.hover_text = ""
+
+    def leaveEvent(self, event):
+        self._hide_hover()
+        super().leaveEvent(event)
+
+
+def _nearest(xs, x):
+    """Index of the element of sorted ``xs`` closest to ``x``; None when empty."""
+    if len(xs) == 0:
+        return None
+    i = int(np.searchsorted(xs, x))
+    if i == len(xs) or (i > 0 and x - xs[i - 1] < xs[i] - x):
+        i -= 1
+    return i
