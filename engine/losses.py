@@ -63,6 +63,11 @@ class MSELoss(LossFunction):
 
 def _class_indices(expected, n):
     """Class indices as an int array of length n (an int is accepted for a single column)."""
+    if type(expected) is np.ndarray and expected.ndim == 1 and expected.dtype.kind in "iu":
+        idx = expected  # the training path: already what is needed, skip the checks below (µs each)
+        if idx.size != n:
+            raise ValueError(f"{idx.size} class indices given for {n} columns")
+        return idx
     idx = np.asarray(expected)
     if idx.ndim == 0:
         idx = idx.reshape(1)
@@ -75,6 +80,19 @@ def _class_indices(expected, n):
     if idx.size != n:
         raise ValueError(f"{idx.size} class indices given for {n} columns")
     return idx
+
+
+_COLUMN_NUMBERS = {}  # n → read-only arange(n), the column index of a one-per-column gather
+
+
+def _column_numbers(n):
+    cols = _COLUMN_NUMBERS.get(n)
+    if cols is None:
+        if len(_COLUMN_NUMBERS) > 16:  # batch sizes change in the GUI; keep the cache small
+            _COLUMN_NUMBERS.clear()
+        cols = _COLUMN_NUMBERS[n] = np.arange(n)
+        cols.flags.writeable = False
+    return cols
 
 
 class CrossEntropyLoss(LossFunction):
@@ -122,12 +140,16 @@ class CrossEntropyLoss(LossFunction):
         ``idx`` must already be an int array of length n. Same maths as ``loss`` and ``dloss``.
         """
         n = values.shape[1]
-        cols = np.arange(n)
-        np.subtract(values, values.max(axis=0, keepdims=True), out=out)
-        picked = out[idx, cols]
+        cols = _column_numbers(n)
+        top = np.maximum.reduce(values, axis=0, keepdims=True)
+        np.subtract(values, top, out=out)
+        picked = out[idx, cols]  # each column's shifted target logit (a new array: ours to overwrite)
         np.exp(out, out=out)
-        total = out.sum(axis=0, keepdims=True)
-        loss = float(np.mean(np.log(total[0]) - picked))
+        total = np.add.reduce(out, axis=0, keepdims=True)
+        # np.mean(log Σexp − picked) without its overhead: the same float32 sum, divided as np.mean does.
+        np.subtract(np.log(total[0], out=top[0]), picked, out=picked)
+        total_loss = np.add.reduce(picked)
+        loss = float(total_loss.dtype.type(float(total_loss) / n))
         out /= total
         out[idx, cols] -= 1
         out /= n
