@@ -23,14 +23,16 @@ class AugmentSettings:
     scale: tuple = (0.85, 1.15)  # range of the size factor
     shear: float = 0.0  # max horizontal slant: x moves by shear·(row offset from the middle)
     thickness: float = 1.0  # max stroke change: +1 is a full 3×3 dilation, −1 a full 3×3 erosion
+    elastic: float = 0.0  # RMS of a smooth random displacement field, in pixels (0 = none)
 
     def __repr__(self):
         return (f"AugmentSettings(shift ±{self.shift:g} px, rotate ±{self.rotate:g}°, "
                 f"scale {self.scale[0]:g}–{self.scale[1]:g}, shear ±{self.shear:g}, "
-                f"thickness ±{self.thickness:g})")
+                f"thickness ±{self.thickness:g}, elastic {self.elastic:g} px)")
 
 
 NONE = AugmentSettings(shift=0.0, rotate=0.0, scale=(1.0, 1.0), shear=0.0, thickness=0.0)  # the identity
+_KNOTS = 5  # elastic fields are smooth blends of this many × this many random displacements
 
 
 def augment_batch(images, rng, out=None, settings=AugmentSettings()):
@@ -57,7 +59,8 @@ def augment_batch(images, rng, out=None, settings=AugmentSettings()):
     if s.thickness:
         batch = change_thickness(batch, thickness)
     matrices = affine_matrices(angle, scale, shear, shift)
-    warped = affine_warp(batch, matrices, out=None if out is None else out.reshape(n, SIDE, SIDE))
+    field = elastic_field(n, rng, s.elastic) if s.elastic else None
+    warped = affine_warp(batch, matrices, out=None if out is None else out.reshape(n, SIDE, SIDE), displacement=field)
     return warped.reshape(shape) if out is None else out
 
 
@@ -81,8 +84,26 @@ def affine_matrices(angle, scale, shear, shift):
     return m
 
 
-def affine_warp(batch, matrices, out=None):
-    """Images (n, 28, 28) moved by forward maps (n, 2, 3) (see ``affine_matrices``), bilinear, zeros outside."""
+def elastic_field(n, rng, rms):
+    """Smooth random displacements (2, n, 28, 28) in pixels, with RMS ``rms`` everywhere.
+
+    Gaussian bumps on a coarse grid of knots, each with a random normal weight: cheap (a few
+    numbers per image) and smooth over several pixels, like a hand's wobble rather than noise.
+    """
+    centres = np.linspace(0, SIDE - 1, _KNOTS)
+    width = (SIDE - 1) / (_KNOTS - 1)
+    basis = np.exp(-0.5 * ((np.arange(SIDE)[:, None] - centres[None, :]) / width) ** 2)  # (28, knots)
+    basis /= np.sqrt((basis**2).sum(axis=1, keepdims=True))  # unit variance at every pixel
+    basis = basis.astype(np.float32)
+    knots = rng.standard_normal((2, n, _KNOTS, _KNOTS), dtype=np.float32)
+    return (basis @ knots @ basis.T) * np.float32(rms)
+
+
+def affine_warp(batch, matrices, out=None, displacement=None):
+    """Images (n, 28, 28) moved by forward maps (n, 2, 3) (see ``affine_matrices``), bilinear, zeros outside.
+
+    displacement : optional (2, n, 28, 28) offsets (rows, cols) added to where each output pixel reads.
+    """
     n = batch.shape[0]
     a = matrices[:, :, :2]
     det = a[:, 0, 0] * a[:, 1, 1] - a[:, 0, 1] * a[:, 1, 0]
@@ -97,6 +118,9 @@ def affine_warp(batch, matrices, out=None):
              + (off32[:, 0, None, None] + 1))
     src_c = (inv32[:, 1, 0, None, None] * grid[:, None] + inv32[:, 1, 1, None, None] * grid[None, :]
              + (off32[:, 1, None, None] + 1))
+    if displacement is not None:
+        src_r += displacement[0]
+        src_c += displacement[1]
     np.clip(src_r, 0, SIDE + 1, out=src_r)
     np.clip(src_c, 0, SIDE + 1, out=src_c)
     r0 = np.minimum(src_r.astype(np.int32), SIDE)  # so r0 + 1 is still inside the padded image
