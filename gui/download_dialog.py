@@ -26,6 +26,7 @@ from .settings import remember_mnist_folder
 
 TOTAL_BYTES = sum(MNIST_SIZES.values())  # the four .gz files together, 11.6 MB
 SPEED_WINDOW = 2.0  # seconds of history the shown speed averages over
+TIMEOUT = 15.0  # seconds per connection and per read when the dialog is given none
 
 
 def human_bytes(n):
@@ -35,6 +36,27 @@ def human_bytes(n):
     if n < 1_000_000:
         return f"{sig3(n / 1e3)} kB"
     return f"{sig3(n / 1e6)} MB"
+
+
+def mnist_folder_problem(folder):
+    """Why ``folder`` cannot serve as the MNIST folder (one sentence people can act on), or None if it can."""
+    missing = mnist_source.missing_files(folder) if os.path.isdir(folder) else list(MNIST_SIZES)
+    if not missing:
+        return None
+    names = ", ".join(f"{m}.gz" for m in missing)
+    verb = "is" if len(missing) == 1 else "are"
+    return (f"{folder} does not hold MNIST: {names} {verb} missing (.gz or uncompressed). "
+            "Choose the folder that holds all four files.")
+
+
+def ask_for_mnist_folder(parent, start=None):
+    """Let the user pick a folder; returns (folder, None), (None, why it does not hold MNIST) or (None, None)."""
+    folder = QFileDialog.getExistingDirectory(parent, "Folder with the four MNIST files",
+                                              start or os.path.expanduser("~"))
+    if not folder:
+        return None, None
+    problem = mnist_folder_problem(folder)
+    return (None, problem) if problem else (os.path.abspath(folder), None)
 
 
 class DownloadWorker(QObject):
@@ -87,13 +109,13 @@ class DownloadDialog(QDialog):
 
     mnist_ready = Signal(str)  # emitted just before accept: the folder to load MNIST from
 
-    def __init__(self, parent=None, dest=None, mirrors=None, timeout=15.0):
+    def __init__(self, parent=None, dest=None, mirrors=None, timeout=None):
         super().__init__(parent)
         self.setWindowTitle("Download MNIST")
         self.setMinimumWidth(620)
         self.dest = dest  # None: the user cache, resolved at start
         self.mirrors = mirrors  # None: engine.mnist_download.MIRRORS, resolved at start
-        self.timeout = timeout  # seconds per connection and per read
+        self.timeout = timeout  # seconds per connection and per read; None: TIMEOUT, resolved at start
         self.folder = None  # where MNIST is, once found (downloaded or chosen)
         self.outcome = None  # "downloaded", "chosen", "failed", "cancelled" or None while running
         self.thread = None  # the QThread of the current attempt (kept until it has finished)
@@ -217,6 +239,7 @@ class DownloadDialog(QDialog):
             return
         self.dest = self.dest if self.dest is not None else mnist_source.cache_dir()
         mirrors = self.mirrors if self.mirrors is not None else mnist_download.MIRRORS
+        timeout = self.timeout if self.timeout is not None else TIMEOUT
         self.outcome, self._closing = None, False
         self._done = dict.fromkeys(MNIST_SIZES, 0)
         self._samples = [(time.perf_counter(), 0)]
@@ -233,7 +256,7 @@ class DownloadDialog(QDialog):
         self.folder_error.clear()
         self._show_failure_widgets(False)
 
-        self.worker = DownloadWorker(self.dest, mirrors, self.timeout)
+        self.worker = DownloadWorker(self.dest, mirrors, timeout)
         self.thread = QThread(self)
         self.worker.moveToThread(self.thread)
         self.thread.started.connect(self.worker.run)
@@ -329,20 +352,15 @@ class DownloadDialog(QDialog):
     @Slot()
     def choose_folder(self):
         """Ask for a folder holding the four MNIST files; accept it if it does, else say what is missing."""
-        start = self.folder or os.path.expanduser("~")
-        folder = QFileDialog.getExistingDirectory(self, "Folder with the four MNIST files", start)
-        if not folder:
-            return
-        missing = mnist_source.missing_files(folder) if os.path.isdir(folder) else list(MNIST_SIZES)
-        if missing:
-            names = ", ".join(f"{m}.gz" for m in missing)
-            self.folder_error.setText(f"{folder} does not hold MNIST: {names} "
-                                      f"{'is' if len(missing) == 1 else 'are'} missing (.gz or uncompressed). "
-                                      "Choose the folder that holds all four files.")
+        folder, problem = ask_for_mnist_folder(self, self.folder)
+        if problem:
+            self.folder_error.setText(problem)
             self.folder_error.setVisible(True)
             self._fit_height()
             return
-        self.folder, self.outcome = os.path.abspath(folder), "chosen"
+        if not folder:
+            return
+        self.folder, self.outcome = folder, "chosen"
         remember_mnist_folder(self.folder)
         self._finish()
 
@@ -354,7 +372,8 @@ class DownloadDialog(QDialog):
         self._closing = True
         self.worker.cancel()
         self.cancel_button.setEnabled(False)
-        self.mirror_label.setText(f"Cancelling… (a silent server may take up to {self.timeout:g} s to let go)")
+        self.mirror_label.setText(f"Cancelling… (a silent server may take up to {self.worker.timeout:g} s "
+                                  "to let go)")
 
     def closeEvent(self, event):
         if self.running:

@@ -5,42 +5,29 @@ alone uses it from then on. The window keeps a *copy* of the network (``network(
 worker's throttled updates; views and the draw pad read that copy, never the trainer's.
 """
 
-import os
-
 from PySide6.QtCore import Qt, QThread, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QApplication, QDockWidget, QMainWindow, QScrollArea, QSplitter, QStyle,
                                QToolBar, QVBoxLayout, QWidget)
 
-from engine.datasets import DatasetError
-from engine.mnist_source import MNIST_ENV
+from engine import mnist_source
 from engine.optimizers import get_optimizer
 from engine.toy_datasets import TOY_DATASETS
 
 from .controls_panel import ControlsPanel
 from .dataset_loader import DatasetLoader
+from .download_dialog import DownloadDialog, ask_for_mnist_folder
 from .formatting import percent, sig3
 from .loss_plot import LossPlot
+from .mnist_location import discover_mnist
 from .notice_bar import NoticeBar
+from .settings import remember_mnist_folder
 from .status_bar import TrainingStatusBar
 from .training_config import DEFAULT_TOY, MNIST, build, dataset_title, defaults_for, make_builtin
 from .training_worker import TrainingWorker
 
 _WHAT_CHANGED = {"dataset": "The dataset", "architecture": "The architecture", "loss": "The loss",
                  "seed": "The seed"}
-
-
-def discover_mnist():
-    """(folder or None, why not found or None): where MNIST can be read from, without any download."""
-    try:
-        from engine.mnist_source import find_mnist
-    except ImportError:  # an older engine: only the environment variable is known
-        folder = os.environ.get(MNIST_ENV)
-        return (folder, None) if folder and os.path.isdir(folder) else (None, None)
-    try:
-        return find_mnist(), None
-    except DatasetError as exc:
-        return None, str(exc)
 
 
 class MainWindow(QMainWindow):
@@ -68,6 +55,7 @@ class MainWindow(QMainWindow):
         self._draw_pad_dock = None
         self._shut_down = False
         self._notice_sticky = False  # the notice shown survives resets (MNIST missing)
+        self._download_dialog = None  # the open "Download MNIST" dialog, if any
 
         self._build_actions()
         self.controls = ControlsPanel()
@@ -194,6 +182,14 @@ class MainWindow(QMainWindow):
             action.setToolTip(f"{tip} ({QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)})")
             self.toolbar.addAction(action)
             self._actions[name] = action
+        self.toolbar.addSeparator()
+        download = QAction(icon("SP_ArrowDown"), "Download MNIST", self)
+        download.setObjectName("download_mnist")
+        download.setToolTip("Downloads the four MNIST files (11.6 MB) once, checked by SHA-256; "
+                            "or lets you choose a folder that holds them.")
+        download.triggered.connect(self.download_mnist)
+        self.toolbar.addAction(download)
+        self._actions["download_mnist"] = download
         self._actions["step_phase"].setEnabled(False)  # phase stepping arrives with the walkthrough
         self._actions["play_pause"].triggered.connect(self.toggle_play)
         self._actions["step_batch"].triggered.connect(self.step_batch)
@@ -286,11 +282,50 @@ class MainWindow(QMainWindow):
         self.controls.set_datasets(choices, first)
         self.controls.set_config(defaults_for(first))
         if not self._mnist_folder:
-            why = self._mnist_problem or (f"Set {MNIST_ENV} to a folder holding the four MNIST files, "
-                                          "or download them once with `python main.py download`.")
+            why = (self._mnist_problem + " ") if self._mnist_problem else ""
             self._tell(f"MNIST was not found, so training starts on the built-in 2-D set "
-                       f"“{dataset_title(first)}”. {why}", "info", sticky=True)
+                       f"“{dataset_title(first)}”. {why}Download it once (11.6 MB), or choose a folder that "
+                       "holds the four MNIST files.", "info", self._mnist_buttons(), sticky=True)
         self.reset()
+
+    def _mnist_buttons(self):
+        return [("Download MNIST…", "Downloads the four MNIST files (11.6 MB) into the user cache, once.",
+                 self.download_mnist),
+                ("Choose folder…", "Use a folder that already holds the four MNIST files; it is remembered.",
+                 self.choose_mnist_folder)]
+
+    @Slot()
+    def download_mnist(self):
+        """Open the download dialog (window-modal, not blocking); on success MNIST is offered at once."""
+        if self._download_dialog is not None:
+            self._download_dialog.raise_()
+            return
+        # Always the cache, never ensure_mnist: a stale environment variable must not stop the download.
+        dialog = self._download_dialog = DownloadDialog(self, dest=mnist_source.cache_dir())
+        dialog.mnist_ready.connect(self._on_mnist_ready)
+        dialog.finished.connect(self._on_download_closed)
+        dialog.open()
+        dialog.start()
+
+    @Slot()
+    def choose_mnist_folder(self):
+        """Ask for a folder holding MNIST; remember it and offer MNIST, or say what the folder lacks."""
+        folder, problem = ask_for_mnist_folder(self, self._mnist_folder)
+        if problem:
+            self._tell(problem, "error", self._mnist_buttons(), sticky=True)
+        elif folder:
+            remember_mnist_folder(folder)
+            self._on_mnist_ready(folder)
+
+    @Slot(str)
+    def _on_mnist_ready(self, folder):
+        self.mnist_available(folder)
+
+    @Slot(int)
+    def _on_download_closed(self, result):
+        dialog, self._download_dialog = self._download_dialog, None
+        if dialog is not None:
+            dialog.deleteLater()
 
     def mnist_available(self, folder):
         """MNIST can now be read from ``folder`` (e.g. after a download): offer it and switch to it."""
@@ -439,6 +474,8 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self._playing = False
+        if self._download_dialog is not None:
+            self._download_dialog.shutdown()
         self.worker.stop()
         for thread in (self._thread, self._loader_thread):
             thread.quit()
