@@ -82,7 +82,7 @@ class Layer:
         work = self._buffers(grad_out.shape[1])
         self.delta = delta = self.act.backward(self.z, self.a, grad_out, work["delta"])
         np.matmul(delta, self.a_in.T, out=self.dW)
-        np.sum(delta, axis=1, keepdims=True, out=self.db)
+        np.add.reduce(delta, axis=1, keepdims=True, out=self.db)  # np.sum, minus its µs of dispatch
         if not need_grad_in:
             return None
         return np.matmul(self.W.T, delta, out=work["grad_in"])
