@@ -11,6 +11,7 @@ from engine.personal_digits import PersonalDigits, PersonalDigitsError
 
 from . import model_store
 from .draw_pad import PEN_RANGE, DrawPad
+from .fine_tune_worker import STEPS as FINE_TUNE_STEPS
 from .fine_tune_worker import FineTuneWorker
 from .formatting import percent
 
@@ -39,6 +40,7 @@ class DigitPanel(QWidget):
                 self._personal_error = str(exc)
         self._thread = self._worker = None  # the fine-tuning QThread and its worker while one runs
         self._mnist = None  # MNIST, kept after the first fine-tuning (loading it takes a moment)
+        self.fine_tune_steps = FINE_TUNE_STEPS  # mini-batches per fine-tuning
         self._build()
         self.draw_pad.prediction_changed.connect(self._on_prediction_changed)
         self.draw_pad.input_changed.connect(self._on_input_changed)
@@ -179,6 +181,10 @@ class DigitPanel(QWidget):
     def model_source(self):
         return self._source
 
+    def set_mnist(self, dataset):
+        """MNIST to mix into fine-tuning (an engine Dataset); otherwise it is looked up when first needed."""
+        self._mnist = dataset
+
     # -- showing the prediction -------------------------------------------------------------
     @Slot(object)
     def _on_prediction_changed(self, probs):
@@ -253,7 +259,7 @@ class DigitPanel(QWidget):
             self._worker.request_stop()
             return
         X, y = self._personal.columns()
-        self._worker = FineTuneWorker(self.model(), X, y, mnist=self._mnist)
+        self._worker = FineTuneWorker(self.model(), X, y, mnist=self._mnist, steps=self.fine_tune_steps)
         self._thread = QThread(self)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.run)
