@@ -1,0 +1,446 @@
+"""NetworkView: every neuron and every edge of the network, coloured by weight, gradient or change.
+
+Layers run left to right. An image input is a grid of input nodes showing the current input's
+pixels; a 2-D input gets a decision map of the whole input plane and a heat map per neuron.
+The view draws private copies (NetworkSnapshot): training may mutate the network meanwhile.
+"""
+
+import numpy as np
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
+from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtWidgets import QWidget
+
+from . import colormaps as cm
+from . import network_painter as npaint
+from .edge_layer import EdgeLayer
+from .network_card import edge_card, neuron_card
+from .network_snapshot import NetworkSnapshot, NeuronInfo  # noqa: F401  (NeuronInfo is part of the API)
+from .view_layout import compute_layout
+
+MODES = ("weights", "gradient", "delta")
+MODE_SYMBOL = {"weights": "W", "gradient": "∂L/∂W", "delta": "ΔW"}
+MISSING = {"gradient": "no gradient yet: take a training step", "delta": "no change yet: take a training step"}
+AUTO_ALL_EDGES = 784 * 128  # up to this many edges per layer, every edge is drawn by default
+AUTO_STRONGEST = 64  # beyond it, the strongest incoming edges per neuron
+
+
+class NetworkView(QWidget):
+    """The network drawn left to right; hover shows numbers, a click selects a neuron and its edges."""
+
+    neuron_hovered = Signal(object)  # NeuronInfo, or None when the pointer leaves the neurons
+    neuron_selected = Signal(object)  # NeuronInfo, or None when the selection is cleared
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._snap = None  # NetworkSnapshot: what is drawn
+        self._mode = "weights"
+        self._deltas_given = False  # once set_deltas is used, ΔW no longer comes from weight differences
+        self._highlight = None  # layer index k (as in net.layers) whose edges and outputs are emphasised
+        self._class_names = None
+        self._edge_limit = "auto"  # None: every edge; k: the strongest k incoming per neuron
+        self._pending_points = None  # a 2-D dataset given before any network
+        self._layout = None  # ViewLayout for the current size (None: recompute)
+        self._edges = []  # EdgeLayer per layer (geometry follows the layout)
+        self._images = {}  # layer → cached QImage of its edges in the current mode
+        self._scales = {}  # layer → the ± value drawn at full colour in the current mode
+        self._points_img = None  # the dataset's points, drawn once for the decision map
+        self._strip = npaint.colour_bar_image()
+        self._hover = None  # ("neuron", column, index) or ("edge", layer, edge)
+        self._hover_pos = None
+        self._selected = None  # same form as _hover
+        self.setMouseTracking(True)
+        self.setMinimumSize(360, 240)
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    # -- what to show --------------------------------------------------------------------------------
+    @Slot(object)
+    def set_network(self, net):
+        """Show ``net`` (new architecture or new weights) on the next paint; its arrays are copied."""
+        old = self._snap
+        snap = NetworkSnapshot(net)
+        if old is not None and old.sizes == snap.sizes:
+            snap.input = old.input
+        else:
+            self._layout = None
+            self._hover = self._selected = None
+            if old is not None and old.input is not None and old.input.size == snap.sizes[0]:
+                snap.input = old.input
+            if self._highlight is not None and self._highlight >= snap.n_layers:
+                self._highlight = None
+        points = old.points if old is not None else self._pending_points
+        if points is not None and snap.sizes[0] == 2:
+            snap.set_points(*(points if old is None else (old.points, old.labels)))
+        self._snap = snap
+        self._images.clear()
+        self.update()
+
+    @Slot(object)
+    def set_weights(self, weights):
+        """New weights [(W (outs, ins), b (outs, 1)), …] for the same architecture (copied)."""
+        old = self._require().set_weights(weights)
+        if not self._deltas_given:  # ΔW from the last two weight sets received
+            self._snap.deltas = [(W - W0, b - b0) for (W, b), (W0, b0) in zip(self._snap.weights, old)]
+        self._images.clear()
+        self.update()
+
+    @Slot(object)
+    def set_gradients(self, gradients):
+        """∂L/∂W and ∂L/∂b of the last step [(dW, db), …] (copied), or None."""
+        self._require().gradients = self._snap.copy_pairs(gradients, "gradients")
+        if self._mode == "gradient":
+            self._images.clear()
+        self.update()
+
+    @Slot(object)
+    def set_deltas(self, deltas):
+        """The change of the last step [(ΔW, Δb), …] (copied), or None."""
+        self._deltas_given = True
+        self._require().deltas = self._snap.copy_pairs(deltas, "deltas")
+        if self._mode == "delta":
+            self._images.clear()
+        self.update()
+
+    @Slot(str)
+    def set_mode(self, mode):
+        """Colour edges by "weights", "gradient" (∂L/∂W of the last step) or "delta" (ΔW of the last step)."""
+        if mode not in MODES:
+            raise ValueError(f"unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        if mode != self._mode:
+            self._mode = mode
+            self._images.clear()
+            self.update()
+
+    def mode(self):
+        return self._mode
+
+    @Slot(object)
+    def set_input(self, x):
+        """The input whose activations light the neurons: a vector of the input size (784 or 2), or None."""
+        self._require().set_input(x)
+        self.update()
+
+    @Slot(object)
+    def set_highlight_layer(self, k):
+        """Emphasise layer k's edges and the neurons they feed (k indexes net.layers), or None."""
+        if k is not None and (self._snap is None or not 0 <= int(k) < self._snap.n_layers):
+            raise ValueError(f"no layer {k} to highlight")
+        self._highlight = None if k is None else int(k)
+        self.update()
+
+    def set_dataset_2d(self, points, labels):
+        """Points (n, 2) and their class labels (n,) drawn on the decision map; None clears them."""
+        if points is not None:
+            points = np.array(points, dtype=np.float64).reshape(-1, 2)
+            labels = np.array(labels).reshape(-1)
+            if len(labels) != len(points):
+                raise ValueError(f"{len(labels)} labels for {len(points)} points")
+        if self._snap is None:
+            self._pending_points = None if points is None else (points, labels)
+        else:
+            self._snap.set_points(points, labels if points is not None else None)
+        self._points_img = None
+        self.update()
+
+    def set_class_names(self, names):
+        """Names written beside the output neurons (default: 0, 1, 2, …)."""
+        self._class_names = None if names is None else [str(n) for n in names]
+        self.update()
+
+    def set_edge_limit(self, k):
+        """None: draw every edge; an int: only the strongest k incoming per neuron; "auto" (the default)
+        draws every edge up to 784×128 edges per layer and the strongest 64 per neuron beyond."""
+        if not (k is None or k == "auto" or (isinstance(k, (int, np.integer)) and k > 0)):
+            raise ValueError(f"edge limit must be None, 'auto' or a positive int, got {k!r}")
+        self._edge_limit = k
+        self._images.clear()
+        self.update()
+
+    # -- reading back (tests, the main window) -------------------------------------------------------
+    def snapshot(self):
+        """The NetworkSnapshot being drawn (None before set_network)."""
+        return self._snap
+
+    def neuron_info(self, layer, index):
+        """The NeuronInfo of neuron ``index`` in column ``layer`` (0 = input)."""
+        return self._require().neuron_info(layer, index)
+
+    def neuron_center(self, layer, index):
+        """Where neuron ``index`` of column ``layer`` (0 = input) is drawn, in widget pixels."""
+        x, y = self._ensure_layout().centres[layer][index]
+        return QPointF(float(x), float(y))
+
+    def edge_line(self, k, j, i):
+        """The visible part of layer k's edge from input i to neuron j (QLineF, widget pixels)."""
+        self._ensure_layout()
+        return self._edges[k].segment(j * self._snap.sizes[k] + i)
+
+    def edge_scale(self, k):
+        """The ± value drawn at full colour for layer k in the current mode (known after a paint)."""
+        return self._scales.get(k)
+
+    def plane_rect(self):
+        """(x, y, side) of the decision map, or None when the input is not a 2-D point."""
+        return self._ensure_layout().map_rect if self._snap is not None else None
+
+    # -- internals -----------------------------------------------------------------------------------
+    def _require(self):
+        if self._snap is None:
+            raise ValueError("call set_network first")
+        return self._snap
+
+    def _ensure_layout(self):
+        lay = self._layout
+        if lay is None or (lay.width, lay.height) != (max(self.width(), 200), max(self.height(), 160)):
+            sizes = self._snap.sizes
+            lay = self._layout = compute_layout(sizes, self.width(), self.height(), plane=sizes[0] == 2)
+            dpr = self.devicePixelRatioF()
+            self._edges = [EdgeLayer(lay.centres[k], lay.centres[k + 1], *lay.bands[k], dpr=dpr)
+                           for k in range(len(sizes) - 1)]
+            self._images.clear()
+            self._points_img = None
+        return lay
+
+    def _keep_mask(self, values):
+        limit = self._edge_limit
+        if limit == "auto":
+            limit = None if values.size <= AUTO_ALL_EDGES else AUTO_STRONGEST
+        if limit is None or limit >= values.shape[1]:
+            return None
+        top = np.argpartition(np.abs(values), -limit, axis=1)[:, -limit:]
+        keep = np.zeros(values.shape, bool)
+        np.put_along_axis(keep, top, True, axis=1)
+        return keep
+
+    def _edge_image(self, k):
+        if k not in self._images:
+            values = self._snap.values(self._mode, k)
+            if values is None:
+                return None
+            self._scales[k] = cm.symmetric_scale(values)
+            self._images[k] = self._edges[k].render(values.ravel(), self._scales[k], self._keep_mask(values))
+        return self._images[k]
+
+    def _node_at(self, pos):
+        hit = self._ensure_layout().node_at(pos.x(), pos.y())
+        return None if hit is None else ("neuron", hit[0], hit[1])
+
+    def _target_at(self, pos):
+        """What is under ``pos``: a neuron first, else the top-most edge, else None."""
+        if self._snap is None:
+            return None
+        hit = self._node_at(pos)
+        if hit is not None:
+            return hit
+        for k, edges in enumerate(self._edges):
+            if edges.x0 <= pos.x() <= edges.x1:
+                values = self._snap.values(self._mode, k)
+                e = edges.edge_at(pos.x(), pos.y(), None if values is None else values.ravel())
+                if e is not None:
+                    return ("edge", k, e)
+        return None
+
+    # -- mouse -----------------------------------------------------------------------------------------
+    def mouseMoveEvent(self, event):
+        pos = event.position()
+        target = self._target_at(pos)
+        old = self._hover
+        self._hover, self._hover_pos = target, pos
+        if target != old:
+            was = old if old is not None and old[0] == "neuron" else None
+            now = target if target is not None and target[0] == "neuron" else None
+            if now != was:
+                self.neuron_hovered.emit(None if now is None else self._snap.neuron_info(now[1], now[2]))
+            self.setToolTip(self._exact_text(target))
+        self.update()
+
+    def leaveEvent(self, event):
+        if self._hover is not None and self._hover[0] == "neuron":
+            self.neuron_hovered.emit(None)
+        self._hover = self._hover_pos = None
+        self.update()
+
+    def mousePressEvent(self, event):
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        target = self._target_at(event.position())
+        had_neuron = self._selected is not None and self._selected[0] == "neuron"
+        self._selected = target
+        if target is not None and target[0] == "neuron":
+            self.neuron_selected.emit(self._snap.neuron_info(target[1], target[2]))
+        elif had_neuron:
+            self.neuron_selected.emit(None)
+        self.update()
+
+    def _exact_text(self, target):
+        """Exact values for the tooltip (the card shows them rounded)."""
+        if target is None:
+            return ""
+        if target[0] == "neuron":
+            info = self._snap.neuron_info(target[1], target[2])
+            return f"bias {info.bias!r}\nz {info.z!r}\nactivation {info.activation!r}"
+        k, e = target[1], target[2]
+        return f"weight {float(self._snap.weights[k][0].ravel()[e])!r}"
+
+    # -- painting --------------------------------------------------------------------------------------
+    def paintEvent(self, event):
+        p = QPainter(self)
+        p.fillRect(self.rect(), QColor(*cm.BACKGROUND))
+        if self._snap is None:
+            p.setPen(npaint.DIM_TEXT)
+            p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No network yet")
+            return
+        lay = self._ensure_layout()
+        self._paint_edges(p, lay)
+        self._paint_chosen_edges(p)
+        self._paint_nodes(p, lay)
+        self._paint_labels(p, lay)
+        if lay.map_rect is not None:
+            self._paint_plane(p, lay)
+        self._paint_card(p)
+        p.end()
+
+    def _paint_edges(self, p, lay):
+        dim_all = self._selected is not None and self._selected[0] == "neuron"
+        for k, edges in enumerate(self._edges):
+            img = self._edge_image(k)
+            if img is None:
+                npaint.small_font(p, 8.5)
+                p.setPen(npaint.DIM_TEXT)
+                p.drawText(edges.rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, MISSING[self._mode])
+                continue
+            faded = dim_all or (self._highlight is not None and k != self._highlight)
+            p.setOpacity(0.22 if faded else 1.0)
+            p.drawImage(edges.rect.topLeft(), img)
+        p.setOpacity(1.0)
+
+    def _paint_chosen_edges(self, p):
+        """The selected neuron's incoming and outgoing edges, and the hovered or selected edge, on top."""
+        sel = self._selected
+        if sel is not None and sel[0] == "neuron":
+            col, j = sel[1], sel[2]
+            if col >= 1:
+                ins = self._snap.sizes[col - 1]
+                self._draw_some(p, col - 1, j * ins + np.arange(ins))
+            if col < self._snap.n_layers:
+                outs, ins = self._snap.sizes[col + 1], self._snap.sizes[col]
+                self._draw_some(p, col, np.arange(outs) * ins + j)
+        for chosen in (sel, self._hover):
+            if chosen is not None and chosen[0] == "edge":
+                line = self._edges[chosen[1]].segment(chosen[2])
+                p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+                p.setPen(QPen(QColor(255, 255, 255, 200), 4.0))
+                p.drawLine(line)
+                self._draw_some(p, chosen[1], np.array([chosen[2]]))
+
+    def _draw_some(self, p, k, idx):
+        values = self._snap.values(self._mode, k)
+        if values is not None and k in self._scales:
+            self._edges[k].draw_subset(p, idx, values.ravel(), self._scales[k])
+
+    def _paint_nodes(self, p, lay):
+        snap = self._snap
+        fwd = snap.forward()
+        plane = snap.plane_maps() if lay.map_rect is not None else None
+        for col, centres in enumerate(lay.centres):
+            if col == 0 and lay.grid is not None:
+                npaint.draw_input_grid(p, lay, snap.input)
+                continue
+            values = None
+            if col == 0:
+                values, (lo, hi) = snap.input, (-1.0, 1.0)
+            elif fwd is not None:
+                values = fwd[col - 1][1]
+                lo, hi = snap.activation_range(col, values)
+                if col == snap.n_layers:
+                    values, lo, hi = snap.probabilities(), 0.0, 1.0
+            fills = None if values is None else npaint.fills_for(values, lo, hi)
+            lit = self._highlight is not None and col == self._highlight + 1
+            outline = npaint.ACCENT if lit else npaint.OUTLINE
+            if lay.tiles[col]:
+                npaint.draw_tiles(p, centres, lay.radius[col], plane["tiles"][col] if plane else None, fills, outline)
+            else:
+                npaint.draw_circles(p, centres, lay.radius[col], fills, outline, 1.6 if lit else 1.0)
+        for chosen, width in ((self._selected, 2.2), (self._hover, 1.4)):
+            if chosen is not None and chosen[0] == "neuron" and not (chosen[1] == 0 and lay.grid is not None):
+                x, y = lay.centres[chosen[1]][chosen[2]]
+                r = lay.radius[chosen[1]] + 2.5
+                p.setPen(QPen(npaint.ACCENT, width))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                if lay.tiles[chosen[1]]:
+                    p.drawRect(QRectF(x - r, y - r, 2 * r, 2 * r))
+                else:
+                    p.drawEllipse(QPointF(x, y), r, r)
+            elif chosen is not None and chosen[0] == "neuron":
+                cell = lay.grid[2] / lay.grid_n
+                x, y = lay.centres[0][chosen[2]]
+                p.setPen(QPen(npaint.ACCENT, width))
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRect(QRectF(x - cell / 2, y - cell / 2, cell, cell))
+
+    def _paint_labels(self, p, lay):
+        snap = self._snap
+        npaint.draw_output_labels(p, lay, self._class_names, snap.probabilities())
+        for col, n in enumerate(snap.sizes):
+            if col == 0:
+                text = f"input {lay.grid_n}×{lay.grid_n}" if lay.grid is not None else f"input {n}"
+            else:
+                act = getattr(snap.acts[col - 1], "name", "")
+                if col == snap.n_layers:
+                    out = "softmax" if snap.loss.name == "ce" else act
+                    text = f"output {n} · {out}"
+                else:
+                    text = f"{n} · {act}"
+            lit = self._highlight is not None and col == self._highlight + 1
+            npaint.draw_header(p, lay.column_x(col), text, accent=lit)
+        symbol = MODE_SYMBOL[self._mode]
+        for k, edges in enumerate(self._edges):
+            if k not in self._images:
+                continue
+            x0, x1 = lay.bands[k]
+            w = min(150.0, max(40.0, x1 - x0 - 30))
+            rect = QRectF((x0 + x1) / 2 - w / 2, lay.height - 40, w, 7)
+            npaint.draw_colour_bar(p, rect, self._scales[k], f"{symbol}{k + 1}", self._strip)
+
+    def _paint_plane(self, p, lay):
+        snap = self._snap
+        plane = snap.plane_maps()
+        x, y, side = lay.map_rect
+        rect = QRectF(x, y, side, side)
+        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+        p.drawImage(rect, plane["decision"])
+        if snap.points is not None:
+            if self._points_img is None:
+                self._points_img = npaint.points_image(snap.points, snap.labels, plane["extent"], side)
+            p.drawImage(rect.topLeft(), self._points_img)
+        p.setPen(QPen(npaint.OUTLINE, 1))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawRect(rect)
+        npaint.draw_header(p, x + side / 2, "decision map", width=side)
+        xmin, xmax, ymin, ymax = plane["extent"]
+        npaint.small_font(p, 7.5)
+        p.setPen(npaint.DIM_TEXT)
+        below = QRectF(x, y + side + 2, side, 14)
+        p.drawText(below, Qt.AlignmentFlag.AlignLeft, f"{xmin:.2g}")
+        p.drawText(below, Qt.AlignmentFlag.AlignHCenter, "x₁")
+        p.drawText(below, Qt.AlignmentFlag.AlignRight, f"{xmax:.2g}")
+        if snap.input is not None:
+            u = (snap.input[0] - xmin) / (xmax - xmin) * side + x
+            v = (ymax - snap.input[1]) / (ymax - ymin) * side + y
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setPen(QPen(QColor(255, 255, 255), 2))
+            p.drawEllipse(QPointF(u, v), 6, 6)
+
+    def _paint_card(self, p):
+        target, anchor = self._hover, self._hover_pos
+        if target is None and self._selected is not None:
+            target = self._selected
+            anchor = self.neuron_center(target[1], target[2]) if target[0] == "neuron" else \
+                self._edges[target[1]].segment(target[2]).center()
+        if target is None or anchor is None:
+            return
+        if target[0] == "neuron":
+            lines, image, caption = neuron_card(self._snap, self._layout, self._mode, target[1], target[2],
+                                                self._class_names)
+        else:
+            lines, image, caption = edge_card(self._snap, self._layout, target[1], target[2])
+        npaint.draw_card(p, anchor, lines, QRectF(self.rect()), image, caption)
