@@ -76,7 +76,7 @@ class ControlsPanel(QWidget):
         self._train_form = form = QFormLayout(train)
         self.optimizer = _combo("optimizer", OPTIMIZER_CHOICES,
                                 "How gradients become weight changes; switching keeps the weights, resets its memory.")
-        self.lr = LogSpinBox(1e-6, 10.0, 0.001, tooltip="Learning rate: how far each step moves the weights "
+        self.lr = LogSpinBox(1e-6, 1000.0, 0.001, tooltip="Learning rate: how far each step moves the weights "
                              "along the gradient; applies from the next batch.")
         self.lr.setObjectName("learning_rate")
         self.momentum = QDoubleSpinBox()

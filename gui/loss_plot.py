@@ -67,6 +67,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.epoch_test = GrowingSeries()
         self.accuracy = GrowingSeries()  # test accuracy in %
         self._ema, self._ema_n = 0.0, 0  # EMA state and batches folded into it
+        self._ranges = None  # (x max, (log y min, log y max), (accuracy min, max)) last applied
 
         self.loss_plot = self.addPlot(row=0, col=0)
         self.acc_plot = self.addPlot(row=0, col=1)
@@ -76,6 +77,11 @@ class LossPlot(pg.GraphicsLayoutWidget):
             plot.setLabel("bottom", "epoch")
             plot.setLabel("left", ylabel)
             plot.setMenuEnabled(False)
+            # A live monitor: ranges follow the data in coarse steps (see _fit_ranges), so the axes are
+            # re-laid out a few times per decade instead of on every update; no mouse zoom to fight it.
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.vb.disableAutoRange()
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setTextPen(pg.mkPen(60, 60, 60))
                 plot.getAxis(axis).setPen(pg.mkPen(150, 150, 150))
@@ -116,7 +122,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.hint = pg.TextItem("Press Play (Space) to train, or Step batch (→) for one mini-batch.",
                                 color=(120, 120, 120), anchor=(0.5, 0.5))
         self.loss_plot.addItem(self.hint, ignoreBounds=True)
-        self.hint.setPos(0.5, 0.5)
+        self._redraw()
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     def __repr__(self):
@@ -165,6 +171,33 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.train_curve.setData(self.epoch_train.x, self.epoch_train.y)
         self.test_curve.setData(self.epoch_test.x, self.epoch_test.y)
         self.acc_curve.setData(self.accuracy.x, self.accuracy.y)
+        self._fit_ranges()
+
+    def _fit_ranges(self):
+        """Set the ranges to cover the data, rounded outwards to coarse steps (changes are rare)."""
+        losses = [a for a in (self.batch.y, self.epoch_test.y, self.epoch_train.y) if len(a)]
+        xs = [a[-1] for a in (self.batch.x, self.epoch_test.x) if len(a)]
+        x_max = _nice_ceiling(max(xs)) if xs else 1.0
+        if losses:
+            lo = np.log10(min(a.min() for a in losses))
+            hi = np.log10(max(a.max() for a in losses))
+            y = (np.floor(lo * 4) / 4, max(np.ceil(hi * 4) / 4, np.floor(lo * 4) / 4 + 0.25))
+        else:
+            y = (-1.0, 0.5)
+        if len(self.accuracy):
+            a_lo, a_hi = self.accuracy.y.min(), self.accuracy.y.max()
+            step = 5.0 if a_lo >= 50 else 10.0
+            acc = (np.floor(a_lo / step) * step, min(100.0, max(np.ceil(a_hi / step) * step, np.floor(a_lo / step) * step + step)))
+        else:
+            acc = (0.0, 100.0)
+        ranges = (x_max, y, acc)
+        if ranges == self._ranges:
+            return
+        self._ranges = ranges
+        self.loss_plot.setXRange(0, x_max, padding=0.02)
+        self.loss_plot.setYRange(*y, padding=0.02)
+        self.acc_plot.setYRange(*acc, padding=0.04)
+        self.hint.setPos(x_max / 2, sum(y) / 2)
 
     # -- hover ------------------------------------------------------------------------------
     def text_at(self, x, plot=None):
@@ -216,6 +249,14 @@ class LossPlot(pg.GraphicsLayoutWidget):
     def leaveEvent(self, event):
         self._hide_hover()
         super().leaveEvent(event)
+
+
+def _nice_ceiling(value):
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10^k that is ≥ value (value > 0)."""
+    if value <= 0:
+        return 1.0
+    base = 10.0 ** np.floor(np.log10(value))
+    return next(m * base for m in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if m * base >= value * (1 - 1e-12))
 
 
 def _nearest(xs, x):

@@ -103,6 +103,11 @@ class TrainingWorker(QObject):
         self._token += 1
         self._trainer_offered.emit(trainer, generation)
 
+    @property
+    def epoch_limit(self):
+        """A run completes when the trainer has done this many epochs."""
+        return self._epoch_limit
+
     def set_epoch_limit(self, epochs):
         """A run completes when this many epochs are done; applies from the next batch."""
         self._epoch_limit = int(epochs)

@@ -1,0 +1,52 @@
+"""The training toolbar's QActions: play/pause, step batch, step phase, reset (names tests rely on)."""
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QStyle, QToolBar
+
+# objectName, text, standard icon, shortcut, one-sentence tooltip
+SPECS = [
+    ("play_pause", "Play", "SP_MediaPlay", "Space", "Trains continuously; press again to pause."),
+    ("step_batch", "Step batch", "SP_MediaSkipForward", "Right", "Trains exactly one mini-batch, then shows the result."),
+    ("step_phase", "Step phase", "SP_MediaSeekForward", "Shift+Right",
+     "Walks one training step phase by phase: forward, loss, backward, update."),
+    ("reset", "Reset", "SP_BrowserReload", "Ctrl+R", "Builds a fresh network from the controls, initialised from the seed."),
+]
+
+
+class TrainingActions:
+    """Adds the "Training" toolbar with these actions to ``window``; shows the play/pause state on them."""
+
+    def __init__(self, window):
+        self.toolbar = toolbar = QToolBar("Training")
+        toolbar.setObjectName("training_toolbar")
+        toolbar.setMovable(False)
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        window.addToolBar(toolbar)
+        style = window.style()
+        self.icon = lambda name: style.standardIcon(getattr(QStyle.StandardPixmap, name))
+        self._play_icon, self._pause_icon = self.icon("SP_MediaPlay"), self.icon("SP_MediaPause")
+        self.actions = {}  # objectName → QAction
+        for name, text, icon, keys, tip in SPECS:
+            action = QAction(self.icon(icon), text, window)
+            action.setObjectName(name)
+            action.setShortcut(QKeySequence(keys))
+            native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+            action.setToolTip(f"{tip} ({native})")
+            toolbar.addAction(action)
+            self.actions[name] = action
+        self.actions["step_phase"].setEnabled(False)  # phase stepping arrives with the walkthrough
+
+    def __getitem__(self, name):
+        return self.actions[name]
+
+    def __repr__(self):
+        return f"TrainingActions({', '.join(self.actions)})"
+
+    def show_state(self, playing, ready):
+        """Play or Pause on the first action; everything but reset disabled until a network is ready."""
+        play = self.actions["play_pause"]
+        play.setText("Pause" if playing else "Play")
+        play.setIcon(self._pause_icon if playing else self._play_icon)
+        for name in ("play_pause", "step_batch"):
+            self.actions[name].setEnabled(ready)

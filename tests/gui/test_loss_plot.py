@@ -1,0 +1,104 @@
+"""LossPlot: growing buffers, smoothed line, epoch curves, hover read-out, clearing; items made once."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF
+
+from gui.loss_plot import SMOOTHING, GrowingSeries, LossPlot
+
+
+@pytest.fixture
+def plot(qtbot):
+    widget = LossPlot()
+    widget.resize(900, 320)
+    qtbot.addWidget(widget)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_growing_series_keeps_every_point_across_reallocations():
+    series = GrowingSeries(capacity=4)
+    xs = np.arange(1000, dtype=float)
+    for start in range(0, 1000, 7):
+        series.extend(xs[start : start + 7], 2 * xs[start : start + 7])
+    assert len(series) == 1000
+    np.testing.assert_array_equal(series.x, xs)
+    np.testing.assert_array_equal(series.y, 2 * xs)
+
+
+def test_batches_feed_raw_and_bias_corrected_smoothed_curves(plot):
+    losses = np.array([2.0, 1.0, 0.5, 0.25])
+    plot.add_batches(np.array([0.1, 0.2, 0.3, 0.4]), losses)
+    np.testing.assert_allclose(plot.batch.y, losses)
+    # Bias-corrected EMA: the first value is the first loss; then Σ βᵏ(1−β)x / (1 − βⁿ).
+    weights = SMOOTHING ** np.arange(3, -1, -1) * (1 - SMOOTHING)
+    assert plot.smooth.y[0] == pytest.approx(2.0)
+    assert plot.smooth.y[-1] == pytest.approx(np.sum(weights * losses) / (1 - SMOOTHING**4))
+    x, y = plot.batch_curve.getOriginalDataset()
+    assert len(x) == 4 and y[-1] == pytest.approx(0.25)
+
+
+def test_smoothing_continues_across_updates(plot):
+    losses = np.linspace(2.0, 0.1, 50)
+    whole = LossPlot()
+    whole.add_batches(np.arange(50) / 10, losses)
+    for start in range(0, 50, 9):
+        plot.add_batches(np.arange(start, min(start + 9, 50)) / 10, losses[start : start + 9])
+    np.testing.assert_allclose(plot.smooth.y, whole.smooth.y)
+
+
+def test_epochs_feed_train_test_and_accuracy(plot):
+    plot.add_epoch(1.0, 0.5, 0.4, 0.9)
+    plot.add_epoch(2.0, 0.3, 0.35, 0.925)
+    np.testing.assert_allclose(plot.epoch_train.y, [0.5, 0.3])
+    np.testing.assert_allclose(plot.epoch_test.y, [0.4, 0.35])
+    np.testing.assert_allclose(plot.accuracy.y, [90.0, 92.5])
+    x, y = plot.acc_curve.getOriginalDataset()
+    np.testing.assert_allclose(x, [1.0, 2.0])
+
+
+def test_items_are_created_once_and_long_curves_downsample(plot):
+    items = list(plot.loss_plot.listDataItems())
+    for k in range(20):
+        plot.add_batches(np.arange(k * 100, (k + 1) * 100) / 500, np.full(100, 1.0 / (k + 1)))
+    plot.add_epoch(2.0, 0.2, 0.2, 0.5)
+    assert list(plot.loss_plot.listDataItems()) == items
+    assert plot.batch_curve.opts["autoDownsample"] and plot.batch_curve.opts["clipToView"]
+    assert plot.batch_curve.opts["downsampleMethod"] == "peak"
+
+
+def test_zero_loss_is_plotted_on_the_log_axis(plot):
+    plot.add_batches(np.array([0.5, 1.0]), np.array([0.0, 0.1]))
+    assert np.all(plot.batch.y > 0) and np.all(np.isfinite(np.log10(plot.batch.y)))
+
+
+def test_hover_shows_the_value_under_the_mouse(plot, qtbot):
+    xs = np.arange(1, 201) / 100
+    plot.add_batches(xs, 1.0 / (1 + xs))
+    plot.add_epoch(1.0, 0.55, 0.6, 0.8761)
+    qtbot.wait(50)
+    vb = plot.loss_plot.vb
+    scene_point = vb.mapViewToScene(QPointF(1.5, np.log10(0.4)))
+    qtbot.mouseMove(plot.viewport(), plot.mapFromScene(scene_point))
+    qtbot.waitUntil(lambda: "batch loss" in plot.hover_text, timeout=2000)
+    assert "epoch 1.500" in plot.hover_text
+    assert f"batch loss {1 / 2.5:.3f}" in plot.hover_text  # 3 significant digits: 0.400
+    qtbot.wait(20)
+    scene_point = plot.acc_plot.vb.mapViewToScene(QPointF(1.05, 87.0))
+    qtbot.mouseMove(plot.viewport(), plot.mapFromScene(scene_point))
+    qtbot.waitUntil(lambda: "test accuracy" in plot.hover_text, timeout=2000)
+    assert "87.6 %" in plot.hover_text
+
+
+def test_clear_empties_every_curve_and_keeps_the_plots(plot):
+    plot.add_batches(np.array([0.1, 0.2]), np.array([1.0, 0.9]))
+    plot.add_epoch(1.0, 0.5, 0.4, 0.9)
+    plot.clear_data()
+    assert len(plot.batch) == len(plot.smooth) == len(plot.epoch_test) == len(plot.accuracy) == 0
+    for curve in (plot.batch_curve, plot.smooth_curve, plot.train_curve, plot.test_curve, plot.acc_curve):
+        x, _ = curve.getOriginalDataset()
+        assert x is None or len(x) == 0
+    assert plot.loss_plot.scene() is plot.scene() and plot.hint.isVisible()
+    plot.add_batches(np.array([0.1]), np.array([3.0]))
+    assert plot.smooth.y[0] == pytest.approx(3.0)  # the smoothing restarted too

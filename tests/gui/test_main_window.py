@@ -1,0 +1,247 @@
+"""MainWindow driven through its real QActions and controls: train, pause, step, reset, change, close."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QPushButton,
+                               QToolButton)
+
+import gui.main_window as main_window
+from engine.activations import Tanh
+from engine.optimizers import Momentum
+from gui.main_window import MainWindow
+from gui.training_config import build, defaults_for
+
+TIMEOUT = 10_000  # ms
+
+
+def make_window(qtbot, dataset="circles", **config_changes):
+    """A shown window on a built-in 2-D set (fast), optionally with a changed config, fresh and paused."""
+    window = MainWindow(dataset=dataset)
+    qtbot.addWidget(window)
+    window.show()
+    if config_changes:
+        config = window.controls.config()
+        for key, value in config_changes.items():
+            setattr(config, key, value)
+        window.controls.set_config(config)
+        window.reset()
+    return window
+
+
+def action(window, name):
+    found = window.findChild(QAction, name)
+    assert found is not None, name
+    return found
+
+
+def step(window, qtbot, times=1):
+    for _ in range(times):
+        with qtbot.waitSignal(window.weights_updated, timeout=TIMEOUT):
+            action(window, "step_batch").trigger()
+
+
+def type_into(qtbot, spin, text):
+    """Select all in a spin box, type ``text`` and press Enter, as a person would."""
+    spin.setFocus()
+    spin.lineEdit().selectAll()
+    qtbot.keyClicks(spin.lineEdit(), text)
+    qtbot.keyClick(spin.lineEdit(), Qt.Key.Key_Return)
+
+
+def test_actions_have_names_shortcuts_and_tooltips(qtbot):
+    window = make_window(qtbot)
+    expected = {"play_pause": "Space", "step_batch": "Right", "step_phase": "Shift+Right", "reset": "Ctrl+R"}
+    for name, keys in expected.items():
+        act = action(window, name)
+        assert act.shortcut() == QKeySequence(keys) and act.toolTip()
+    assert not action(window, "step_phase").isEnabled()
+    assert all(action(window, n).isEnabled() for n in ("play_pause", "step_batch", "reset"))
+
+
+def test_every_control_explains_itself_in_a_tooltip(qtbot):
+    window = make_window(qtbot)
+    kinds = (QComboBox, QAbstractSpinBox, QAbstractButton)
+    controls = [w for kind in kinds for w in window.controls.findChildren(kind)]
+    assert len(controls) >= 12
+    missing = [w.objectName() or type(w).__name__ for w in controls if not w.toolTip().strip()]
+    assert missing == []
+
+
+def test_without_mnist_it_opens_on_a_builtin_set_and_says_so(qtbot, monkeypatch):
+    monkeypatch.setattr(main_window, "discover_mnist", lambda: (None, None))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    assert window.dataset() is not None and not window.dataset().is_image
+    assert window.notice.isVisible() and "MNIST was not found" in window.notice.text()
+    assert window.controls.dataset.findData("mnist") == -1
+    assert window.network().sizes == [2, 8, 8, window.dataset().n_classes]
+
+
+def test_with_mnist_it_opens_on_the_seed_network(qtbot, mnist_dir, monkeypatch):
+    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_dir, None))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.network() is not None, timeout=TIMEOUT)
+    assert window.dataset().name == "mnist"
+    assert window.network().sizes == [784, 16, 16, 10]
+    assert not window.notice.isVisible()
+    step(window, qtbot)
+    assert window.trainer.steps == 1
+
+
+def test_play_trains_and_pause_stops_within_one_batch(qtbot):
+    window = make_window(qtbot, epochs=100_000)
+    trainer = window.trainer
+    with qtbot.waitSignal(window.weights_updated, timeout=TIMEOUT):
+        action(window, "play_pause").trigger()
+    assert window.playing and action(window, "play_pause").text() == "Pause"
+    qtbot.waitUntil(lambda: trainer.steps > 100, timeout=TIMEOUT)
+    with qtbot.waitSignal(window.worker.finished, timeout=TIMEOUT):
+        asked_at = trainer.steps
+        action(window, "play_pause").trigger()
+    assert trainer.steps <= asked_at + 1
+    stopped_at = trainer.steps
+    qtbot.wait(150)
+    assert trainer.steps == stopped_at and not window.playing
+    assert action(window, "play_pause").text() == "Play"
+    assert len(window.loss_plot.batch) > 0
+    assert window.status.progress_label.text().startswith("epoch ")
+
+
+def test_step_batch_trains_exactly_one_batch_and_updates_the_views(qtbot):
+    window = make_window(qtbot)
+    step(window, qtbot)
+    assert window.trainer.steps == 1 and len(window.loss_plot.batch) == 1
+    step(window, qtbot, times=2)
+    assert window.trainer.steps == 3 and len(window.loss_plot.batch) == 3
+    qtbot.waitUntil(lambda: "batch 3/" in window.status.progress_label.text(), timeout=TIMEOUT)
+    # The window's copy of the network carries the trained weights (the trainer is idle now).
+    for (W, b), layer in zip(window.network().weights(), window.trainer.net.layers):
+        np.testing.assert_array_equal(W, layer.W)
+        np.testing.assert_array_equal(b, layer.b)
+
+
+def test_step_while_playing_pauses_then_steps(qtbot):
+    window = make_window(qtbot, epochs=100_000)
+    action(window, "play_pause").trigger()
+    qtbot.waitUntil(lambda: window.trainer.steps > 20, timeout=TIMEOUT)
+    action(window, "step_batch").trigger()
+    assert not window.playing
+    qtbot.waitUntil(lambda: not window.worker.running, timeout=TIMEOUT)
+    settled = window.trainer.steps
+    qtbot.wait(100)
+    assert window.trainer.steps == settled
+
+
+def test_reset_rebuilds_the_same_initial_network_and_clears_the_views(qtbot):
+    window = make_window(qtbot)
+    initial = [W.copy() for W, _ in window.network().weights()]
+    step(window, qtbot, times=3)
+    old_trainer = window.trainer
+    with qtbot.waitSignal(window.network_reset, timeout=TIMEOUT):
+        action(window, "reset").trigger()
+    assert window.trainer is not old_trainer and window.trainer.steps == 0
+    assert len(window.loss_plot.batch) == 0
+    assert all(np.array_equal(a, W) for a, (W, _) in zip(initial, window.network().weights()))
+    fresh, _ = build(window.controls.config(), window.dataset())
+    assert all(np.array_equal(a, layer.W) for a, layer in zip(initial, fresh.layers))
+    step(window, qtbot)
+    assert window.trainer.steps == 1 and len(window.loss_plot.batch) == 1
+
+
+def test_hyperparameter_changes_reach_the_trainer_from_the_next_batch(qtbot):
+    window = make_window(qtbot)
+    step(window, qtbot)
+    type_into(qtbot, window.controls.lr, "0.0005")
+    type_into(qtbot, window.controls.batch_size, "64")
+    type_into(qtbot, window.controls.l2, "0.001")
+    with qtbot.waitSignal(window.weights_updated, timeout=TIMEOUT) as blocker:
+        action(window, "step_batch").trigger()
+    optimizer = window.trainer.net.optimizer
+    assert optimizer.lr == pytest.approx(0.0005) and optimizer.l2 == pytest.approx(0.001)
+    assert blocker.args[0].batch.batch_size == 64
+    window.controls.optimizer.setCurrentIndex(window.controls.optimizer.findData("momentum"))
+    step(window, qtbot)
+    assert isinstance(window.trainer.net.optimizer, Momentum)
+    assert window.trainer.net.optimizer.lr == pytest.approx(0.0005)
+
+
+def test_changing_the_architecture_asks_for_a_reset(qtbot):
+    window = make_window(qtbot)
+    step(window, qtbot)
+    net_before = window.trainer.net
+    qtbot.mouseClick(window.controls.architecture.add_button, Qt.MouseButton.LeftButton)
+    assert window.reset_notice.isVisible() and "architecture" in window.reset_notice.text().lower()
+    assert window.trainer.net is net_before and len(net_before.layers) == 3
+    combo = window.controls.findChild(QComboBox, "activation_1")
+    combo.setCurrentIndex(combo.findData("tanh"))
+    reset_now = [b for b in window.reset_notice.findChildren(QPushButton) if b.text() == "Reset now"]
+    with qtbot.waitSignal(window.network_reset, timeout=TIMEOUT):
+        qtbot.mouseClick(reset_now[0], Qt.MouseButton.LeftButton)
+    assert window.network().sizes == [2, 8, 8, 8, window.dataset().n_classes]
+    assert isinstance(window.trainer.net.layers[0].act, Tanh)
+    assert not window.reset_notice.isVisible()
+
+
+def test_removing_a_layer_before_training_applies_at_once(qtbot):
+    window = make_window(qtbot)
+    remove = window.controls.findChild(QToolButton, "remove_layer_2")
+    with qtbot.waitSignal(window.network_reset, timeout=TIMEOUT):
+        qtbot.mouseClick(remove, Qt.MouseButton.LeftButton)
+    assert window.network().sizes == [2, 8, window.dataset().n_classes]
+    assert not window.reset_notice.isVisible()
+
+
+def test_switching_dataset_loads_its_defaults(qtbot):
+    window = make_window(qtbot)
+    combo = window.controls.dataset
+    with qtbot.waitSignal(window.network_reset, timeout=TIMEOUT):
+        combo.setCurrentIndex(combo.findData("blobs"))
+    assert window.dataset().name == "blobs" and window.network().sizes[-1] == 3
+    assert window.controls.config().lr == defaults_for("blobs").lr
+
+
+def test_keyboard_shortcut_steps_a_batch(qtbot):
+    window = make_window(qtbot)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=TIMEOUT)
+    window.loss_plot.setFocus()
+    with qtbot.waitSignal(window.weights_updated, timeout=TIMEOUT):
+        qtbot.keyClick(window.loss_plot, Qt.Key.Key_Right)
+    assert window.trainer.steps == 1
+
+
+def test_completing_all_epochs_pauses_and_says_so(qtbot):
+    window = make_window(qtbot, epochs=2)
+    with qtbot.waitSignal(window.worker.finished, timeout=TIMEOUT):
+        action(window, "play_pause").trigger()
+    qtbot.waitUntil(lambda: not window.playing, timeout=TIMEOUT)
+    assert window.trainer.epoch == 2
+    qtbot.waitUntil(lambda: "finished" in window.notice.text(), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: len(window.loss_plot.accuracy) == 2, timeout=TIMEOUT)
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_divergence_pauses_with_a_message_and_finite_weights(qtbot):
+    window = make_window(qtbot, optimizer="sgd", lr=100.0, epochs=1000, activations=["leaky_relu"] * 2)
+    with qtbot.waitSignal(window.worker.diverged, timeout=TIMEOUT):
+        action(window, "play_pause").trigger()
+    qtbot.waitUntil(lambda: not window.playing and "diverged" in window.notice.text(), timeout=TIMEOUT)
+    assert all(np.isfinite(W).all() for W, _ in window.network().weights())
+
+
+def test_closing_during_training_twenty_times_never_hangs(qtbot):
+    for _ in range(20):
+        window = MainWindow(dataset="circles")
+        window.show()
+        with qtbot.waitSignal(window.weights_updated, timeout=TIMEOUT):
+            action(window, "play_pause").trigger()
+        assert window.worker.running or window.playing
+        thread = window.worker.thread()
+        window.close()
+        assert thread.isFinished() and not window.worker.running
+        window.deleteLater()

@@ -1,0 +1,174 @@
+"""TrainingWorker in its own QThread: runs, pauses between batches, steps one batch, throttles, recovers."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QObject, QThread, Slot
+
+from engine.optimizers import Momentum
+from gui.training_config import TrainingConfig, build, defaults_for, make_builtin
+from gui.training_worker import TrainingUpdate, TrainingWorker
+
+TIMEOUT = 10_000  # ms; generous for a loaded machine, never reached when things work
+
+
+class Recorder(QObject):
+    """Collects worker signals in the main thread (a plain lambda would run in the worker's thread)."""
+
+    def __init__(self, worker):
+        super().__init__()
+        self.updates, self.epochs, self.diverged = [], [], []
+        worker.batch_finished.connect(self.on_update)
+        worker.epoch_finished.connect(self.on_epoch)
+        worker.diverged.connect(self.on_diverged)
+
+    @Slot(object)
+    def on_update(self, update):
+        self.updates.append(update)
+
+    @Slot(int, object)
+    def on_epoch(self, generation, event):
+        self.epochs.append(event)
+
+    @Slot(int, object)
+    def on_diverged(self, generation, event):
+        self.diverged.append(event)
+
+
+@pytest.fixture
+def dataset():
+    return make_builtin("circles")
+
+
+@pytest.fixture
+def worker(qtbot):
+    """A worker moved to a started QThread; stopped and joined afterwards."""
+    worker = TrainingWorker()
+    thread = QThread()
+    worker.moveToThread(thread)
+    thread.start()
+    yield worker
+    worker.stop()
+    thread.quit()
+    assert thread.wait(TIMEOUT)
+
+
+def give(worker, qtbot, config, dataset, generation=1, epochs=None):
+    """Build a trainer from ``config`` and hand it to the worker; returns the trainer."""
+    _, trainer = build(config, dataset)
+    worker.set_epoch_limit(epochs or config.epochs)
+    worker.set_trainer(trainer, generation)
+    return trainer
+
+
+def test_step_batch_trains_exactly_one_batch_and_sends_copies(worker, qtbot, dataset):
+    trainer = give(worker, qtbot, defaults_for("circles"), dataset)
+    before = [W.copy() for W, _ in trainer.net.weights()]
+    with qtbot.waitSignal(worker.batch_finished, timeout=TIMEOUT) as blocker:
+        worker.step_batch()
+    update = blocker.args[0]
+    assert isinstance(update, TrainingUpdate)
+    assert trainer.steps == 1 and update.batch.step == 1 and len(update.losses) == 1
+    assert update.generation == 1
+    # The weights sent are the trained ones, and copies: training further leaves them alone.
+    sent = [W.copy() for W, _ in update.weights]
+    assert any(not np.array_equal(a, b) for a, b in zip(before, sent))
+    with qtbot.waitSignal(worker.batch_finished, timeout=TIMEOUT):
+        worker.step_batch()
+    assert trainer.steps == 2
+    assert all(np.array_equal(a, W) for a, (W, _) in zip(sent, update.weights))
+    assert [g[0].shape for g in update.gradients] == [W.shape for W in sent]
+
+
+def test_play_runs_until_paused_and_pause_acts_between_batches(worker, qtbot, dataset):
+    config = defaults_for("circles")
+    trainer = give(worker, qtbot, config, dataset, epochs=10_000)
+    with qtbot.waitSignal(worker.started, timeout=TIMEOUT):
+        worker.play()
+    qtbot.waitUntil(lambda: trainer.steps > 200, timeout=TIMEOUT)  # several epochs: not stopping at epoch ends
+    with qtbot.waitSignal(worker.finished, timeout=TIMEOUT) as blocker:
+        steps_when_asked = trainer.steps
+        worker.pause()
+    assert blocker.args[1].reason == "stopped"
+    assert trainer.steps <= steps_when_asked + 1  # at most the batch in progress finished
+    stopped_at = trainer.steps
+    qtbot.wait(100)
+    assert trainer.steps == stopped_at and not worker.running
+
+
+def test_updates_are_throttled_but_carry_every_batch_loss(worker, qtbot, dataset):
+    worker.min_interval = 1e6  # nothing may be sent mid-run: only the forced update when the run ends
+    trainer = give(worker, qtbot, defaults_for("circles"), dataset, epochs=10_000)
+    recorder = Recorder(worker)
+    received = recorder.updates
+    worker.play()
+    qtbot.waitUntil(lambda: trainer.steps > 30, timeout=TIMEOUT)
+    with qtbot.waitSignal(worker.finished, timeout=TIMEOUT):
+        worker.pause()
+    qtbot.waitUntil(lambda: len(received) >= 1, timeout=TIMEOUT)
+    # One update per epoch end (forced) plus the one at the pause, far fewer than the batches trained.
+    epochs_done = trainer.epoch
+    assert len(received) <= epochs_done + 1 < trainer.steps
+    losses = np.concatenate([u.losses for u in received])
+    assert len(losses) == trainer.steps
+    np.testing.assert_allclose(losses, trainer.history.batch_loss)
+    xs = np.concatenate([u.epoch_x for u in received])
+    assert np.all(np.diff(xs) > 0) and xs[-1] == pytest.approx(trainer.samples_seen / len(dataset.y_train))
+
+
+def test_epoch_end_and_completion(worker, qtbot, dataset):
+    trainer = give(worker, qtbot, defaults_for("circles"), dataset, epochs=2)
+    recorder = Recorder(worker)
+    epochs = recorder.epochs
+    with qtbot.waitSignal(worker.finished, timeout=TIMEOUT) as blocker:
+        worker.play()
+    assert blocker.args[1].reason == "completed"
+    qtbot.waitUntil(lambda: len(epochs) == 2, timeout=TIMEOUT)
+    assert [e.epoch for e in epochs] == [0, 1] and trainer.epoch == 2
+    assert 0.0 <= epochs[-1].test_accuracy <= 1.0
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_divergence_pauses_and_keeps_the_last_good_weights(worker, qtbot, dataset):
+    config = TrainingConfig(dataset="circles", hidden=[8], activations=["relu"], loss="ce", optimizer="sgd",
+                            lr=1e30, batch_size=16, epochs=100)
+    trainer = give(worker, qtbot, config, dataset)
+    recorder = Recorder(worker)
+    updates, diverged = recorder.updates, recorder.diverged
+    with qtbot.waitSignal(worker.finished, timeout=TIMEOUT) as blocker:
+        worker.play()
+    assert blocker.args[1].reason == "diverged"
+    qtbot.waitUntil(lambda: bool(diverged and updates), timeout=TIMEOUT)
+    assert "diverged" in diverged[0].message
+    assert all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in updates[-1].weights)
+    assert all(np.isfinite(layer.W).all() for layer in trainer.net.layers)
+
+
+def test_failure_is_reported_and_the_thread_survives(worker, qtbot, dataset):
+    trainer = give(worker, qtbot, defaults_for("circles"), dataset)
+
+    def broken_step():
+        raise RuntimeError("boom in step")
+
+    trainer.step = broken_step
+    with qtbot.waitSignal(worker.failed, timeout=TIMEOUT) as blocker:
+        worker.play()
+    assert "boom in step" in blocker.args[1]
+    # The worker still answers: a new trainer steps normally.
+    good = give(worker, qtbot, defaults_for("circles"), dataset, generation=2)
+    with qtbot.waitSignal(worker.batch_finished, timeout=TIMEOUT) as update:
+        worker.step_batch()
+    assert good.steps == 1 and update.args[0].generation == 2
+
+
+def test_new_trainer_and_optimizer_swap_apply_before_the_next_batch(worker, qtbot, dataset):
+    first = give(worker, qtbot, defaults_for("circles"), dataset, generation=1)
+    with qtbot.waitSignal(worker.batch_finished, timeout=TIMEOUT):
+        worker.step_batch()
+    second = give(worker, qtbot, defaults_for("circles"), dataset, generation=2)
+    momentum = Momentum(lr=0.01, momentum=0.5)
+    worker.replace_optimizer(second, momentum)
+    with qtbot.waitSignal(worker.batch_finished, timeout=TIMEOUT) as blocker:
+        worker.step_batch()
+    assert first.steps == 1 and second.steps == 1
+    assert blocker.args[0].generation == 2
+    assert second.net.optimizer is momentum and momentum.t == 1
