@@ -75,6 +75,10 @@ class DrawPad(QWidget):
         else:
             self._probs = None
 
+    def prediction_seconds(self):
+        """How long the last prediction took: preprocessing, inference and the views it updated."""
+        return self._cost
+
     def model(self):
         """The private copy of the model the pad predicts with (None without a model)."""
         return self._net
@@ -177,6 +181,8 @@ class DrawPad(QWidget):
         event.accept()
 
     def _begin(self, pos):
+        if self._current is not None:  # a release was lost (e.g. to another window): keep that stroke
+            self._end()
         self.setFocus(Qt.MouseFocusReason)
         self._current = [QPointF(pos)]
         self._paint_segment(self._current[0], self._current[0], self._pen_width)
@@ -261,8 +267,8 @@ class DrawPad(QWidget):
         if self._net is None:
             return
         self._probs = np.asarray(self._net.predict_proba(x), dtype=np.float64).reshape(-1)
-        self._cost = time.perf_counter() - start
         self.prediction_changed.emit(self._probs.copy())
+        self._cost = time.perf_counter() - start  # the views that listen count too: they run right here
 
     def __repr__(self):
         return f"DrawPad({self._side}×{self._side}, pen {self._pen_width:g} px, {len(self._strokes)} strokes)"
