@@ -17,14 +17,15 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from . import colormaps as cm
 
 LINE_PIXEL_BUDGET = 400_000  # edges × band width above which a layer is rasterised, not stroked
-RASTER_SAMPLE_BUDGET = 9_000_000  # samples per raster update; above it the raster gets coarser
+RASTER_SAMPLE_BUDGET = 9_000_000  # (column, edge) pairs per raster update; above it the raster gets coarser
 OVERLAY_MAX = 80  # strongest edges of a dense layer drawn crisply on top of its raster
 OVERLAY_MIN_T = 0.45  # … among those at least this strong (|v| / scale)
 OVERLAY_WIDTH = 0.5  # their pen widths relative to a sparse layer's
 HAZE_LINES = 25.0  # overlapping lines per pixel beyond which a dense layer's edges are made fainter
 DENSE_ALPHA_POWER = 1.2  # > 1: in dense layers weak edges fade faster than strong ones
-CACHE_LIMIT = 24_000_000  # sample keys kept between updates (int32: ≤ 96 MB)
-CHUNK_SAMPLES = 1_500_000  # samples counted per bincount call (int64 keys: 12 MB)
+CACHE_LIMIT = 16_000_000  # (column, edge) runs kept between updates (int32 + int16: ≤ 96 MB)
+SPAN_BUDGET = 4_000_000  # (column, edge) pairs up to which edges are counted as runs of rows
+CHUNK_SAMPLES = 1_500_000  # (column, edge) pairs counted per bincount call (int64 keys: 12 MB)
 
 
 def _draw_segments(painter, segs, bins, n_bins, rgba, widths):
@@ -121,7 +122,12 @@ class EdgeLayer:
         self.step = 2  # raster pixel size: the haze is smoothed when stretched, strong edges stay crisp
         while self.dense and self.n_edges * width / self.step > RASTER_SAMPLE_BUDGET and self.step < 6:
             self.step += 1
-        self._keys = None  # cached raster pixel index of every (column, edge) sample
+        # Runs keep steep edges continuous but double the counting. Edges fanning out of one column
+        # need them (single samples line up into moiré stripes); edges from an input grid start at
+        # many x and blur into a haze anyway, as do the densest layers: one sample per column there.
+        from_column = np.ptp(self.src[:, 0]) < 1.0
+        self.spans = from_column and self.n_edges * width / self.step <= SPAN_BUDGET
+        self._runs = None  # cached (start key, run length in keys, keys per pixel) of every edge per raster column
         self._buf = None  # reused int64 buffer for a chunk of bincount keys
         self._overlap = 1.0  # mean number of edges crossing a covered display pixel (from the geometry)
 
@@ -172,58 +178,80 @@ class EdgeLayer:
         s = self.step
         return int(math.ceil(self.rect.height() / s)), int(math.ceil(self.rect.width() / s))
 
-    def _sample_keys(self):
-        """Raster pixel index (col·rows + row) of every edge at the centre of every column: (cols, edges).
+    def _sample_runs(self, n_keys_per_pixel):
+        """Where every edge crosses every raster column, as bincount keys: (start, step to the end).
 
-        Column-major pixels keep one column's samples within a few kB of counts: the bincount
-        stays in cache.
+        A key is pixel · n_keys_per_pixel + bin, pixels numbered column-major with one spare row
+        per column, so one column's keys span a few kB and bincount stays in cache. An edge covers
+        the run of rows it passes within a column: steep edges stay continuous instead of dotted.
+        Both arrays have shape (cols, edges); the run ends ``step`` keys after its start.
         """
         s = self.step
         rows, cols = self._raster_shape()
-        xc = (np.arange(cols, dtype=np.float32) + 0.5) * s  # column centres, relative to x0
+        xs = np.arange(cols + 1, dtype=np.float32) * s  # column boundaries, relative to x0
         y = self._y0.astype(np.float32)[None, :] - np.float32(self.rect.top())
-        y = y + self._slope.astype(np.float32)[None, :] * xc[:, None]
+        y = y + self._slope.astype(np.float32)[None, :] * xs[:, None]
         y *= np.float32(1.0 / s)
-        pix = y.astype(np.int32)
-        np.clip(pix, 0, rows - 1, out=pix)
-        pix += (np.arange(cols, dtype=np.int32) * rows)[:, None]
-        return pix
+        r = np.clip(y, 0, rows - 1).astype(np.int32)  # row of each edge at each column boundary
+        start = np.minimum(r[:-1], r[1:])
+        end = np.maximum(r[:-1], r[1:]) + 1
+        end -= start
+        start += (np.arange(cols, dtype=np.int32) * (rows + 1))[:, None]
+        start *= n_keys_per_pixel
+        end *= n_keys_per_pixel
+        if not self.spans:
+            return start, None
+        small = end.max(initial=0) < np.iinfo(np.int16).max
+        return start, end.astype(np.int16) if small else end
+
+    def _count(self, start, end, bins, n_keys):
+        """Edges per key: +1 where a run starts, −1 just after it ends (summed down each column later).
+
+        Without ``end``, each edge counts once per column, in its start pixel (no runs).
+        """
+        chunk = max(1, CHUNK_SAMPLES // max(self.n_edges, 1))
+        shape = (min(chunk, len(start)), self.n_edges)
+        if self._buf is None or self._buf.shape != shape:
+            self._buf = np.empty(shape, dtype=np.int64)
+        counts = np.zeros(n_keys, dtype=np.int64)
+        for c0 in range(0, len(start), chunk):
+            keys = self._buf[: len(start[c0 : c0 + chunk])]
+            np.add(start[c0 : c0 + chunk], bins[None, :], out=keys)  # int64 keys: no copy in bincount
+            counts += np.bincount(keys.ravel(), minlength=n_keys)
+            if end is not None:
+                keys += end[c0 : c0 + chunk]
+                counts -= np.bincount(keys.ravel(), minlength=n_keys)
+        return counts
 
     def _paint_raster(self, painter, bins, rgba, n_bins):
-        """Count samples per (bin, pixel), composite the bins, draw the result stretched over the band."""
+        """Count edges per (pixel, bin), composite the bins, draw the result stretched over the band."""
         rows, cols = self._raster_shape()
-        n_pix = rows * cols
-        pix = self._keys
-        if pix is None:
-            pix = self._sample_keys()
-            # How many lines cross a covered display pixel on average: a property of the geometry.
-            covered = np.count_nonzero(np.bincount(pix.ravel(), minlength=n_pix))
-            self._overlap = pix.size / max(covered, 1) * self.step
-            if pix.size <= CACHE_LIMIT:
-                self._keys = pix
-        # Bin-major keys (bin·P + pixel) give each bin's counts as one contiguous image; the extra
-        # bin n_bins collects the edges not drawn here. Keys are built as int64 a few columns at a
-        # time: bincount would otherwise convert the whole int32 array first.
-        offset = np.where(bins < 0, n_bins, bins).astype(np.int64) * n_pix
-        chunk = max(1, CHUNK_SAMPLES // max(self.n_edges, 1))
-        if self._buf is None or self._buf.shape != (min(chunk, cols), self.n_edges):
-            self._buf = np.empty((min(chunk, cols), self.n_edges), dtype=np.int64)
-        counts = None
-        for c0 in range(0, cols, chunk):
-            part = pix[c0 : c0 + chunk]
-            keys = self._buf[: len(part)]
-            np.add(part, offset[None, :], out=keys)
-            got = np.bincount(keys.ravel(), minlength=(n_bins + 1) * n_pix)
-            counts = got if counts is None else counts.__iadd__(got)
-        counts = counts.reshape(n_bins + 1, n_pix)
-        # A sample stands for one line crossing one raster pixel. Where hundreds of lines overlap,
-        # lower their opacity (by the mean overlap m of the covered pixels) so the haze stays readable
-        # and the strongest edges, drawn last, stand out.
+        nbt = n_bins + 1  # the extra bin collects the edges not drawn here (bin −1)
+        n_keys = cols * (rows + 1) * nbt
+        if self._runs is None or self._runs[2] != nbt:
+            start, end = self._sample_runs(nbt)
+            # How many edges cross a covered display pixel on average: a property of the geometry.
+            cover = self._count(start, end, np.zeros(self.n_edges, np.int64), n_keys)
+            cover = cover.reshape(cols, rows + 1, nbt)[..., 0]
+            cover = np.cumsum(cover, axis=1) if self.spans else cover
+            self._overlap = cover.sum() / max(np.count_nonzero(cover), 1) * self.step
+            runs = (start, end, nbt)
+            if start.size <= CACHE_LIMIT:
+                self._runs = runs
+        else:
+            runs = self._runs
+        keyed = np.where(bins < 0, n_bins, bins).astype(np.int64)
+        counts = self._count(runs[0], runs[1], keyed, n_keys).reshape(cols, rows + 1, nbt)
+        counts = np.cumsum(counts[..., :n_bins], axis=1) if self.spans else counts[..., :n_bins]
+        counts = counts[:, :rows]
+        counts = np.ascontiguousarray(counts.transpose(2, 0, 1)).reshape(n_bins, -1)
+        # Where hundreds of edges overlap, lower their opacity (by the mean overlap of the covered
+        # pixels) so the haze stays readable and the strongest edges, drawn last, stand out.
         fade = min(1.0, HAZE_LINES / self._overlap) / self.step
         rgba = rgba.copy()
         alpha = np.minimum(rgba[:, 3], 0.999) ** DENSE_ALPHA_POWER
         rgba[:, 3] = 1 - (1 - alpha) ** max(fade, 0.002)
-        rgb, alpha = composite_bins(counts[:n_bins], rgba, cm.draw_order(n_bins))
+        rgb, alpha = composite_bins(counts, rgba, cm.draw_order(n_bins))
         img = cm.premultiplied_to_qimage(_to_bgra(rgb, alpha, cols, rows).transpose(1, 0, 2).copy())
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
         painter.drawImage(QRectF(self.rect.left(), self.rect.top(), cols * self.step, rows * self.step), img)
@@ -233,7 +261,7 @@ class EdgeLayer:
         idx = np.asarray(idx, dtype=np.int64)
         bins = cm.weight_bins(np.asarray(values).reshape(-1)[idx], scale, n_bins)
         rgba = cm.bin_colors(n_bins)
-        rgba[:, 3] = np.maximum(rgba[:, 3], 0.45)
+        rgba[:, 3] = np.maximum(rgba[:, 3], 0.7)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         _draw_segments(painter, self.segments[idx], bins, n_bins, rgba, cm.edge_width(cm.bin_centres(n_bins)))
 

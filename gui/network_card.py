@@ -1,6 +1,9 @@
 """The text of the network view's hover card: a neuron's or an edge's numbers, rounded for reading."""
 
+import numpy as np
+
 from . import network_painter as npaint
+from .decision_map import forward_all
 from .formatting import percent, sig3
 
 
@@ -53,4 +56,20 @@ def edge_card(snap, layout, k, e):
         lines.append(f"∂L/∂w {sig3(float(snap.gradients[k][0][j, i]))}")
     if snap.deltas is not None:
         lines.append(f"Δw {sig3(float(snap.deltas[k][0][j, i]))}")
+    return lines, None, ""
+
+
+def plane_probabilities(snap, x1, x2):
+    """Class probabilities (K,) of the network at the input point (x1, x2)."""
+    X = np.array([[x1], [x2]], dtype=snap.weights[0][0].dtype)
+    return np.asarray(snap.loss.probabilities(forward_all(snap.weights, snap.acts, X)[-1]))[:, 0]
+
+
+def plane_card(snap, x1, x2, class_names=None):
+    """(lines, None, "") for a point of the decision map: where it is and what the network says there."""
+    probs = plane_probabilities(snap, x1, x2)
+    lines = [f"x₁ {sig3(x1)}, x₂ {sig3(x2)}"]
+    for k, p in enumerate(probs):
+        name = class_names[k] if class_names and k < len(class_names) else str(k)
+        lines.append(f"class {name}: {percent(float(p))}")
     return lines, None, ""

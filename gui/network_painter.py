@@ -28,19 +28,28 @@ def fills_for(values, lo, hi):
     return cm.sequential(t)
 
 
-def draw_input_grid(painter, layout, pixels):
-    """The image input: one cell per input node, shaded by the pixel value (0–1), with a frame."""
+def draw_input_grid(painter, layout, pixels, cache=None):
+    """The image input: one cell per input node, shaded by the pixel value (0–1), with a frame.
+
+    ``cache`` (a dict) keeps the picture while the same ``pixels`` array and size come back.
+    """
     x, y, side = layout.grid
     n = layout.grid_n
-    values = np.zeros(n * n) if pixels is None else np.clip(np.asarray(pixels, float), 0, 1)
-    rgb = cm.sequential(values.reshape(n, n))
-    cell = int(side // n)
-    if cell >= 6:  # faint cell borders make the inputs read as nodes, not as a photo
-        rgb = np.repeat(np.repeat(rgb, cell, axis=0), cell, axis=1)
-        rgb[::cell] *= 0.72
-        rgb[:, ::cell] *= 0.72
+    if cache is not None and cache.get("pixels") is pixels and cache.get("side") == side:
+        img = cache["image"]
+    else:
+        values = np.zeros(n * n) if pixels is None else np.clip(np.asarray(pixels, float), 0, 1)
+        rgb = cm.sequential(values.reshape(n, n))
+        cell = int(side // n)
+        if cell >= 6:  # faint cell borders make the inputs read as nodes, not as a photo
+            rgb = np.repeat(np.repeat(rgb, cell, axis=0), cell, axis=1)
+            rgb[::cell] *= 0.72
+            rgb[:, ::cell] *= 0.72
+        img = cm.rgba_to_qimage(rgb)
+        if cache is not None:
+            cache.update(pixels=pixels, side=side, image=img)
     painter.setRenderHint(painter.RenderHint.SmoothPixmapTransform, False)
-    painter.drawImage(QRectF(x, y, side, side), cm.rgba_to_qimage(rgb))
+    painter.drawImage(QRectF(x, y, side, side), img)
     painter.setPen(QPen(OUTLINE, 1))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawRect(QRectF(x, y, side, side))
@@ -108,17 +117,18 @@ def colour_bar_image(width=128):
 
 
 def draw_colour_bar(painter, rect, scale, title, strip):
-    """The diverging scale ±``scale`` as a bar in ``rect`` with its ends and ``title`` written below."""
+    """The diverging scale as a bar in ``rect``: − and + at its ends, "title ±scale" centred below."""
     painter.drawImage(rect, strip)
     painter.setPen(QPen(OUTLINE, 1))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawRect(rect)
     small_font(painter, 7.5)
     painter.setPen(DIM_TEXT)
-    below = QRectF(rect.left() - 30, rect.bottom() + 2, rect.width() + 60, 14)
-    painter.drawText(below, Qt.AlignmentFlag.AlignLeft, f"−{sig3(scale)}")
-    painter.drawText(below, Qt.AlignmentFlag.AlignRight, f"+{sig3(scale)}")
-    painter.drawText(below, Qt.AlignmentFlag.AlignHCenter, title)
+    ends = QRectF(rect.left() - 12, rect.top() - 5, rect.width() + 24, rect.height() + 10)
+    painter.drawText(ends, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "−")
+    painter.drawText(ends, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "+")
+    below = QRectF(rect.center().x() - 110, rect.bottom() + 2, 220, 14)
+    painter.drawText(below, Qt.AlignmentFlag.AlignHCenter, f"{title}  ±{sig3(scale)}")
 
 
 def weights_image(w, side):

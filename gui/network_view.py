@@ -12,8 +12,9 @@ from PySide6.QtWidgets import QWidget
 
 from . import colormaps as cm
 from . import network_painter as npaint
+from . import network_scene as scene
 from .edge_layer import EdgeLayer
-from .network_card import edge_card, neuron_card
+from .network_card import edge_card, neuron_card, plane_card, plane_probabilities
 from .network_snapshot import NetworkSnapshot, NeuronInfo  # noqa: F401  (NeuronInfo is part of the API)
 from .view_layout import compute_layout
 
@@ -43,7 +44,9 @@ class NetworkView(QWidget):
         self._edges = []  # EdgeLayer per layer (geometry follows the layout)
         self._images = {}  # layer → cached QImage of its edges in the current mode
         self._scales = {}  # layer → the ± value drawn at full colour in the current mode
+        self._limits = {}  # layer → strongest incoming edges per neuron drawn (None: every edge)
         self._points_img = None  # the dataset's points, drawn once for the decision map
+        self._grid_cache = {}  # the input grid's picture for the current input
         self._strip = npaint.colour_bar_image()
         self._hover = None  # ("neuron", column, index) or ("edge", layer, edge)
         self._hover_pos = None
@@ -200,11 +203,15 @@ class NetworkView(QWidget):
             self._points_img = None
         return lay
 
-    def _keep_mask(self, values):
+    def _edge_count_limit(self, values):
+        """How many incoming edges per neuron layer ``values`` (outs, ins) shows; None: all."""
         limit = self._edge_limit
         if limit == "auto":
             limit = None if values.size <= AUTO_ALL_EDGES else AUTO_STRONGEST
-        if limit is None or limit >= values.shape[1]:
+        return None if limit is None or limit >= values.shape[1] else int(limit)
+
+    def _keep_mask(self, values, limit):
+        if limit is None:
             return None
         top = np.argpartition(np.abs(values), -limit, axis=1)[:, -limit:]
         keep = np.zeros(values.shape, bool)
@@ -217,12 +224,25 @@ class NetworkView(QWidget):
             if values is None:
                 return None
             self._scales[k] = cm.symmetric_scale(values)
-            self._images[k] = self._edges[k].render(values.ravel(), self._scales[k], self._keep_mask(values))
+            self._limits[k] = limit = self._edge_count_limit(values)
+            self._images[k] = self._edges[k].render(values.ravel(), self._scales[k], self._keep_mask(values, limit))
         return self._images[k]
 
     def _node_at(self, pos):
         hit = self._ensure_layout().node_at(pos.x(), pos.y())
         return None if hit is None else ("neuron", hit[0], hit[1])
+
+    def _plane_point(self, pos):
+        """The input point (x₁, x₂) under ``pos`` on the decision map, or None."""
+        rect = self._ensure_layout().map_rect
+        if rect is None:
+            return None
+        x, y, side = rect
+        u, v = (pos.x() - x) / side, (pos.y() - y) / side
+        if not (0 <= u <= 1 and 0 <= v <= 1):
+            return None
+        xmin, xmax, ymin, ymax = self._snap.plane_maps()["extent"]
+        return xmin + u * (xmax - xmin), ymax - v * (ymax - ymin)
 
     def _target_at(self, pos):
         """What is under ``pos``: a neuron first, else the top-most edge, else None."""
@@ -231,6 +251,9 @@ class NetworkView(QWidget):
         hit = self._node_at(pos)
         if hit is not None:
             return hit
+        plane = self._plane_point(pos)
+        if plane is not None:
+            return ("plane", *plane)
         for k, edges in enumerate(self._edges):
             if edges.x0 <= pos.x() <= edges.x1:
                 values = self._snap.values(self._mode, k)
@@ -263,6 +286,8 @@ class NetworkView(QWidget):
         if event.button() != Qt.MouseButton.LeftButton:
             return
         target = self._target_at(event.position())
+        if target is not None and target[0] == "plane":
+            target = None  # the map only answers hovering
         had_neuron = self._selected is not None and self._selected[0] == "neuron"
         self._selected = target
         if target is not None and target[0] == "neuron":
@@ -278,6 +303,9 @@ class NetworkView(QWidget):
         if target[0] == "neuron":
             info = self._snap.neuron_info(target[1], target[2])
             return f"bias {info.bias!r}\nz {info.z!r}\nactivation {info.activation!r}"
+        if target[0] == "plane":
+            probs = plane_probabilities(self._snap, target[1], target[2])
+            return "\n".join(f"class {k}: {float(p)!r}" for k, p in enumerate(probs))
         k, e = target[1], target[2]
         return f"weight {float(self._snap.weights[k][0].ravel()[e])!r}"
 
@@ -338,97 +366,20 @@ class NetworkView(QWidget):
             self._edges[k].draw_subset(p, idx, values.ravel(), self._scales[k])
 
     def _paint_nodes(self, p, lay):
-        snap = self._snap
-        fwd = snap.forward()
-        plane = snap.plane_maps() if lay.map_rect is not None else None
-        for col, centres in enumerate(lay.centres):
-            if col == 0 and lay.grid is not None:
-                npaint.draw_input_grid(p, lay, snap.input)
-                continue
-            values = None
-            if col == 0:
-                values, (lo, hi) = snap.input, (-1.0, 1.0)
-            elif fwd is not None:
-                values = fwd[col - 1][1]
-                lo, hi = snap.activation_range(col, values)
-                if col == snap.n_layers:
-                    values, lo, hi = snap.probabilities(), 0.0, 1.0
-            fills = None if values is None else npaint.fills_for(values, lo, hi)
-            lit = self._highlight is not None and col == self._highlight + 1
-            outline = npaint.ACCENT if lit else npaint.OUTLINE
-            if lay.tiles[col]:
-                npaint.draw_tiles(p, centres, lay.radius[col], plane["tiles"][col] if plane else None, fills, outline)
-            else:
-                npaint.draw_circles(p, centres, lay.radius[col], fills, outline, 1.6 if lit else 1.0)
-        for chosen, width in ((self._selected, 2.2), (self._hover, 1.4)):
-            if chosen is not None and chosen[0] == "neuron" and not (chosen[1] == 0 and lay.grid is not None):
-                x, y = lay.centres[chosen[1]][chosen[2]]
-                r = lay.radius[chosen[1]] + 2.5
-                p.setPen(QPen(npaint.ACCENT, width))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                if lay.tiles[chosen[1]]:
-                    p.drawRect(QRectF(x - r, y - r, 2 * r, 2 * r))
-                else:
-                    p.drawEllipse(QPointF(x, y), r, r)
-            elif chosen is not None and chosen[0] == "neuron":
-                cell = lay.grid[2] / lay.grid_n
-                x, y = lay.centres[0][chosen[2]]
-                p.setPen(QPen(npaint.ACCENT, width))
-                p.setBrush(Qt.BrushStyle.NoBrush)
-                p.drawRect(QRectF(x - cell / 2, y - cell / 2, cell, cell))
+        chosen = [(self._selected, 2.2), (self._hover, 1.4)]
+        scene.paint_nodes(p, lay, self._snap, self._highlight, chosen, self._grid_cache)
 
     def _paint_labels(self, p, lay):
-        snap = self._snap
-        npaint.draw_output_labels(p, lay, self._class_names, snap.probabilities())
-        for col, n in enumerate(snap.sizes):
-            if col == 0:
-                text = f"input {lay.grid_n}×{lay.grid_n}" if lay.grid is not None else f"input {n}"
-            else:
-                act = getattr(snap.acts[col - 1], "name", "")
-                if col == snap.n_layers:
-                    out = "softmax" if snap.loss.name == "ce" else act
-                    text = f"output {n} · {out}"
-                else:
-                    text = f"{n} · {act}"
-            lit = self._highlight is not None and col == self._highlight + 1
-            npaint.draw_header(p, lay.column_x(col), text, accent=lit)
-        symbol = MODE_SYMBOL[self._mode]
-        for k, edges in enumerate(self._edges):
-            if k not in self._images:
-                continue
-            x0, x1 = lay.bands[k]
-            w = min(150.0, max(40.0, x1 - x0 - 30))
-            rect = QRectF((x0 + x1) / 2 - w / 2, lay.height - 40, w, 7)
-            npaint.draw_colour_bar(p, rect, self._scales[k], f"{symbol}{k + 1}", self._strip)
+        scales = {k: self._scales[k] for k in self._images if k in self._scales}
+        notes = {k: f"strongest {n}/neuron" for k, n in self._limits.items() if n is not None}
+        scene.paint_labels(p, lay, self._snap, self._highlight, self._class_names, scales,
+                           MODE_SYMBOL[self._mode], self._strip, notes)
 
     def _paint_plane(self, p, lay):
-        snap = self._snap
-        plane = snap.plane_maps()
-        x, y, side = lay.map_rect
-        rect = QRectF(x, y, side, side)
-        p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-        p.drawImage(rect, plane["decision"])
-        if snap.points is not None:
-            if self._points_img is None:
-                self._points_img = npaint.points_image(snap.points, snap.labels, plane["extent"], side)
-            p.drawImage(rect.topLeft(), self._points_img)
-        p.setPen(QPen(npaint.OUTLINE, 1))
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        p.drawRect(rect)
-        npaint.draw_header(p, x + side / 2, "decision map", width=side)
-        xmin, xmax, ymin, ymax = plane["extent"]
-        npaint.small_font(p, 7.5)
-        p.setPen(npaint.DIM_TEXT)
-        below = QRectF(x, y + side + 2, side, 14)
-        p.drawText(below, Qt.AlignmentFlag.AlignLeft, f"{xmin:.2g}")
-        p.drawText(below, Qt.AlignmentFlag.AlignHCenter, "x₁")
-        p.drawText(below, Qt.AlignmentFlag.AlignRight, f"{xmax:.2g}")
-        if snap.input is not None:
-            u = (snap.input[0] - xmin) / (xmax - xmin) * side + x
-            v = (ymax - snap.input[1]) / (ymax - ymin) * side + y
-            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-            p.setPen(QPen(QColor(255, 255, 255), 2))
-            p.drawEllipse(QPointF(u, v), 6, 6)
+        if self._snap.points is not None and self._points_img is None:
+            extent, side = self._snap.plane_maps()["extent"], lay.map_rect[2]
+            self._points_img = npaint.points_image(self._snap.points, self._snap.labels, extent, side)
+        scene.paint_plane(p, lay, self._snap, self._points_img)
 
     def _paint_card(self, p):
         target, anchor = self._hover, self._hover_pos
@@ -438,7 +389,9 @@ class NetworkView(QWidget):
                 self._edges[target[1]].segment(target[2]).center()
         if target is None or anchor is None:
             return
-        if target[0] == "neuron":
+        if target[0] == "plane":
+            lines, image, caption = plane_card(self._snap, target[1], target[2], self._class_names)
+        elif target[0] == "neuron":
             lines, image, caption = neuron_card(self._snap, self._layout, self._mode, target[1], target[2],
                                                 self._class_names)
         else:

@@ -77,7 +77,7 @@ def compute_layout(sizes, width, height, plane=False):
     if plane:
         side = max(60.0, min(avail, 0.34 * width))
         map_rect = (right - side, TOP + (avail - side) / 2, side)
-        right -= side + 18
+        right -= side + 46  # room for the x₂ axis labels
     label_x = right - LABEL_W
     centres, radius, tiles, grid = [], [], [], None
     if img:

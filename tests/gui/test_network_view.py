@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
-from engine import Identity, Layer, NeuralNetwork, Tanh
+from engine import Identity, Layer, NeuralNetwork
 from gui import colormaps as cm
 from gui.edge_layer import composite_bins
 from gui.network_view import NetworkView, NeuronInfo
@@ -294,3 +294,14 @@ def test_hidden_neurons_of_a_2d_net_are_heat_map_tiles_that_follow_the_weights(v
     c = view.neuron_center(1, 0)  # tanh(3x): dark on the left of its tile, bright on the right
     half = 0.6 * (view.neuron_center(1, 1).y() - c.y()) / 2
     assert sum(pixel(img, QPointF(c.x() + half, c.y()))) > sum(pixel(img, QPointF(c.x() - half, c.y()))) + 200
+
+
+def test_hovering_the_decision_map_reads_the_network_there(view, qtbot):
+    net = make_net([2, 2], [(np.array([[-5.0, 0.0], [5.0, 0.0]]), np.zeros((2, 1)))])
+    view.set_network(net)
+    view.repaint()
+    x, y, side = view.plane_rect()
+    qtbot.mouseMove(view, QPoint(int(x + 0.8 * side), int(y + 0.5 * side)))
+    qtbot.waitUntil(lambda: view.toolTip().startswith("class 0"), timeout=2000)
+    p1 = float(view.toolTip().splitlines()[1].split(": ")[1])
+    assert p1 > 0.99  # right of x = 0: class 1
