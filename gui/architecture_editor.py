@@ -43,7 +43,7 @@ class ArchitectureEditor(QWidget):
         self.output_label = QLabel()
         self.output_label.setToolTip("The output layer: one neuron per class; its size is set by the dataset.")
         self.summary_label = QLabel()
-        self.summary_label.setStyleSheet("color: palette(mid);")
+        self.summary_label.setStyleSheet("color: #666;")
         self.summary_label.setWordWrap(True)
         for w in (self.input_label,):
             outer.addWidget(w)

@@ -6,11 +6,11 @@ reset). ``set_config`` writes values under signal blockers, so pushing a config 
 """
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QSpinBox,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel, QSpinBox,
                                QVBoxLayout, QWidget)
 
 from .architecture_editor import ArchitectureEditor
-from .number_inputs import LogSpinBox, PowerOfTwoSpinBox
+from .number_inputs import LogSpinBox, PowerOfTwoSpinBox, TrimmedSpinBox
 from .training_config import TrainingConfig
 
 LOSS_CHOICES = [
@@ -54,7 +54,7 @@ class ControlsPanel(QWidget):
         self.dataset.setToolTip("The samples the network learns from; switching asks for a reset.")
         self.dataset_info = QLabel()
         self.dataset_info.setWordWrap(True)
-        self.dataset_info.setStyleSheet("color: palette(mid);")
+        self.dataset_info.setStyleSheet("color: #666;")
         form.addRow("Dataset", self.dataset)
         form.addRow(self.dataset_info)
         layout.addWidget(data)
@@ -79,19 +79,19 @@ class ControlsPanel(QWidget):
         self.lr = LogSpinBox(1e-6, 1000.0, 0.001, tooltip="Learning rate: how far each step moves the weights "
                              "along the gradient; applies from the next batch.")
         self.lr.setObjectName("learning_rate")
-        self.momentum = QDoubleSpinBox()
+        self.momentum = TrimmedSpinBox()
         self.momentum.setObjectName("momentum")
         self.momentum.setRange(0.0, 0.999)
         self.momentum.setDecimals(3)
         self.momentum.setSingleStep(0.05)
         self.momentum.setToolTip("Momentum μ: the fraction of the previous step carried into the next one.")
-        self.beta1 = QDoubleSpinBox()
+        self.beta1 = TrimmedSpinBox()
         self.beta1.setObjectName("beta1")
         self.beta1.setRange(0.0, 0.9999)
         self.beta1.setDecimals(4)
         self.beta1.setSingleStep(0.01)
         self.beta1.setToolTip("Adam's β₁: how slowly its running mean of the gradient forgets the past.")
-        self.beta2 = QDoubleSpinBox()
+        self.beta2 = TrimmedSpinBox()
         self.beta2.setObjectName("beta2")
         self.beta2.setRange(0.0, 0.9999)
         self.beta2.setDecimals(4)

@@ -6,6 +6,7 @@ Reading MNIST takes ~0.7 s, so the window shows at once and trains on it when ``
 import functools
 import traceback
 
+import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from engine.datasets import DatasetError, load_mnist
@@ -46,6 +47,8 @@ class DatasetLoader(QObject):
 
 
 def _join(thread):
+    if not shiboken6.isValid(thread):  # already deleted: only at interpreter exit, after it finished
+        return
     thread.quit()
     thread.wait()
 

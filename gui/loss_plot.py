@@ -74,8 +74,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.ci.layout.setColumnStretchFactor(0, 3)
         self.ci.layout.setColumnStretchFactor(1, 2)
         for plot, ylabel in ((self.loss_plot, "loss"), (self.acc_plot, "test accuracy (%)")):
-            plot.setLabel("bottom", "epoch")
-            plot.setLabel("left", ylabel)
+            plot.setLabel("bottom", "epoch", color="#505050")
+            plot.setLabel("left", ylabel, color="#505050")
             plot.setMenuEnabled(False)
             # A live monitor: ranges follow the data in coarse steps (see _fit_ranges), so the axes are
             # re-laid out a few times per decade instead of on every update; no mouse zoom to fight it.
@@ -92,7 +92,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
 
         legend = self.loss_plot.addLegend(offset=(-10, 8), labelTextColor=(40, 40, 40), brush=(255, 255, 255, 200))
         legend.setColumnCount(2)
-        self.batch_curve = self.loss_plot.plot(pen=pg.mkPen(*BLUE, 70), name="batch")
+        self.batch_curve = self.loss_plot.plot(pen=pg.mkPen(*BLUE, 50), name="batch")
         # Width-1 pens on the long curves: wider ones go through Qt's stroker and cost ~3× the paint time.
         self.smooth_curve = self.loss_plot.plot(pen=pg.mkPen(*DARK_BLUE), name="batch (smoothed)")
         self.train_curve = self.loss_plot.plot(pen=pg.mkPen(*ORANGE, width=2), symbol="o", symbolSize=6,
@@ -166,11 +166,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.hint.setVisible(len(self.batch) == 0)
         self.batch_curve.setData(self.batch.x, self.batch.y)
         self.smooth_curve.setData(self.smooth.x, self.smooth.y)
-        if batches_only:
-            return
-        self.train_curve.setData(self.epoch_train.x, self.epoch_train.y)
-        self.test_curve.setData(self.epoch_test.x, self.epoch_test.y)
-        self.acc_curve.setData(self.accuracy.x, self.accuracy.y)
+        if not batches_only:
+            self.train_curve.setData(self.epoch_train.x, self.epoch_train.y)
+            self.test_curve.setData(self.epoch_test.x, self.epoch_test.y)
+            self.acc_curve.setData(self.accuracy.x, self.accuracy.y)
         self._fit_ranges()
 
     def _fit_ranges(self):

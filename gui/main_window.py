@@ -17,6 +17,8 @@ from .download_dialog import DownloadDialog, ask_for_mnist_folder
 from .formatting import percent, sig3
 from .loss_plot import LossPlot
 from .mnist_location import discover_mnist
+from .network_view import NetworkView
+from .network_view_feed import NetworkViewFeed
 from .notice_bar import NoticeBar
 from .settings import remember_mnist_folder
 from .status_bar import TrainingStatusBar
@@ -44,6 +46,7 @@ class MainWindow(QMainWindow):
         self.datasets = DatasetStore(mnist_folder, self)
         self._shown_dataset = None  # the Dataset the views were last given
         self._network_view = None
+        self._view_mode_action = None  # the toolbar's edge-mode selector, with the network view
         self._draw_pad_dock = None
         self._shut_down = False
         self._notice_sticky = False  # the notice shown survives resets (MNIST missing)
@@ -87,6 +90,7 @@ class MainWindow(QMainWindow):
                              (c.structure_changed, self._on_structure_changed),
                              (QApplication.instance().aboutToQuit, self.shutdown)):
             signal.connect(slot)
+        self.set_network_view(NetworkView())
         self._open_first_dataset(dataset)
 
     def __repr__(self):
@@ -111,19 +115,28 @@ class MainWindow(QMainWindow):
     def playing(self):
         return self.session.playing
 
+    @property
+    def network_view(self):
+        """The NetworkView in the centre (None if none was set)."""
+        return self._network_view
+
     def action(self, name):
         """A toolbar QAction by objectName: play_pause, step_batch, step_phase or reset."""
         return self._actions[name]
 
     def set_network_view(self, widget):
-        """Put ``widget`` above the loss plot; it is fed ``set_network``, ``set_weights``, ``set_gradients``."""
+        """Put a NetworkView above the loss plot, fed from training, with its edge-mode selector in the toolbar."""
         if self._network_view is not None:
+            self._view_feed.detach()
             self._network_view.setParent(None)
         self._network_view = widget
+        self._view_feed = NetworkViewFeed(widget, self.session, self)
+        if self._view_mode_action is not None:
+            self.toolbar.removeAction(self._view_mode_action)
+        self._view_mode_action = self.toolbar.addWidget(self._view_feed.mode_selector())
         self.splitter.insertWidget(0, widget)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self._feed_view_network()
 
     def set_draw_pad_panel(self, widget, title="Draw a digit"):
         """Put ``widget`` in a dock on the right (the draw pad and its guesses)."""
@@ -201,7 +214,6 @@ class MainWindow(QMainWindow):
         if not self._notice_sticky:
             self.notice.clear()
         self.setWindowTitle(f"Backprop Studio — {dataset.title}, {' → '.join(map(str, net.sizes))}")
-        self._feed_view_network()
         if dataset is not self._shown_dataset:
             self._shown_dataset = dataset
             self.dataset_changed.emit(dataset)
@@ -339,12 +351,6 @@ class MainWindow(QMainWindow):
     def _on_updated(self, update):
         self.loss_plot.add_batches(update.epoch_x, update.losses)
         self.status.show_update(update)
-        view = self._network_view
-        if view is not None:
-            if hasattr(view, "set_weights"):
-                view.set_weights(update.weights)
-            if hasattr(view, "set_gradients"):
-                view.set_gradients(update.gradients)
         self.weights_updated.emit(update)
 
     @Slot(object)
@@ -373,14 +379,6 @@ class MainWindow(QMainWindow):
         """Show a message above the views; unless ``sticky``, the next reset clears it."""
         self._notice_sticky = sticky
         self.notice.show_message(text, kind, buttons, tooltip)
-
-    def _feed_view_network(self):
-        view, net, dataset = self._network_view, self.session.network, self.session.dataset
-        if view is None or net is None:
-            return
-        view.set_network(net)
-        if hasattr(view, "set_dataset_2d") and not dataset.is_image:
-            view.set_dataset_2d(dataset.x_train, dataset.y_train)
 
     # -- closing -----------------------------------------------------------------------------------
     @Slot()

@@ -94,3 +94,14 @@ class PowerOfTwoSpinBox(QSpinBox):
             # Up: the next power of two above value; down: the largest one below it.
             value = 1 << value.bit_length() if steps > 0 else 1 << max(0, (value - 1).bit_length() - 1)
         self.setValue(min(max(value, self.minimum()), self.maximum()))
+
+
+class TrimmedSpinBox(QDoubleSpinBox):
+    """A QDoubleSpinBox that shows 0.9 rather than 0.9000 (the decimals still bound what may be typed)."""
+
+    def __repr__(self):
+        return f"TrimmedSpinBox({self.value()!r})"
+
+    def textFromValue(self, value):
+        text = f"{value:.{self.decimals()}f}"
+        return text.rstrip("0").rstrip(".") if "." in text else text

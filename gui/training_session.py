@@ -9,6 +9,7 @@ except its thread-safe ``set_hyperparameters``.
 
 import functools
 
+import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from engine.optimizers import get_optimizer
@@ -20,6 +21,8 @@ from .training_worker import TrainingWorker
 def _stop_and_join(worker, thread):
     """Stop the worker after its batch in progress and wait for its thread to end."""
     worker.stop()
+    if not shiboken6.isValid(thread):  # already deleted: only at interpreter exit, after it finished
+        return
     thread.quit()
     thread.wait()
 

@@ -137,6 +137,28 @@ def test_step_while_playing_pauses_then_steps(qtbot):
     assert window.trainer.steps == settled
 
 
+def test_the_network_view_follows_training_and_shows_the_last_steps_change(qtbot):
+    window = make_window(qtbot)
+    view = window.network_view
+    assert view is not None and view.snapshot().sizes == window.network().sizes
+    step(window, qtbot)
+    before = [W.copy() for W, _ in window.network().weights()]
+    step(window, qtbot)
+    after = [W.copy() for W, _ in window.network().weights()]
+
+    def shows_latest():
+        snap = view.snapshot()
+        return snap.deltas is not None and all(np.array_equal(a, W) for a, (W, _) in zip(after, snap.weights))
+
+    qtbot.waitUntil(shows_latest, timeout=TIMEOUT)
+    for (dW, _), a, b in zip(view.snapshot().deltas, after, before):
+        np.testing.assert_allclose(dW, a - b, atol=1e-6)
+    assert view.snapshot().gradients is not None
+    selector = window.toolbar.findChild(QComboBox, "view_mode")
+    selector.setCurrentIndex(selector.findData("gradient"))
+    assert view.mode() == "gradient"
+
+
 def test_reset_rebuilds_the_same_initial_network_and_clears_the_views(qtbot):
     window = make_window(qtbot)
     initial = [W.copy() for W, _ in window.network().weights()]

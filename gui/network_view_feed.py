@@ -1,0 +1,109 @@
+"""NetworkViewFeed: keeps a NetworkView in step with the training session, and offers its mode selector."""
+
+import time
+
+from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
+
+BUDGET = 0.25  # the view may take at most this share of the GUI thread; updates beyond it are coalesced
+
+MODE_CHOICES = [  # (NetworkView mode, what people read)
+    ("weights", "Weights W"),
+    ("gradient", "Gradients ∂L/∂W"),
+    ("delta", "Change ΔW"),
+]
+
+
+class NetworkViewFeed(QObject):
+    """Gives ``view`` each new network, then the weights and gradients of the session's throttled updates.
+
+    The view gets the session's GUI-thread copy of the network (never the trainer's), the dataset's class
+    names, and for 2-D sets the training points; for images a first test image lights the input grid
+    until something else (the draw pad) sets an input.
+
+    Drawing every edge of a large network takes tens of milliseconds, so the feed measures each
+    update + repaint and waits (cost / BUDGET) before the next one; the latest update is kept and shown
+    when its turn comes, so the view always ends on the newest weights.
+    """
+
+    def __init__(self, view, session, parent=None):
+        super().__init__(parent)
+        self.view = view
+        self.session = session
+        self._dataset = None  # the dataset the view was last given
+        self._pending = None  # the newest TrainingUpdate not yet shown
+        self._next_time = 0.0  # perf_counter() time before which the view is not fed again
+        self._timer = QTimer(self)  # shows the pending update when the budget allows
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self._show_pending)
+        session.network_reset.connect(self._on_network_reset)
+        session.updated.connect(self._on_updated)
+        if session.network is not None:
+            self._on_network_reset(session.network)
+
+    def __repr__(self):
+        return f"NetworkViewFeed({type(self.view).__name__})"
+
+    def mode_selector(self):
+        """A labelled combo box (objectName "view_mode") choosing what colours the edges, for the toolbar."""
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(8, 0, 4, 0)
+        row.addWidget(QLabel("Edges:"))
+        combo = QComboBox()
+        combo.setObjectName("view_mode")
+        combo.setToolTip("What colours the edges: the weights, their gradients in the last batch, "
+                         "or how much the last update changed them.")
+        for mode, text in MODE_CHOICES:
+            combo.addItem(text, mode)
+        combo.setCurrentIndex(max(0, combo.findData(self.view.mode())))
+        combo.currentIndexChanged.connect(self._on_mode_chosen)
+        row.addWidget(combo)
+        return box
+
+    def detach(self):
+        """Stop feeding the view (it is being replaced)."""
+        self.session.network_reset.disconnect(self._on_network_reset)
+        self.session.updated.disconnect(self._on_updated)
+
+    @Slot(int)
+    def _on_mode_chosen(self, index):
+        self.view.set_mode(self.sender().itemData(index))
+
+    @Slot(object)
+    def _on_network_reset(self, net):
+        self._pending, self._next_time = None, 0.0
+        self._timer.stop()
+        self.view.set_network(net)
+        dataset = self.session.dataset
+        if dataset is self._dataset:
+            return
+        self._dataset = dataset
+        self.view.set_class_names(dataset.class_names)
+        if dataset.is_image:
+            self.view.set_dataset_2d(None, None)
+            X, _ = dataset.columns("test", 0, 1)
+            self.view.set_input(X[:, 0])
+        else:
+            self.view.set_dataset_2d(dataset.x_train, dataset.y_train)
+
+    @Slot(object)
+    def _on_updated(self, update):
+        self._pending = update
+        wait = self._next_time - time.perf_counter()
+        if wait <= 0:
+            self._show_pending()
+        elif not self._timer.isActive():
+            self._timer.start(int(wait * 1000) + 1)
+
+    @Slot()
+    def _show_pending(self):
+        update, self._pending = self._pending, None
+        if update is None:
+            return
+        start = time.perf_counter()
+        self.view.set_weights(update.weights)
+        self.view.set_gradients(update.gradients)
+        self.view.set_deltas(update.deltas)
+        self.view.repaint()  # paint now, to measure what it costs
+        self._next_time = start + (time.perf_counter() - start) / BUDGET
