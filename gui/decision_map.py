@@ -30,6 +30,16 @@ def plane_inputs(extent, n=GRID, dtype=np.float32):
     return np.stack([gx.ravel(), gy.ravel()]).astype(dtype)
 
 
+def plane_point(rect, extent, x, y):
+    """The input point (x₁, x₂) drawn at widget pixel (x, y) of a map at ``rect`` (x, y, side); None outside."""
+    left, top, side = rect
+    u, v = (x - left) / side, (y - top) / side
+    if not (0 <= u <= 1 and 0 <= v <= 1):
+        return None
+    xmin, xmax, ymin, ymax = extent
+    return xmin + u * (xmax - xmin), ymax - v * (ymax - ymin)
+
+
 def forward_all(weights, acts, X):
     """[X, a₁, a₂, …]: every column's activations for inputs X (ins, N), from copies of the weights."""
     out = [X]

@@ -53,6 +53,16 @@ def _draw_segments(painter, segs, bins, n_bins, rgba, widths):
         painter.drawLines(shiboken6.wrapInstance(first.ctypes.data, QLineF), n)
 
 
+def strongest_per_neuron(values, k):
+    """Bool mask (outs, ins) of the k largest |values| in each row (a neuron's inputs); None if all."""
+    if k is None or k >= values.shape[1]:
+        return None
+    top = np.argpartition(np.abs(values), -k, axis=1)[:, -k:]
+    keep = np.zeros(values.shape, bool)
+    np.put_along_axis(keep, top, True, axis=1)
+    return keep
+
+
 def composite_bins(counts, rgba, order):
     """Premultiplied colour (3, P) float and alpha (P,) from per-bin sample counts (n_bins, P).
 
@@ -113,10 +123,7 @@ class EdgeLayer:
         self._y0 = ys + self._slope * (self.x0 - xs)  # y where each edge enters the band
         self.segments = np.stack([np.full_like(xs, self.x0), self._y0,
                                   np.full_like(xs, self.x1), ys + self._slope * (self.x1 - xs)], axis=1)
-        pad = 3.0
-        ylo = min(self.src[:, 1].min(), self.dst[:, 1].min()) - pad
-        yhi = max(self.src[:, 1].max(), self.dst[:, 1].max()) + pad
-        self.rect = QRectF(self.x0, ylo, max(self.x1 - self.x0, 1.0), yhi - ylo)  # the band, widget px
+        self.rect = self.band_rect(self.src, self.dst, self.x0, self.x1)  # the band, widget px
         width = max(self.x1 - self.x0, 1.0)
         self.dense = self.n_edges * width > LINE_PIXEL_BUDGET
         self.step = 2  # raster pixel size: the haze is smoothed when stretched, strong edges stay crisp
@@ -130,6 +137,13 @@ class EdgeLayer:
         self._runs = None  # cached (start key, run length in keys, keys per pixel) of every edge per raster column
         self._buf = None  # reused int64 buffer for a chunk of bincount keys
         self._overlap = 1.0  # mean number of edges crossing a covered display pixel (from the geometry)
+
+    @staticmethod
+    def band_rect(src, dst, x0, x1, pad=3.0):
+        """The QRectF that edges from ``src`` to ``dst`` (n, 2) occupy between x0 and x1."""
+        ylo = min(np.min(src[:, 1]), np.min(dst[:, 1])) - pad
+        yhi = max(np.max(src[:, 1]), np.max(dst[:, 1])) + pad
+        return QRectF(x0, ylo, max(x1 - x0, 1.0), yhi - ylo)
 
     # -- picture ---------------------------------------------------------------------------------
     def render(self, values, scale, keep=None, n_bins=cm.N_BINS):

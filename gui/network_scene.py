@@ -1,5 +1,6 @@
 """The network view's layers above the edges: neurons, headers, colour bars and the 2-D decision map."""
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
@@ -16,6 +17,32 @@ def _column_fills(snap, col, fwd):
         return npaint.fills_for(snap.probabilities(), 0.0, 1.0)
     values = fwd[col - 1][1]
     return npaint.fills_for(values, *snap.activation_range(col, values))
+
+
+def paint_chosen_edges(p, edges, snap, mode, scales, chosen):
+    """On top of the edge pictures: a chosen neuron's incoming and outgoing edges, and chosen edges
+    (haloed). ``chosen`` holds targets ("neuron", col, j) or ("edge", k, e), or None."""
+
+    def draw(k, idx):
+        values = snap.values(mode, k)
+        if values is not None and k in scales:
+            edges[k].draw_subset(p, idx, values.ravel(), scales[k])
+
+    for target in chosen:
+        if target is None:
+            continue
+        kind, a, b = target
+        if kind == "neuron":
+            if a >= 1:
+                ins = snap.sizes[a - 1]
+                draw(a - 1, b * ins + np.arange(ins))
+            if a < snap.n_layers:
+                draw(a, np.arange(snap.sizes[a + 1]) * snap.sizes[a] + b)
+        elif kind == "edge":
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            p.setPen(QPen(QColor(255, 255, 255, 200), 4.0))
+            p.drawLine(edges[a].segment(b))
+            draw(a, np.array([b]))
 
 
 def paint_nodes(p, lay, snap, highlight, chosen, grid_cache=None):

@@ -5,16 +5,19 @@ pixels; a 2-D input gets a decision map of the whole input plane and a heat map 
 The view draws private copies (NetworkSnapshot): training may mutate the network meanwhile.
 """
 
+import time
+
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QPainter, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import QWidget
 
 from . import colormaps as cm
 from . import network_painter as npaint
 from . import network_scene as scene
-from .edge_layer import EdgeLayer
-from .network_card import edge_card, neuron_card, plane_card, plane_probabilities
+from .decision_map import plane_point
+from .edge_layer import EdgeLayer, strongest_per_neuron
+from .network_card import card_for, exact_text
 from .network_snapshot import NetworkSnapshot, NeuronInfo  # noqa: F401  (NeuronInfo is part of the API)
 from .view_layout import compute_layout
 
@@ -23,6 +26,8 @@ MODE_SYMBOL = {"weights": "W", "gradient": "∂L/∂W", "delta": "ΔW"}
 MISSING = {"gradient": "no gradient yet: take a training step", "delta": "no change yet: take a training step"}
 AUTO_ALL_EDGES = 784 * 128  # up to this many edges per layer, every edge is drawn by default
 AUTO_STRONGEST = 64  # beyond it, the strongest incoming edges per neuron
+RELAYOUT_DELAY_MS = 150  # after the last resize, redo the edges of a big network
+RELAYOUT_DEBOUNCE_ABOVE_MS = 40.0  # … when drawing new edge geometry last took longer than this
 
 
 class NetworkView(QWidget):
@@ -48,6 +53,13 @@ class NetworkView(QWidget):
         self._points_img = None  # the dataset's points, drawn once for the decision map
         self._grid_cache = {}  # the input grid's picture for the current input
         self._strip = npaint.colour_bar_image()
+        self._stale_edges = False  # edge geometry is from an older size (redone when resizing settles)
+        self._fresh_edges = False  # edge geometry just built: the next paint measures its cost
+        self._geometry_ms = 0.0  # what the last new geometry cost to draw
+        self._relayout_timer = QTimer(self)
+        self._relayout_timer.setSingleShot(True)
+        self._relayout_timer.setInterval(RELAYOUT_DELAY_MS)
+        self._relayout_timer.timeout.connect(self.relayout_now)
         self._hover = None  # ("neuron", column, index) or ("edge", layer, edge)
         self._hover_pos = None
         self._selected = None  # same form as _hover
@@ -195,28 +207,33 @@ class NetworkView(QWidget):
         lay = self._layout
         if lay is None or (lay.width, lay.height) != (max(self.width(), 200), max(self.height(), 160)):
             sizes = self._snap.sizes
+            resized = lay is not None and lay.sizes == sizes and bool(self._images)
             lay = self._layout = compute_layout(sizes, self.width(), self.height(), plane=sizes[0] == 2)
-            dpr = self.devicePixelRatioF()
-            self._edges = [EdgeLayer(lay.centres[k], lay.centres[k + 1], *lay.bands[k], dpr=dpr)
-                           for k in range(len(sizes) - 1)]
-            self._images.clear()
             self._points_img = None
+            if resized and self._geometry_ms > RELAYOUT_DEBOUNCE_ABOVE_MS:
+                # Rasterising a big network's edges for a new size takes a while: during a drag
+                # the old pictures are stretched, and the edges are redone once the size settles.
+                self._stale_edges = True
+                self._relayout_timer.start()
+            else:
+                self._build_edges()
         return lay
 
-    def _edge_count_limit(self, values):
-        """How many incoming edges per neuron layer ``values`` (outs, ins) shows; None: all."""
-        limit = self._edge_limit
-        if limit == "auto":
-            limit = None if values.size <= AUTO_ALL_EDGES else AUTO_STRONGEST
-        return None if limit is None or limit >= values.shape[1] else int(limit)
+    def _build_edges(self):
+        lay, dpr = self._layout, self.devicePixelRatioF()
+        self._edges = [EdgeLayer(lay.centres[k], lay.centres[k + 1], *lay.bands[k], dpr=dpr)
+                       for k in range(len(lay.sizes) - 1)]
+        self._images.clear()
+        self._stale_edges = False
+        self._fresh_edges = True
 
-    def _keep_mask(self, values, limit):
-        if limit is None:
-            return None
-        top = np.argpartition(np.abs(values), -limit, axis=1)[:, -limit:]
-        keep = np.zeros(values.shape, bool)
-        np.put_along_axis(keep, top, True, axis=1)
-        return keep
+    @Slot()
+    def relayout_now(self):
+        """Redo the edges for the current size now (after a resize they are redone when it settles)."""
+        self._relayout_timer.stop()
+        if self._snap is not None and self._stale_edges:
+            self._build_edges()
+            self.update()
 
     def _edge_image(self, k):
         if k not in self._images:
@@ -224,8 +241,12 @@ class NetworkView(QWidget):
             if values is None:
                 return None
             self._scales[k] = cm.symmetric_scale(values)
-            self._limits[k] = limit = self._edge_count_limit(values)
-            self._images[k] = self._edges[k].render(values.ravel(), self._scales[k], self._keep_mask(values, limit))
+            limit = self._edge_limit
+            if limit == "auto":
+                limit = None if values.size <= AUTO_ALL_EDGES else AUTO_STRONGEST
+            keep = strongest_per_neuron(values, limit)
+            self._limits[k] = None if keep is None else limit
+            self._images[k] = self._edges[k].render(values.ravel(), self._scales[k], keep)
         return self._images[k]
 
     def _node_at(self, pos):
@@ -237,12 +258,7 @@ class NetworkView(QWidget):
         rect = self._ensure_layout().map_rect
         if rect is None:
             return None
-        x, y, side = rect
-        u, v = (pos.x() - x) / side, (pos.y() - y) / side
-        if not (0 <= u <= 1 and 0 <= v <= 1):
-            return None
-        xmin, xmax, ymin, ymax = self._snap.plane_maps()["extent"]
-        return xmin + u * (xmax - xmin), ymax - v * (ymax - ymin)
+        return plane_point(rect, self._snap.plane_maps()["extent"], pos.x(), pos.y())
 
     def _target_at(self, pos):
         """What is under ``pos``: a neuron first, else the top-most edge, else None."""
@@ -254,7 +270,7 @@ class NetworkView(QWidget):
         plane = self._plane_point(pos)
         if plane is not None:
             return ("plane", *plane)
-        for k, edges in enumerate(self._edges):
+        for k, edges in enumerate([] if self._stale_edges else self._edges):
             if edges.x0 <= pos.x() <= edges.x1:
                 values = self._snap.values(self._mode, k)
                 e = edges.edge_at(pos.x(), pos.y(), None if values is None else values.ravel())
@@ -273,7 +289,7 @@ class NetworkView(QWidget):
             now = target if target is not None and target[0] == "neuron" else None
             if now != was:
                 self.neuron_hovered.emit(None if now is None else self._snap.neuron_info(now[1], now[2]))
-            self.setToolTip(self._exact_text(target))
+            self.setToolTip(exact_text(self._snap, target))
         self.update()
 
     def leaveEvent(self, event):
@@ -296,19 +312,6 @@ class NetworkView(QWidget):
             self.neuron_selected.emit(None)
         self.update()
 
-    def _exact_text(self, target):
-        """Exact values for the tooltip (the card shows them rounded)."""
-        if target is None:
-            return ""
-        if target[0] == "neuron":
-            info = self._snap.neuron_info(target[1], target[2])
-            return f"bias {info.bias!r}\nz {info.z!r}\nactivation {info.activation!r}"
-        if target[0] == "plane":
-            probs = plane_probabilities(self._snap, target[1], target[2])
-            return "\n".join(f"class {k}: {float(p)!r}" for k, p in enumerate(probs))
-        k, e = target[1], target[2]
-        return f"weight {float(self._snap.weights[k][0].ravel()[e])!r}"
-
     # -- painting --------------------------------------------------------------------------------------
     def paintEvent(self, event):
         p = QPainter(self)
@@ -329,41 +332,34 @@ class NetworkView(QWidget):
 
     def _paint_edges(self, p, lay):
         dim_all = self._selected is not None and self._selected[0] == "neuron"
+        started = time.perf_counter()
         for k, edges in enumerate(self._edges):
             img = self._edge_image(k)
+            rect = edges.rect
+            if self._stale_edges:  # stretch the old picture over the band's new place
+                rect = EdgeLayer.band_rect(lay.centres[k], lay.centres[k + 1], *lay.bands[k])
             if img is None:
                 npaint.small_font(p, 8.5)
                 p.setPen(npaint.DIM_TEXT)
-                p.drawText(edges.rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, MISSING[self._mode])
+                p.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, MISSING[self._mode])
                 continue
             faded = dim_all or (self._highlight is not None and k != self._highlight)
             p.setOpacity(0.22 if faded else 1.0)
-            p.drawImage(edges.rect.topLeft(), img)
+            if self._stale_edges:
+                p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+                p.drawImage(rect, img)
+            else:
+                p.drawImage(rect.topLeft(), img)
         p.setOpacity(1.0)
+        if self._fresh_edges:
+            self._fresh_edges = False
+            self._geometry_ms = (time.perf_counter() - started) * 1000
 
     def _paint_chosen_edges(self, p):
         """The selected neuron's incoming and outgoing edges, and the hovered or selected edge, on top."""
-        sel = self._selected
-        if sel is not None and sel[0] == "neuron":
-            col, j = sel[1], sel[2]
-            if col >= 1:
-                ins = self._snap.sizes[col - 1]
-                self._draw_some(p, col - 1, j * ins + np.arange(ins))
-            if col < self._snap.n_layers:
-                outs, ins = self._snap.sizes[col + 1], self._snap.sizes[col]
-                self._draw_some(p, col, np.arange(outs) * ins + j)
-        for chosen in (sel, self._hover):
-            if chosen is not None and chosen[0] == "edge":
-                line = self._edges[chosen[1]].segment(chosen[2])
-                p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-                p.setPen(QPen(QColor(255, 255, 255, 200), 4.0))
-                p.drawLine(line)
-                self._draw_some(p, chosen[1], np.array([chosen[2]]))
-
-    def _draw_some(self, p, k, idx):
-        values = self._snap.values(self._mode, k)
-        if values is not None and k in self._scales:
-            self._edges[k].draw_subset(p, idx, values.ravel(), self._scales[k])
+        if not self._stale_edges:
+            hover = self._hover if self._hover is not None and self._hover[0] == "edge" else None
+            scene.paint_chosen_edges(p, self._edges, self._snap, self._mode, self._scales, [self._selected, hover])
 
     def _paint_nodes(self, p, lay):
         chosen = [(self._selected, 2.2), (self._hover, 1.4)]
@@ -383,17 +379,10 @@ class NetworkView(QWidget):
 
     def _paint_card(self, p):
         target, anchor = self._hover, self._hover_pos
-        if target is None and self._selected is not None:
+        if target is None and self._selected is not None and not self._stale_edges:
             target = self._selected
             anchor = self.neuron_center(target[1], target[2]) if target[0] == "neuron" else \
                 self._edges[target[1]].segment(target[2]).center()
-        if target is None or anchor is None:
-            return
-        if target[0] == "plane":
-            lines, image, caption = plane_card(self._snap, target[1], target[2], self._class_names)
-        elif target[0] == "neuron":
-            lines, image, caption = neuron_card(self._snap, self._layout, self._mode, target[1], target[2],
-                                                self._class_names)
-        else:
-            lines, image, caption = edge_card(self._snap, self._layout, target[1], target[2])
-        npaint.draw_card(p, anchor, lines, QRectF(self.rect()), image, caption)
+        if target is not None and anchor is not None:
+            lines, image, caption = card_for(self._snap, self._layout, self._mode, target, self._class_names)
+            npaint.draw_card(p, anchor, lines, QRectF(self.rect()), image, caption)

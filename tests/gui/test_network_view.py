@@ -305,3 +305,16 @@ def test_hovering_the_decision_map_reads_the_network_there(view, qtbot):
     qtbot.waitUntil(lambda: view.toolTip().startswith("class 0"), timeout=2000)
     p1 = float(view.toolTip().splitlines()[1].split(": ")[1])
     assert p1 > 0.99  # right of x = 0: class 1
+
+
+def test_resizing_redraws_the_edges_once_the_size_settles(view, qtbot, monkeypatch):
+    import gui.network_view as nv
+
+    monkeypatch.setattr(nv, "RELAYOUT_DEBOUNCE_ABOVE_MS", -1.0)  # treat every network as slow to redraw
+    view.set_network(make_net([784, 128, 10], dtype=np.float32))
+    view.repaint()
+    view.resize(W_SIZE - 100, H_SIZE - 60)
+    view.repaint()  # meanwhile the old edges are stretched into place
+    new_x = view.neuron_center(2, 0).x()
+    assert view.edge_line(1, 0, 0).p2().x() != pytest.approx(new_x)
+    qtbot.waitUntil(lambda: view.edge_line(1, 0, 0).p2().x() == pytest.approx(new_x), timeout=3000)
