@@ -112,9 +112,10 @@ def test_every_edge_of_an_image_layer_is_drawn_and_strong_ones_show(view):
     img = view.grab().toImage()
     assert is_blue(pixel(img, midpoint(view.edge_line(0, 3, 14 * 28 + 20))))
     assert is_orange(pixel(img, midpoint(view.edge_line(0, 12, 5 * 28 + 22))))
-    # The faint haze of the other 12,542 edges is there too: the band is not empty.
+    # The faint haze of the other 12,542 edges is there too, all across the band.
     band = view.edge_line(0, 8, 14 * 28)
-    assert not near_background(pixel(img, midpoint(band, 0.15)), tol=4)
+    for t in (0.1, 0.35, 0.6, 0.85):
+        assert not near_background(pixel(img, midpoint(band, t)), tol=4)
 
 
 def test_modes_draw_weights_gradients_and_changes(view):
@@ -263,27 +264,31 @@ def test_view_follows_an_architecture_change(view, qtbot):
 
 
 # -- 2-D networks --------------------------------------------------------------------------------------------
-def test_decision_map_shows_class_one_where_x_is_positive(view):
-    # Logits (−5x, +5x): class 1 wins exactly where x > 0.
-    W = np.array([[-5.0, 0.0], [5.0, 0.0]])
-    net = make_net([2, 2], [(W, np.zeros((2, 1)))])
-    view.set_network(net)
+@pytest.mark.parametrize("axis", [0, 1])
+def test_decision_map_shows_class_one_where_the_coordinate_is_positive(view, axis):
+    # Logits (−5 x_axis, +5 x_axis): class 1 wins exactly where that coordinate is positive.
+    W = np.zeros((2, 2))
+    W[0, axis], W[1, axis] = -5.0, 5.0
+    view.set_network(make_net([2, 2], [(W, np.zeros((2, 1)))]))
     rng = np.random.default_rng(0)
     pts = rng.uniform(-1, 1, (50, 2))
-    view.set_dataset_2d(pts, (pts[:, 0] > 0).astype(int))
+    view.set_dataset_2d(pts, (pts[:, axis] > 0).astype(int))
     img = view.grab().toImage()
     x, y, side = view.plane_rect()
-    left, right = QPointF(x + 0.1 * side, y + 0.93 * side), QPointF(x + 0.9 * side, y + 0.07 * side)
+    # Screen y grows downwards: the positive x₂ half is the top of the map.
+    positive = QPointF(x + 0.9 * side, y + 0.5 * side) if axis == 0 else QPointF(x + 0.5 * side, y + 0.1 * side)
+    negative = QPointF(x + 0.1 * side, y + 0.5 * side) if axis == 0 else QPointF(x + 0.5 * side, y + 0.9 * side)
     c0, c1 = np.array(cm.class_color(0)), np.array(cm.class_color(1))
 
     def closer_to(rgb, colour, other):
         return np.linalg.norm(np.array(rgb) - colour) < np.linalg.norm(np.array(rgb) - other)
 
-    assert closer_to(pixel(img, right), c1, c0)
-    assert closer_to(pixel(img, left), c0, c1)
-    # The per-neuron heat maps follow the same network: the output's class-1 probability rises with x.
-    probs = view.snapshot().plane_maps()["probs"].reshape(2, 96, 96)
-    assert probs[1, 48, 90] > 0.99 and probs[1, 48, 5] < 0.01
+    assert closer_to(pixel(img, positive), c1, c0)
+    assert closer_to(pixel(img, negative), c0, c1)
+    probs = view.snapshot().plane_maps()["probs"].reshape(2, 96, 96)  # row 0 is the top
+    at_positive = probs[1, 48, 90] if axis == 0 else probs[1, 5, 48]
+    at_negative = probs[1, 48, 5] if axis == 0 else probs[1, 90, 48]
+    assert at_positive > 0.99 and at_negative < 0.01
 
 
 def test_hidden_neurons_of_a_2d_net_are_heat_map_tiles_that_follow_the_weights(view):
