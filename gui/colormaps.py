@@ -37,6 +37,8 @@ def weight_bins(values, scale, n_bins=N_BINS):
     """Bin index (int32, same shape) of each value on [−scale, +scale]; values beyond clip to the ends."""
     v = np.asarray(values, dtype=np.float32)
     t = np.clip(v * np.float32(1.0 / scale), -1, 1)
+    if not np.isfinite(t).all():  # a diverged network: NaN draws as zero
+        t = np.nan_to_num(t, nan=0.0)
     idx = ((t + 1) * np.float32(n_bins / 2)).astype(np.int32)
     np.clip(idx, 0, n_bins - 1, out=idx)
     return idx
@@ -54,7 +56,7 @@ def draw_order(n_bins=N_BINS):
 
 def diverging(t):
     """RGB (…, 3) float in 0–255 for values t in [−1, 1]: orange ← grey → blue."""
-    t = np.clip(np.asarray(t, dtype=np.float64), -1, 1)
+    t = np.clip(np.nan_to_num(np.asarray(t, dtype=np.float64), nan=0.0), -1, 1)
     m = np.abs(t)[..., None] ** HUE_POWER
     end = np.where((t < 0)[..., None], np.array(NEGATIVE, float), np.array(POSITIVE, float))
     return np.array(ZERO, float) * (1 - m) + end * m
@@ -86,7 +88,7 @@ def value_color(value, scale):
 
 def sequential(t):
     """RGB (…, 3) float 0–255 for t in [0, 1]: dark slate → white (activations, input pixels)."""
-    t = np.clip(np.asarray(t, dtype=np.float64), 0, 1)[..., None]
+    t = np.clip(np.nan_to_num(np.asarray(t, dtype=np.float64), nan=0.0), 0, 1)[..., None]
     dark, bright = np.array((34, 37, 44), float), np.array((250, 250, 245), float)
     return dark + (bright - dark) * t ** 0.8
 
@@ -99,6 +101,7 @@ def class_color(k):
 def rgba_to_qimage(rgb, alpha=None):
     """An ARGB32 premultiplied QImage (a copy) from RGB (h, w, 3) 0–255 and optional alpha (h, w) 0–1."""
     h, w = rgb.shape[:2]
+    rgb = np.nan_to_num(rgb, nan=0.0)
     buf = np.empty((h, w, 4), dtype=np.uint8)
     if alpha is None:
         buf[..., 2::-1] = np.clip(rgb, 0, 255)  # little-endian ARGB32 is B, G, R, A in memory

@@ -24,7 +24,8 @@ def small_font(painter, size=8.5, bold=False):
 def fills_for(values, lo, hi):
     """Sequential RGB (n, 3) of node values on [lo, hi]."""
     values = np.asarray(values, dtype=np.float64)
-    t = (values - lo) / (hi - lo) if hi > lo else np.zeros_like(values)
+    with np.errstate(invalid="ignore", over="ignore"):
+        t = (values - lo) / (hi - lo) if hi > lo else np.zeros_like(values)
     return cm.sequential(t)
 
 

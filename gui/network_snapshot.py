@@ -94,10 +94,11 @@ class NetworkSnapshot:
         if self._forward is None:
             a = self.input.astype(self.weights[0][0].dtype)[:, None]
             out = []
-            for (W, b), act in zip(self.weights, self.acts):
-                z = W @ a + b
-                a = act.f(z)
-                out.append((z[:, 0].astype(float), np.asarray(a)[:, 0].astype(float)))
+            with np.errstate(all="ignore"):  # a diverged network's NaNs are shown, not raised
+                for (W, b), act in zip(self.weights, self.acts):
+                    z = W @ a + b
+                    a = act.f(z)
+                    out.append((z[:, 0].astype(float), np.asarray(a)[:, 0].astype(float)))
             self._forward = out
         return self._forward
 
@@ -135,8 +136,9 @@ class NetworkSnapshot:
         if self._plane is None:
             extent = plane_extent(self.points)
             X = plane_inputs(extent, GRID, self.weights[0][0].dtype)
-            acts = forward_all(self.weights, self.acts, X)
-            probs = np.asarray(self.loss.probabilities(acts[-1]))
+            with np.errstate(all="ignore"):
+                acts = forward_all(self.weights, self.acts, X)
+                probs = np.asarray(self.loss.probabilities(acts[-1]))
             self._plane = {
                 "extent": extent,
                 "probs": probs,

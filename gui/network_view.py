@@ -320,14 +320,15 @@ class NetworkView(QWidget):
             p.setPen(npaint.DIM_TEXT)
             p.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter, "No network yet")
             return
-        lay = self._ensure_layout()
-        self._paint_edges(p, lay)
-        self._paint_chosen_edges(p)
-        self._paint_nodes(p, lay)
-        self._paint_labels(p, lay)
-        if lay.map_rect is not None:
-            self._paint_plane(p, lay)
-        self._paint_card(p)
+        with np.errstate(all="ignore"):  # a diverged network still gets drawn (NaN as zero)
+            lay = self._ensure_layout()
+            self._paint_edges(p, lay)
+            self._paint_chosen_edges(p)
+            self._paint_nodes(p, lay)
+            self._paint_labels(p, lay)
+            if lay.map_rect is not None:
+                self._paint_plane(p, lay)
+            self._paint_card(p)
         p.end()
 
     def _paint_edges(self, p, lay):

@@ -323,3 +323,20 @@ def test_resizing_redraws_the_edges_once_the_size_settles(view, qtbot, monkeypat
     new_x = view.neuron_center(2, 0).x()
     assert view.edge_line(1, 0, 0).p2().x() != pytest.approx(new_x)
     qtbot.waitUntil(lambda: view.edge_line(1, 0, 0).p2().x() == pytest.approx(new_x), timeout=3000)
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_diverged_network_is_still_drawn(view, qtbot):
+    net = make_net([784, 16, 10])
+    view.set_network(net)
+    view.set_input(np.ones(784))
+    weights = net.weights()
+    weights[0][0][0, 0] = np.nan
+    weights[1][0][...] = np.inf
+    view.set_weights(weights)
+    for mode in ("weights", "delta"):
+        view.set_mode(mode)
+        img = view.grab().toImage()
+    qtbot.mouseMove(view, view.neuron_center(2, 3).toPoint())
+    assert img.width() == W_SIZE
+    assert view.neuron_info(1, 0).bias == pytest.approx(float(net.layers[0].b[0, 0]))
