@@ -31,7 +31,11 @@ RELAYOUT_DEBOUNCE_ABOVE_MS = 40.0  # … when drawing new edge geometry last too
 
 
 class NetworkView(QWidget):
-    """The network drawn left to right; hover shows numbers, a click selects a neuron and its edges."""
+    """The network drawn left to right; hover shows numbers, a click selects a neuron and its edges.
+
+    Neurons are named by column: layer 0 is the input, layer c ≥ 1 holds the outputs of
+    net.layers[c − 1]. Edge layers (set_highlight_layer, edge_line) use net.layers' index k.
+    """
 
     neuron_hovered = Signal(object)  # NeuronInfo, or None when the pointer leaves the neurons
     neuron_selected = Signal(object)  # NeuronInfo, or None when the selection is cleared
@@ -66,6 +70,10 @@ class NetworkView(QWidget):
         self.setMouseTracking(True)
         self.setMinimumSize(360, 240)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+
+    def __repr__(self):
+        arch = "-".join(map(str, self._snap.sizes)) if self._snap is not None else "empty"
+        return f"NetworkView({arch}, mode={self._mode!r})"
 
     # -- what to show --------------------------------------------------------------------------------
     @Slot(object)

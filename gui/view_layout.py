@@ -33,6 +33,9 @@ class ViewLayout:
     map_rect: tuple = None  # (x, y, side) of the decision map when the input is a 2-D point
     label_x: float = 0.0  # left edge of the output labels (right of the output neurons)
 
+    def __repr__(self):
+        return f"ViewLayout({'-'.join(map(str, self.sizes))} in {self.width}×{self.height})"
+
     def column_x(self, k):
         return float(self.centres[k][0, 0]) if self.grid is None or k else self.grid[0] + self.grid[2] / 2
 
