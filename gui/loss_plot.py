@@ -11,6 +11,7 @@ from PySide6.QtCore import QPointF, Slot
 
 from .formatting import percent, sig3
 
+MARKED_EPOCHS = 30  # epoch curves show a marker per epoch up to this many epochs, plain lines beyond
 SMOOTHING = 0.95  # EMA factor of the smoothed batch-loss line (bias-corrected, as in TensorBoard)
 _FLOOR = 1e-12  # losses are clipped here before the log axis (a perfect batch has loss 0)
 
@@ -167,6 +168,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.batch_curve.setData(self.batch.x, self.batch.y)
         self.smooth_curve.setData(self.smooth.x, self.smooth.y)
         if not batches_only:
+            marked = len(self.accuracy) <= MARKED_EPOCHS
+            for curve, symbol in ((self.train_curve, "o"), (self.test_curve, "s"), (self.acc_curve, "o")):
+                if (curve.opts["symbol"] is not None) != marked:
+                    curve.setSymbol(symbol if marked else None)
             self.train_curve.setData(self.epoch_train.x, self.epoch_train.y)
             self.test_curve.setData(self.epoch_test.x, self.epoch_test.y)
             self.acc_curve.setData(self.accuracy.x, self.accuracy.y)

@@ -5,7 +5,8 @@ import time
 from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
-BUDGET = 0.25  # the view may take at most this share of the GUI thread; updates beyond it are coalesced
+BUDGET = 0.2  # the view may take at most this share of the GUI thread; updates beyond it are coalesced
+MIN_INTERVAL = 0.1  # seconds between two view updates, however cheap (10 a second is smooth enough)
 
 MODE_CHOICES = [  # (NetworkView mode, what people read)
     ("weights", "Weights W"),
@@ -106,4 +107,4 @@ class NetworkViewFeed(QObject):
         self.view.set_gradients(update.gradients)
         self.view.set_deltas(update.deltas)
         self.view.repaint()  # paint now, to measure what it costs
-        self._next_time = start + (time.perf_counter() - start) / BUDGET
+        self._next_time = start + max(MIN_INTERVAL, (time.perf_counter() - start) / BUDGET)

@@ -5,6 +5,9 @@ Control flows in from the GUI thread through plain, thread-safe methods (``play`
 signal to a slot here. A run of batches lasts while its *token* is current: every pause, step, reset or
 stop bumps the token, so a run ends after the batch in progress and never misses a later request.
 
+Phase stepping (walking one batch through ``Trainer.step_phases(record=True)``) fits the same mould: a
+``_step_phase`` slot would keep that generator between requests and emit one phase event per request.
+
 Results flow out as past-tense signals carrying copies, throttled to ≤ ``max_rate`` updates a second
 (the batch losses of the skipped updates travel with the next one, so no loss is lost). Every signal
 carries the trainer's *generation* so the GUI can drop what a replaced trainer sent before a reset.

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
+from gui.formatting import sig3
 from gui.loss_plot import SMOOTHING, GrowingSeries, LossPlot
 
 
@@ -82,8 +83,10 @@ def test_hover_shows_the_value_under_the_mouse(plot, qtbot):
     scene_point = vb.mapViewToScene(QPointF(1.5, np.log10(0.4)))
     qtbot.mouseMove(plot.viewport(), plot.mapFromScene(scene_point))
     qtbot.waitUntil(lambda: "batch loss" in plot.hover_text, timeout=2000)
-    assert "epoch 1.500" in plot.hover_text
-    assert f"batch loss {1 / 2.5:.3f}" in plot.hover_text  # 3 significant digits: 0.400
+    # The nearest batch to the pixel under the mouse, and its own loss, to 3 significant digits.
+    shown = float(plot.hover_text.split("\n")[0].split()[1])
+    assert shown == pytest.approx(1.5, abs=0.03) and round(shown * 100) == shown * 100
+    assert f"batch loss {sig3(1 / (1 + shown))}\n" in plot.hover_text
     qtbot.wait(20)
     scene_point = plot.acc_plot.vb.mapViewToScene(QPointF(1.05, 87.0))
     qtbot.mouseMove(plot.viewport(), plot.mapFromScene(scene_point))

@@ -1,5 +1,10 @@
 """MainWindow driven through its real QActions and controls: train, pause, step, reset, change, close."""
 
+import json
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -267,3 +272,46 @@ def test_closing_during_training_twenty_times_never_hangs(qtbot):
         window.close()
         assert thread.isFinished() and not window.worker.running
         window.deleteLater()
+
+
+RUN_APP_PROBE = """
+import json
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from threadpoolctl import threadpool_info
+import gui.main_window as main_window
+from gui.app import make_application, run_app
+
+main_window.discover_mnist = lambda: (None, None)
+blas = lambda: sorted({i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"})
+seen = {"before": blas()}
+
+def look_and_quit():
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, main_window.MainWindow) and w.isVisible()]
+    seen.update(windows=len(windows), during=blas(), name=QApplication.applicationName(),
+                organization=QApplication.organizationName())
+    QApplication.instance().quit()
+
+make_application([])
+QTimer.singleShot(500, look_and_quit)
+seen["status"] = run_app([])
+seen["after"] = blas()
+print(json.dumps(seen))
+"""
+
+
+def test_run_app_shows_the_window_with_one_blas_thread_and_restores_it():
+    # In a child process: once a QApplication's exec() has returned, Qt may not wake new threads'
+    # event loops reliably, which would break the tests that run after this one in the same process.
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    env.pop("OPENBLAS_NUM_THREADS", None)
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    out = subprocess.run([sys.executable, "-c", RUN_APP_PROBE], cwd=root, env=env, capture_output=True, text=True,
+                         timeout=120)
+    assert out.returncode == 0, out.stderr
+    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    assert seen["before"] == seen["after"]
+    if (os.cpu_count() or 1) > 1:
+        assert seen["before"] != [1]  # BLAS would use more threads: the limit is the GUI's doing
+    assert seen["during"] == [1] and seen["windows"] == 1 and seen["status"] == 0
+    assert seen["name"] == seen["organization"] == "Backprop Studio"
