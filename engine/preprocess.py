@@ -17,7 +17,10 @@ INK = 0.1  # fraction of the brightest pixel below which a pixel is anti-aliasin
 BLANK = 0.02  # a canvas whose brightest pixel is dimmer than this is empty
 SPECK = 0.05  # a separate blob with less than this fraction of all ink …
 SPECK_GAP = 0.1  # … lying farther than this fraction of the digit's size from the rest is a stray speck
+MAX_STROKE = 3.0  # strokes wider than this after fitting (a tiny digit drawn with a wide pen) are thinned
 _GRID = 96  # speck search runs on a grid of about this many cells per side
+_WORK = 60  # thinning works on a copy whose longer side is this many pixels (3× the fitted box)
+_MAX_ERODE = 12  # at most this many one-pixel erosions (a filled blob stays a blob)
 
 
 @dataclass(frozen=True, eq=False)
@@ -32,6 +35,8 @@ class Preprocessed:
     empty: bool  # no ink at all: the other images are black
     bbox: tuple = None  # (top, bottom, left, right) of the ink in ``drawn``, bottom/right exclusive
     specks: int = 0  # how many stray specks were ignored
+    stroke: float = 0.0  # estimated stroke width after fitting, in output pixels, before any thinning
+    thinned: bool = False  # the strokes were too wide and ``cropped`` holds the thinned digit
 
     @property
     def x(self):
@@ -42,7 +47,7 @@ class Preprocessed:
         if self.empty:
             return f"Preprocessed(empty, canvas {self.drawn.shape})"
         return (f"Preprocessed(canvas {self.drawn.shape}, ink box {self.cropped.shape}, "
-                f"{self.specks} specks ignored)")
+                f"stroke {self.stroke:.1f} px{' thinned' if self.thinned else ''}, {self.specks} specks ignored)")
 
 
 # -- area resampling ----------------------------------------------------------------------------
@@ -89,11 +94,12 @@ def as_canvas(image):
     return np.clip(image.astype(np.float32, copy=False), 0.0, 1.0)
 
 
-def preprocess(image, *, subpixel=True, remove_specks=True, box=BOX, target=TARGET_COM):
+def preprocess(image, *, subpixel=True, remove_specks=True, thin=True, box=BOX, target=TARGET_COM):
     """Preprocessed steps of a drawing (H, W), white ink on black, uint8 or float in [0, 1].
 
     ``subpixel`` places the centre of mass exactly (within the area resampling); otherwise the fitted
-    box moves by whole pixels, as in MNIST. ``box`` is the longer side after fitting.
+    box moves by whole pixels, as in MNIST. ``thin`` erodes strokes wider than MAX_STROKE after
+    fitting. ``box`` is the longer side after fitting.
     """
     drawn = as_canvas(image)
     peak = float(drawn.max()) if drawn.size else 0.0
@@ -109,6 +115,10 @@ def preprocess(image, *, subpixel=True, remove_specks=True, box=BOX, target=TARG
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
     cropped = cleaned[top:bottom, left:right]
+    stroke = stroke_width(cropped) * box / max(cropped.shape)
+    thinned = thin and stroke > MAX_STROKE
+    if thinned:
+        cropped = _thinned(cropped, stroke, box)
     h, w = cropped.shape
     k = box / max(h, w)  # output pixels per canvas pixel
     fitted = _place(cropped, box, (box - h * k) / 2, (box - w * k) / 2, k)
@@ -126,7 +136,7 @@ def preprocess(image, *, subpixel=True, remove_specks=True, box=BOX, target=TARG
     start_x = min(max(start_x, 0.0), SIZE - w * k)
     centred = _place(cropped, SIZE, start_y, start_x, k)
     return Preprocessed(drawn, cleaned, cropped, fitted, centred, False, (int(top), int(bottom), int(left), int(right)),
-                        specks)
+                        specks, stroke, thinned)
 
 
 def _place(cropped, size, start_y, start_x, k):
@@ -139,6 +149,63 @@ def _place(cropped, size, start_y, start_x, k):
 def _empty(drawn):
     black = np.zeros((SIZE, SIZE), dtype=np.float32)
     return Preprocessed(drawn, drawn, np.zeros((0, 0), np.float32), np.zeros((BOX, BOX), np.float32), black, True)
+
+
+# -- stroke width --------------------------------------------------------------------------------
+def stroke_width(image):
+    """Mean stroke width in pixels of an anti-aliased drawing, from its ink area and outline length.
+
+    A stroke of width w and length L with round ends has area A = wL + πw²/4 and outline
+    P = 2L + πw, so w = (P/2 − √(P²/4 − πA)) / (π/2). A is the image's sum; P its total variation
+    Σ|∇image|, which measures outlines in any direction alike.
+    """
+    area = float(image.sum())
+    if area <= 0:
+        return 0.0
+    gy, gx = np.gradient(np.pad(image, 1))
+    outline = float(np.sqrt(gx * gx + gy * gy).sum())
+    return (outline / 2 - np.sqrt(max(outline * outline / 4 - np.pi * area, 0.0))) / (np.pi / 2)
+
+
+def _thinned(cropped, stroke, box):
+    """``cropped`` eroded so that, once fitted to ``box``, its strokes are MAX_STROKE wide; cropped again.
+
+    Works at _WORK pixels on the longer side, so the cost does not grow with the canvas. Eroding
+    also shrinks the ink box, which enlarges the fit; the erosion depth allows for that.
+    """
+    h, w = cropped.shape
+    scale = _WORK / max(h, w)
+    rows, cols = int(np.ceil(h * scale)) + 2, int(np.ceil(w * scale)) + 2  # a pixel of black all round
+    work = area_resample(area_resample(cropped, 0, rows, 1.0, h * scale), 1, cols, 1.0, w * scale)
+    depth = _WORK * (stroke - MAX_STROKE) / (2 * (box - MAX_STROKE))  # pixels to remove from each side
+    work = _erode(work, min(depth, _MAX_ERODE))
+    peak = float(work.max())
+    if peak < BLANK:
+        return cropped
+    mask = work >= INK * peak
+    r, c = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    return work[r[0] : r[-1] + 1, c[0] : c[-1] + 1]
+
+
+def _erode(image, depth):
+    """Grey erosion by about ``depth`` pixels: 3×3 cross and square minima in turn (a near-round pen)."""
+    whole = int(depth)
+    for i in range(whole):
+        image = _min3(image, cross=(i % 2 == 0))
+    part = depth - whole
+    if part > 0:
+        image = image + np.float32(part) * (_min3(image, cross=(whole % 2 == 0)) - image)
+    return image
+
+
+def _min3(image, cross):
+    """3×3 minimum filter (a plus-shaped one when ``cross``); outside the image is black."""
+    p = np.pad(image, 1)
+    if cross:
+        return np.minimum(np.minimum(np.minimum(p[1:-1, 1:-1], p[:-2, 1:-1]), np.minimum(p[2:, 1:-1], p[1:-1, :-2])),
+                          p[1:-1, 2:])
+    rows = np.minimum(np.minimum(p[:-2], p[1:-1]), p[2:])
+    return np.minimum(np.minimum(rows[:, :-2], rows[:, 1:-1]), rows[:, 2:])
 
 
 # -- stray specks -------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.preprocess import BOX, SIZE, TARGET_COM, area_resample, area_resize, naive, preprocess
+from engine.preprocess import (BOX, MAX_STROKE, SIZE, TARGET_COM, area_resample, area_resize, naive, preprocess,
+                               stroke_width)
+from engine.unipen import render_strokes
 
 
 def centre_of_mass(image):
@@ -79,7 +81,7 @@ def test_naive_resizes_the_whole_canvas():
 def test_square_is_fitted_to_20_px_and_centred_at_mnist_centre_of_mass():
     drawn = canvas()
     drawn[30:130, 150:250] = 1.0  # off-centre on the canvas
-    result = preprocess(drawn)
+    result = preprocess(drawn, thin=False)  # a solid block is all "stroke": keep it as it is
     assert not result.empty
     assert result.bbox == (30, 130, 150, 250)
     assert result.cropped.shape == (100, 100)
@@ -102,7 +104,7 @@ def test_aspect_ratio_is_kept():
 def test_tiny_dot_is_enlarged_to_fill_the_box():
     drawn = canvas()
     drawn[200:203, 40:43] = 1.0
-    result = preprocess(drawn)
+    result = preprocess(drawn, thin=False)
     assert result.centred.sum() == pytest.approx(BOX * BOX, rel=1e-4)
     np.testing.assert_allclose(centre_of_mass(result.centred), TARGET_COM, atol=1e-3)
 
@@ -156,12 +158,39 @@ def test_any_rectangle_lands_centred_and_in_range(top, left, height, width, size
     drawn = np.zeros((size, size), dtype=np.float32)
     top, left = int(top * size), int(left * size)
     drawn[top : top + height, left : left + width] = 1.0
-    result = preprocess(drawn)
+    result = preprocess(drawn, thin=False)
     image = result.centred
     assert image.shape == (SIZE, SIZE) and image.dtype == np.float32
     assert image.min() >= 0.0 and image.max() <= 1.0
     assert max(extent(image)) == pytest.approx(BOX, abs=1e-3)  # the longer side spans 20 px
     np.testing.assert_allclose(centre_of_mass(image), TARGET_COM, atol=0.05)
+
+
+# -- stroke width ---------------------------------------------------------------------------------
+@pytest.mark.parametrize("pen", [4.0, 10.0, 18.0, 30.0])
+def test_stroke_width_is_estimated_from_area_and_outline(pen):
+    curve = np.stack([140 + 90 * np.cos(np.linspace(0, 5, 60)), 140 + 70 * np.sin(np.linspace(0, 5, 60))], axis=1)
+    drawn = render_strokes([curve, np.array([[40.0, 40.0], [60.0, 250.0]])], 280, pen)
+    assert stroke_width(drawn) == pytest.approx(pen, rel=0.06)
+
+
+def test_tiny_digit_drawn_with_a_wide_pen_is_thinned():
+    curve = np.stack([140 + 25 * np.cos(np.linspace(0, 6.3, 50)), 140 + 35 * np.sin(np.linspace(0, 6.3, 50))], axis=1)
+    drawn = render_strokes([curve], 280, 18)  # a 0 about 88 px tall: strokes 4 px wide once fitted
+    result = preprocess(drawn)
+    assert result.thinned and result.stroke > MAX_STROKE + 0.5
+    fitted_width = stroke_width(result.fitted)
+    assert fitted_width == pytest.approx(MAX_STROKE, abs=0.4)
+    assert fitted_width < stroke_width(preprocess(drawn, thin=False).fitted) - 0.5
+    np.testing.assert_allclose(centre_of_mass(result.centred), TARGET_COM, atol=0.05)
+
+
+def test_digit_drawn_large_is_not_thinned():
+    curve = np.stack([140 + 70 * np.cos(np.linspace(0, 6.3, 80)), 140 + 100 * np.sin(np.linspace(0, 6.3, 80))], axis=1)
+    drawn = render_strokes([curve], 280, 18)
+    result = preprocess(drawn)
+    assert not result.thinned and result.stroke < MAX_STROKE
+    np.testing.assert_array_equal(result.centred, preprocess(drawn, thin=False).centred)
 
 
 # -- what real canvases hold ----------------------------------------------------------------------
