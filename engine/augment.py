@@ -12,6 +12,9 @@ import numpy as np
 
 SIDE = 28  # images are SIDE×SIDE
 _CENTRE = (SIDE - 1) / 2  # rotate and scale about the image's middle (pixel centres at 0 … 27)
+_GRID = np.stack(np.mgrid[0:SIDE, 0:SIDE], axis=-1).reshape(-1, 2).astype(np.float64)  # (784, 2) (row, col)
+_AXIS = np.arange(SIDE, dtype=np.float64)
+_INK = 0.1  # as in preprocessing: below this fraction of the brightest pixel is not ink
 
 
 @dataclass(frozen=True)
@@ -24,11 +27,12 @@ class AugmentSettings:
     shear: float = 0.0  # max horizontal slant: x moves by shear·(row offset from the middle)
     thickness: float = 1.0  # max stroke change: +1 is a full 3×3 dilation, −1 a full 3×3 erosion
     elastic: float = 0.0  # RMS of a smooth random displacement field, in pixels (0 = none)
+    refit: bool = False  # after turning and slanting, fit to 20 px and centre the mass again, as preprocessing does
 
     def __repr__(self):
         return (f"AugmentSettings(shift ±{self.shift:g} px, rotate ±{self.rotate:g}°, "
                 f"scale {self.scale[0]:g}–{self.scale[1]:g}, shear ±{self.shear:g}, "
-                f"thickness ±{self.thickness:g}, elastic {self.elastic:g} px)")
+                f"thickness ±{self.thickness:g}, elastic {self.elastic:g} px{', refit' if self.refit else ''})")
 
 
 NONE = AugmentSettings(shift=0.0, rotate=0.0, scale=(1.0, 1.0), shear=0.0, thickness=0.0)  # the identity
@@ -41,6 +45,9 @@ def augment_batch(images, rng, out=None, settings=AugmentSettings()):
     rng : numpy.random.Generator, the only source of randomness (same state → same result).
     out : optional float32 array of the same shape to write into (may not be ``images`` itself).
     Returns ``out`` (or a new array) with the same shape as ``images``.
+
+    Order: thickness; shear and rotation about the middle; with ``refit``, the fit to 20 px and the
+    centre of mass to (14, 14); then scale and shift (a jitter around the fit when refitting).
     """
     images = np.asarray(images, dtype=np.float32)
     shape = images.shape
@@ -58,18 +65,24 @@ def augment_batch(images, rng, out=None, settings=AugmentSettings()):
     shift = rng.uniform(-s.shift, s.shift, (n, 2))
     if s.thickness:
         batch = change_thickness(batch, thickness)
-    matrices = affine_matrices(angle, scale, shear, shift)
+    matrices = affine_matrices(angle, np.ones(n), shear, np.zeros((n, 2)))
+    pivot = np.full((n, 2), _CENTRE)
+    if s.refit:
+        matrices = fit_matrices(batch, matrices)
+        pivot[:] = FIT_COM
+    # then scale about the pivot and shift: p → scale·(p − pivot) + pivot + shift
+    matrices *= scale[:, None, None]
+    matrices[:, :, 2] += (1 - scale)[:, None] * pivot + shift
     field = elastic_field(n, rng, s.elastic) if s.elastic else None
     warped = affine_warp(batch, matrices, out=None if out is None else out.reshape(n, SIDE, SIDE), displacement=field)
     return warped.reshape(shape) if out is None else out
 
 
 def affine_matrices(angle, scale, shear, shift):
-    """Forward maps (n, 2, 3) in (row, col) pixel coordinates about the image's middle.
+    """Forward maps (n, 2, 3) [A | t]: a pixel at p = (row, col) moves to A p + t.
 
-    A point p (row, col) moves to M[:, :, :2] @ (p − c) + c + M[:, :, 2], where c is the middle:
-    first shear (col += shear·row), then scale, then rotate by ``angle`` radians (counter-clockwise
-    as seen on screen), then shift (d_row, d_col) in pixels.
+    About the image's middle c: first shear (col += shear·row), then scale, then rotate by
+    ``angle`` radians (counter-clockwise as seen on screen), then shift (d_row, d_col) in pixels.
     """
     angle, scale, shear = (np.asarray(v, dtype=np.float64) for v in (angle, scale, shear))
     cos, sin = np.cos(angle) * scale, np.sin(angle) * scale
@@ -80,8 +93,55 @@ def affine_matrices(angle, scale, shear, shift):
     m[:, 1, 0] = sin
     m[:, 1, 1] = cos
     m[:, :, 0] += m[:, :, 1] * shear[:, None]  # (R·S) @ [[1, 0], [shear, 1]]: col gains shear·row first
-    m[:, :, 2] = np.asarray(shift, dtype=np.float64)
+    # p' = A (p − c) + c + shift  ⇒  t = c − A c + shift
+    m[:, :, 2] = _CENTRE - m[:, :, :2].sum(axis=2) * _CENTRE + np.asarray(shift, dtype=np.float64)
     return m
+
+
+FIT_BOX = 20.0  # what preprocessing does to drawings: the ink's longer side becomes 20 px …
+FIT_COM = (14.0, 14.0)  # … and its centre of mass lands here (0-based row, col)
+
+
+def fit_matrices(batch, matrices):
+    """``matrices`` (n, 2, 3) followed by the scaling and shift that fit the moved ink as preprocessing would.
+
+    The moved ink's box (from its pixels' moved centres, one pixel added for their size) gets a
+    longer side of FIT_BOX pixels and its centre of mass (moved exactly, as maps are affine) lands at
+    FIT_COM, shifted back if the box would leave the image. Blank images keep their map.
+    """
+    n = batch.shape[0]
+    flat = batch.reshape(n, SIDE * SIDE)
+    a, t = matrices[:, :, :2], matrices[:, :, 2]
+    ink = (flat >= _INK * flat.max(axis=1, keepdims=True)) & (flat > 0)
+    lo, hi = np.empty((n, 2)), np.empty((n, 2))
+    rows, cols = _GRID[:, 0].astype(np.float32), _GRID[:, 1].astype(np.float32)
+    for i in range(2):  # where every pixel centre goes, (n, 784), one output axis at a time
+        moved = a[:, i, 0, None].astype(np.float32) * rows + a[:, i, 1, None].astype(np.float32) * cols
+        lo[:, i] = np.where(ink, moved, np.inf).min(axis=1) + t[:, i]
+        hi[:, i] = np.where(ink, moved, -np.inf).max(axis=1) + t[:, i]
+    mass = flat.sum(axis=1, dtype=np.float64)
+    blank = mass <= 0
+    zoom = FIT_BOX / np.where(blank, 1.0, (hi - lo).max(axis=1) + 1)
+    centre = np.stack([flat.reshape(n, SIDE, SIDE).sum(axis=2) @ _AXIS, flat.reshape(n, SIDE, SIDE).sum(axis=1) @ _AXIS], 1)
+    com = np.einsum("nij,nj->ni", a, centre / np.where(blank, 1.0, mass)[:, None]) + t
+    target = np.asarray(FIT_COM, dtype=np.float64)
+    # the ink's outer edges after the fit; move back inside [−0.5, 27.5] if needed
+    first = zoom[:, None] * (lo - com) + target - zoom[:, None] / 2
+    last = zoom[:, None] * (hi - com) + target + zoom[:, None] / 2
+    nudge = np.maximum(-0.5 - first, 0) + np.minimum(SIDE - 0.5 - last, 0)
+    out = np.empty_like(matrices)
+    out[:, :, :2] = zoom[:, None, None] * a
+    out[:, :, 2] = zoom[:, None] * (t - com) + target + nudge
+    out[blank] = matrices[blank]
+    return out
+
+
+def refit(images):
+    """Images (n, 28, 28) fitted like preprocessed drawings: ink's longer side 20 px, centre of mass at (14, 14)."""
+    images = np.asarray(images, dtype=np.float32).reshape(-1, SIDE, SIDE)
+    identity = np.zeros((len(images), 2, 3))
+    identity[:, 0, 0] = identity[:, 1, 1] = 1.0
+    return affine_warp(images, fit_matrices(images, identity))
 
 
 def elastic_field(n, rng, rms):
@@ -100,7 +160,7 @@ def elastic_field(n, rng, rms):
 
 
 def affine_warp(batch, matrices, out=None, displacement=None):
-    """Images (n, 28, 28) moved by forward maps (n, 2, 3) (see ``affine_matrices``), bilinear, zeros outside.
+    """Images (n, 28, 28) moved by forward maps (n, 2, 3) [A | t] (p → A p + t), bilinear, zeros outside.
 
     displacement : optional (2, n, 28, 28) offsets (rows, cols) added to where each output pixel reads.
     """
@@ -109,8 +169,7 @@ def affine_warp(batch, matrices, out=None, displacement=None):
     det = a[:, 0, 0] * a[:, 1, 1] - a[:, 0, 1] * a[:, 1, 0]
     inv = np.stack([np.stack([a[:, 1, 1], -a[:, 0, 1]], -1), np.stack([-a[:, 1, 0], a[:, 0, 0]], -1)], 1)
     inv /= det[:, None, None]
-    # source = inv @ (p − c − shift) + c, written as source = inv @ p + offset
-    offset = _CENTRE - np.einsum("nij,nj->ni", inv, _CENTRE + matrices[:, :, 2])
+    offset = -np.einsum("nij,nj->ni", inv, matrices[:, :, 2])  # source = A⁻¹ (p − t) = A⁻¹ p + offset
     grid = np.arange(SIDE, dtype=np.float32)
     inv32, off32 = inv.astype(np.float32), offset.astype(np.float32)
     # coordinates (n, 28, 28) in the padded image (one zero pixel of border on every side)

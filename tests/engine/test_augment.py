@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from engine.augment import (NONE, AugmentSettings, affine_matrices, affine_warp, augment_batch, change_thickness,
-                            elastic_field)
+                            elastic_field, refit)
 
 
 def digits(n=16, seed=0):
@@ -137,3 +137,40 @@ def test_elastic_field_is_smooth_with_the_asked_rms():
     assert field.shape == (2, 200, 28, 28) and field.dtype == np.float32
     assert np.sqrt((field**2).mean()) == pytest.approx(1.5, rel=0.1)
     assert np.abs(np.diff(field, axis=3)).mean() < 0.2 * np.abs(field).mean()  # neighbours move together
+
+
+# -- fitting like preprocessing -----------------------------------------------------------------------
+def centre_of_mass(images):
+    mass = images.sum(axis=(1, 2))
+    axis = np.arange(28)
+    return np.stack([images.sum(axis=2) @ axis / mass, images.sum(axis=1) @ axis / mass], axis=1)
+
+
+def test_refit_matches_preprocessing():
+    from engine.preprocess import preprocess
+
+    images = digits(12)
+    fitted = refit(images)
+    np.testing.assert_allclose(centre_of_mass(fitted), 14.0, atol=0.06)  # bilinear resampling moves it a little
+    reference = np.stack([preprocess(im, thin=False).centred for im in images])
+    assert np.abs(fitted - reference).mean() < 0.01  # bilinear here, area averaging there
+    np.testing.assert_allclose(fitted.sum(axis=(1, 2)), reference.sum(axis=(1, 2)), rtol=0.05)
+
+
+def test_refit_after_rotation_still_centres_the_mass():
+    images = digits(32)
+    fit_only = AugmentSettings(shift=0.0, scale=(1.0, 1.0), rotate=15.0, thickness=0.0, refit=True)
+    result = augment_batch(images, np.random.default_rng(4), settings=fit_only)
+    np.testing.assert_allclose(centre_of_mass(result), 14.0, atol=0.1)
+
+
+def test_refit_keeps_lopsided_digits_inside_and_blank_images_blank():
+    image = np.zeros((2, 28, 28), np.float32)
+    image[0, 4:8, 4:24] = 1.0  # a heavy bar …
+    image[0, 8:24, 13:15] = 0.2  # … on a faint stem: centring the mass would push the bar off the top
+    fitted = refit(image)
+    rows = np.flatnonzero(fitted[0].max(axis=1) > 0.05)
+    assert (rows[0], rows[-1]) == (8, 27)  # moved down only until the stem touches the bottom
+    assert fitted[0].sum() == pytest.approx(image[0].sum(), rel=0.02)  # so no ink fell off
+    assert centre_of_mass(fitted[:1])[0, 0] < 13
+    assert not fitted[1].any()
