@@ -2,15 +2,20 @@
 
 Items are created once and fed with ``setData`` from buffers that double when full; long curves are
 peak-downsampled to the view's width. The x axis is in epochs (samples seen / training-set size), so
-the curves stay aligned when the batch size changes mid-run.
+the curves stay aligned when the batch size changes mid-run. Losses are stored with their log10 and
+plotted as such under a log-labelled axis (pyqtgraph's own log mode would take the log of the whole
+curve on every update). Redraws are coalesced to at most REDRAW_RATE a second.
 """
+
+import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Slot
+from PySide6.QtCore import QPointF, QTimer, Slot
 
 from .formatting import percent, sig3
 
+REDRAW_RATE = 15  # redraws a second at most, however often data arrives
 MARKED_EPOCHS = 30  # epoch curves show a marker per epoch up to this many epochs, plain lines beyond
 SMOOTHING = 0.95  # EMA factor of the smoothed batch-loss line (bias-corrected, as in TensorBoard)
 _FLOOR = 1e-12  # losses are clipped here before the log axis (a perfect batch has loss 0)
@@ -25,16 +30,19 @@ class GrowingSeries:
     def __init__(self, capacity=1024):
         self._x = np.empty(capacity)
         self._y = np.empty(capacity)
+        self._log = np.empty(capacity)  # log10 of y (for a log axis), where y > 0
         self.n = 0  # points held
 
     def extend(self, xs, ys):
         k = len(xs)
         if self.n + k > len(self._x):
             size = max(2 * len(self._x), self.n + k)
-            self._x = np.concatenate([self._x[: self.n], np.empty(size - self.n)])
-            self._y = np.concatenate([self._y[: self.n], np.empty(size - self.n)])
+            self._x, self._y, self._log = (np.concatenate([a[: self.n], np.empty(size - self.n)])
+                                           for a in (self._x, self._y, self._log))
         self._x[self.n : self.n + k] = xs
         self._y[self.n : self.n + k] = ys
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.log10(self._y[self.n : self.n + k], out=self._log[self.n : self.n + k])
         self.n += k
 
     def clear(self):
@@ -47,6 +55,10 @@ class GrowingSeries:
     @property
     def y(self):
         return self._y[: self.n]
+
+    @property
+    def log_y(self):
+        return self._log[: self.n]
 
     def __len__(self):
         return self.n
@@ -69,6 +81,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.accuracy = GrowingSeries()  # test accuracy in %
         self._ema, self._ema_n = 0.0, 0  # EMA state and batches folded into it
         self._ranges = None  # (x max, (log y min, log y max), (accuracy min, max)) last applied
+        self._last_redraw = 0.0  # perf_counter() of the last redraw
+        self._redraw_timer = QTimer(self)  # a redraw that waits for its turn (REDRAW_RATE)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.timeout.connect(self._redraw)
 
         self.loss_plot = self.addPlot(row=0, col=0)
         self.acc_plot = self.addPlot(row=0, col=1)
@@ -86,7 +102,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setTextPen(pg.mkPen(60, 60, 60))
                 plot.getAxis(axis).setPen(pg.mkPen(150, 150, 150))
-        self.loss_plot.setLogMode(y=True)
+        self.loss_plot.getAxis("left").setLogMode(True)  # the data are log10 already: only the labels change
         self.loss_plot.setTitle("Loss", color=(40, 40, 40), size="10pt")
         self.acc_plot.setTitle("Test accuracy", color=(40, 40, 40), size="10pt")
         self.acc_plot.setXLink(self.loss_plot)
@@ -154,37 +170,49 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._ema, self._ema_n = ema, n
         self.batch.extend(epoch_x, losses)
         self.smooth.extend(epoch_x, smooth)
-        self._redraw(batches_only=True)
+        self._request_redraw()
 
     def add_epoch(self, epoch_x, train_loss, test_loss, test_accuracy):
         """Append one epoch's mean train loss, test loss and test accuracy (a fraction) at ``epoch_x``."""
         self.epoch_train.extend([epoch_x], [max(train_loss, _FLOOR)])
         self.epoch_test.extend([epoch_x], [max(test_loss, _FLOOR)])
         self.accuracy.extend([epoch_x], [100.0 * test_accuracy])
-        self._redraw()
+        self._request_redraw()
 
-    def _redraw(self, batches_only=False):
+    def _request_redraw(self):
+        """Redraw now, or as soon as REDRAW_RATE allows (data arriving meanwhile joins that redraw)."""
+        wait = self._last_redraw + 1.0 / REDRAW_RATE - time.perf_counter()
+        if wait <= 0:
+            self._redraw()
+        elif not self._redraw_timer.isActive():
+            self._redraw_timer.start(int(wait * 1000) + 1)
+
+    @Slot()
+    def _redraw(self):
+        self._redraw_timer.stop()
+        if getattr(self, "closed", False):  # pyqtgraph's close() has deleted every item
+            return
+        self._last_redraw = time.perf_counter()
         self.hint.setVisible(len(self.batch) == 0)
-        self.batch_curve.setData(self.batch.x, self.batch.y)
-        self.smooth_curve.setData(self.smooth.x, self.smooth.y)
-        if not batches_only:
-            marked = len(self.accuracy) <= MARKED_EPOCHS
-            for curve, symbol in ((self.train_curve, "o"), (self.test_curve, "s"), (self.acc_curve, "o")):
-                if (curve.opts["symbol"] is not None) != marked:
-                    curve.setSymbol(symbol if marked else None)
-            self.train_curve.setData(self.epoch_train.x, self.epoch_train.y)
-            self.test_curve.setData(self.epoch_test.x, self.epoch_test.y)
-            self.acc_curve.setData(self.accuracy.x, self.accuracy.y)
+        self.batch_curve.setData(self.batch.x, self.batch.log_y)
+        self.smooth_curve.setData(self.smooth.x, self.smooth.log_y)
+        marked = len(self.accuracy) <= MARKED_EPOCHS
+        for curve, symbol in ((self.train_curve, "o"), (self.test_curve, "s"), (self.acc_curve, "o")):
+            if (curve.opts["symbol"] is not None) != marked:
+                curve.setSymbol(symbol if marked else None)
+        self.train_curve.setData(self.epoch_train.x, self.epoch_train.log_y)
+        self.test_curve.setData(self.epoch_test.x, self.epoch_test.log_y)
+        self.acc_curve.setData(self.accuracy.x, self.accuracy.y)
         self._fit_ranges()
 
     def _fit_ranges(self):
         """Set the ranges to cover the data, rounded outwards to coarse steps (changes are rare)."""
-        losses = [a for a in (self.batch.y, self.epoch_test.y, self.epoch_train.y) if len(a)]
+        logs = [a for a in (self.batch.log_y, self.epoch_test.log_y, self.epoch_train.log_y) if len(a)]
         xs = [a[-1] for a in (self.batch.x, self.epoch_test.x) if len(a)]
         x_max = _nice_ceiling(max(xs)) if xs else 1.0
-        if losses:
-            lo = np.log10(min(a.min() for a in losses))
-            hi = np.log10(max(a.max() for a in losses))
+        if logs:
+            lo = min(a.min() for a in logs)
+            hi = max(a.max() for a in logs)
             y = (np.floor(lo * 4) / 4, max(np.ceil(hi * 4) / 4, np.floor(lo * 4) / 4 + 0.25))
         else:
             y = (-1.0, 0.5)

@@ -18,6 +18,12 @@ def plot(qtbot):
     return widget
 
 
+def points(curve):
+    """How many points a curve holds now."""
+    x, _ = curve.getOriginalDataset()
+    return 0 if x is None else len(x)
+
+
 def test_growing_series_keeps_every_point_across_reallocations():
     series = GrowingSeries(capacity=4)
     xs = np.arange(1000, dtype=float)
@@ -28,7 +34,7 @@ def test_growing_series_keeps_every_point_across_reallocations():
     np.testing.assert_array_equal(series.y, 2 * xs)
 
 
-def test_batches_feed_raw_and_bias_corrected_smoothed_curves(plot):
+def test_batches_feed_raw_and_bias_corrected_smoothed_curves(plot, qtbot):
     losses = np.array([2.0, 1.0, 0.5, 0.25])
     plot.add_batches(np.array([0.1, 0.2, 0.3, 0.4]), losses)
     np.testing.assert_allclose(plot.batch.y, losses)
@@ -36,8 +42,11 @@ def test_batches_feed_raw_and_bias_corrected_smoothed_curves(plot):
     weights = SMOOTHING ** np.arange(3, -1, -1) * (1 - SMOOTHING)
     assert plot.smooth.y[0] == pytest.approx(2.0)
     assert plot.smooth.y[-1] == pytest.approx(np.sum(weights * losses) / (1 - SMOOTHING**4))
+    # Plotted as log10 under a log-labelled axis, once the (rate-limited) redraw has come.
+    qtbot.waitUntil(lambda: points(plot.batch_curve) == 4, timeout=2000)
     x, y = plot.batch_curve.getOriginalDataset()
-    assert len(x) == 4 and y[-1] == pytest.approx(0.25)
+    np.testing.assert_allclose(y, np.log10(losses))
+    assert plot.loss_plot.getAxis("left").logMode
 
 
 def test_smoothing_continues_across_updates(plot):
@@ -49,21 +58,27 @@ def test_smoothing_continues_across_updates(plot):
     np.testing.assert_allclose(plot.smooth.y, whole.smooth.y)
 
 
-def test_epochs_feed_train_test_and_accuracy(plot):
+def test_epochs_feed_train_test_and_accuracy(plot, qtbot):
     plot.add_epoch(1.0, 0.5, 0.4, 0.9)
     plot.add_epoch(2.0, 0.3, 0.35, 0.925)
     np.testing.assert_allclose(plot.epoch_train.y, [0.5, 0.3])
     np.testing.assert_allclose(plot.epoch_test.y, [0.4, 0.35])
     np.testing.assert_allclose(plot.accuracy.y, [90.0, 92.5])
+    qtbot.waitUntil(lambda: points(plot.acc_curve) == 2, timeout=2000)
     x, y = plot.acc_curve.getOriginalDataset()
     np.testing.assert_allclose(x, [1.0, 2.0])
+    np.testing.assert_allclose(y, [90.0, 92.5])
 
 
-def test_items_are_created_once_and_long_curves_downsample(plot):
+def test_redraws_are_coalesced_and_items_created_once(plot, qtbot):
     items = list(plot.loss_plot.listDataItems())
+    redraws = []
+    plot.batch_curve.sigPlotChanged.connect(lambda *_: redraws.append(1))
     for k in range(20):
         plot.add_batches(np.arange(k * 100, (k + 1) * 100) / 500, np.full(100, 1.0 / (k + 1)))
     plot.add_epoch(2.0, 0.2, 0.2, 0.5)
+    qtbot.waitUntil(lambda: points(plot.batch_curve) == 2000, timeout=2000)
+    assert 1 <= len(redraws) < 21  # twenty-one updates in a burst, far fewer redraws
     assert list(plot.loss_plot.listDataItems()) == items
     assert plot.batch_curve.opts["autoDownsample"] and plot.batch_curve.opts["clipToView"]
     assert plot.batch_curve.opts["downsampleMethod"] == "peak"
@@ -78,7 +93,7 @@ def test_hover_shows_the_value_under_the_mouse(plot, qtbot):
     xs = np.arange(1, 201) / 100
     plot.add_batches(xs, 1.0 / (1 + xs))
     plot.add_epoch(1.0, 0.55, 0.6, 0.8761)
-    qtbot.wait(50)
+    qtbot.waitUntil(lambda: points(plot.batch_curve) == 200 and points(plot.acc_curve) == 1, timeout=2000)
     vb = plot.loss_plot.vb
     scene_point = vb.mapViewToScene(QPointF(1.5, np.log10(0.4)))
     qtbot.mouseMove(plot.viewport(), plot.mapFromScene(scene_point))
