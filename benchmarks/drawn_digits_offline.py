@@ -5,7 +5,8 @@ a round pen as the draw pad would, preprocessed (engine.preprocess) and classifi
 on MNIST, once plain and once with engine.augment. Prints accuracy overall and per digit, the naive
 whole-canvas resize as a baseline, and the speed of preprocessing and augmentation.
 
-    python benchmarks/drawn_digits_offline.py --epochs 8 --n 2000
+    python benchmarks/drawn_digits_offline.py --epochs 15 --decay 0.85 --n 4000
+    python benchmarks/drawn_digits_offline.py --skip 4000 --n 0      # the digits not used to choose settings
 Data: --mnist DIR (default $BACKPROP_STUDIO_MNIST) and --unipen FILE (default: unipen-dev/digits.jsonl.gz
 beside the MNIST folder).
 """
@@ -22,6 +23,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from engine import NeuralNetwork  # noqa: E402
 from engine.augment import NONE, AugmentSettings, augment_batch  # noqa: E402
 from engine.datasets import load_mnist  # noqa: E402
+from engine.digit_styles import add_styles  # noqa: E402
 from engine.preprocess import naive, preprocess  # noqa: E402
 from engine.unipen import fit_strokes, load_unipen, render_strokes  # noqa: E402
 
@@ -46,7 +48,7 @@ def render_set(digits, seed=0, pen=18.0, box=(0.45, 0.85), move=0.1, speck=0.0):
     for i, (_, strokes) in enumerate(digits):
         fitted = fit_strokes(strokes, PAD, rng.uniform(*box), rng.uniform(-move, move, 2) * PAD)
         if rng.random() < speck:
-            fitted.append(rng.uniform(0.05, 0.95, (1, 2)) * PAD)  # a one-point stroke: a dot
+            fitted.append(rng.uniform(0.04, 0.96, (1, 2)) * PAD)  # a one-point stroke: a stray dot anywhere
         canvases[i] = np.round(render_strokes(fitted, PAD, pen) * 255)
     return canvases, np.array([label for label, _ in digits])
 
@@ -56,6 +58,16 @@ def as_inputs(canvases, how="preprocess", **options):
     if how == "naive":
         return np.stack([naive(c).ravel() for c in canvases], axis=1)
     return np.stack([preprocess(c, **options).centred.ravel() for c in canvases], axis=1)
+
+
+def with_styles(mnist, seed=0, fraction=0.3):
+    """MNIST plus restyled copies of some 0s, 7s and 1s (engine.digit_styles) in its training split."""
+    import dataclasses
+
+    extra, labels = add_styles(mnist.x_train, mnist.y_train, np.random.default_rng(seed), fraction)
+    extra = np.round(extra * 255).astype(np.uint8)
+    return dataclasses.replace(mnist, x_train=np.concatenate([mnist.x_train, extra]),
+                               y_train=np.concatenate([mnist.y_train, labels]))
 
 
 def train(mnist, sizes, epochs, settings=None, seed=0, batch=128, lr=1e-3, decay=1.0, log=print):
@@ -95,15 +107,18 @@ def confusions(net, X, labels, top=6):
     return ", ".join(f"{pairs[0, k]}→{pairs[1, k]} ×{counts[k]}" for k in order)
 
 
-def timing(canvas, mnist, repeats=200):
-    """Milliseconds per preprocess / naive call on one canvas, µs per augmented image (batch 128)."""
+def timing(canvases, mnist, repeats=200):
+    """Milliseconds per preprocess / naive call (mean and worst over the canvases), µs per augmented image."""
     out = {}
     for name, fn in (("preprocess", preprocess), ("naive", naive)):
-        fn(canvas)
-        start = time.perf_counter()
-        for _ in range(repeats):
+        times = []
+        for canvas in canvases:
             fn(canvas)
-        out[name] = (time.perf_counter() - start) / repeats * 1e3
+            start = time.perf_counter()
+            for _ in range(5):
+                fn(canvas)
+            times.append((time.perf_counter() - start) / 5 * 1e3)
+        out[name], out[name + "_worst"] = float(np.mean(times)), float(np.max(times))
     X = mnist.x_train[:128].astype(np.float32) / 255
     buf, rng = np.empty_like(X), np.random.default_rng(0)
     augment_batch(X, rng, out=buf)
@@ -130,17 +145,18 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--mnist", default=default_mnist, help="folder with the four MNIST IDX files")
     p.add_argument("--unipen", default=None, help="digits.jsonl.gz (default: beside the MNIST folder)")
-    p.add_argument("--n", type=int, default=2000, help="how many real digits to evaluate on (0 = all)")
-    p.add_argument("--skip", type=int, default=0, help="evaluate on digits after the first SKIP (held-out)")
+    p.add_argument("--n", type=int, default=4000, help="how many real digits to evaluate on (0 = all)")
+    p.add_argument("--skip", type=int, default=0, help="leave out the first SKIP digits (the ones used for tuning)")
     p.add_argument("--arch", default="784-256-128-10")
-    p.add_argument("--epochs", type=int, default=8)
-    p.add_argument("--decay", type=float, default=1.0, help="learning rate × this after every epoch")
+    p.add_argument("--epochs", type=int, default=15)
+    p.add_argument("--decay", type=float, default=0.85, help="learning rate × this after every epoch")
     p.add_argument("--augment", default="", help="settings, e.g. 'shift=2,rotate=15,thickness=1' ('' = defaults)")
+    p.add_argument("--models", default="plain,augmented,styles", help="which of plain, augmented, styles to train")
     p.add_argument("--pen", type=float, default=18.0, help="pen width on the 280 px pad")
     p.add_argument("--box", default="0.45:0.85", help="range of digit size as a fraction of the pad")
-    p.add_argument("--speck", type=float, default=0.0, help="probability of a stray dot on the pad")
+    p.add_argument("--scenarios", default="normal,small,speck", help="normal, small (digits 20–35%% of the pad), "
+                   "speck (a stray dot on every pad)")
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--no-plain", action="store_true", help="train only the augmented network")
     args = p.parse_args(argv)
     if not args.mnist:
         p.error("name the MNIST folder with --mnist or BACKPROP_STUDIO_MNIST")
@@ -149,41 +165,57 @@ def main(argv=None):
     mnist = load_mnist(args.mnist)
     digits = pick(load_unipen(unipen), args.n, seed=1234, skip=args.skip)
     box = tuple(float(v) for v in args.box.split(":"))
-    start = time.perf_counter()
-    canvases, labels = render_set(digits, seed=args.seed, pen=args.pen, box=box, speck=args.speck)
-    print(f"{len(labels)} real digits rendered on a {PAD} px pad (pen {args.pen:g}, size {args.box}, "
-          f"specks {args.speck:g}) in {time.perf_counter() - start:.1f} s")
-    inputs = {
-        "preprocess": as_inputs(canvases),
-        "integer shift": as_inputs(canvases, subpixel=False),
-        "no speck removal": as_inputs(canvases, remove_specks=False),
-        "naive resize": as_inputs(canvases, "naive"),
+    scenarios = {
+        "normal": dict(box=box),
+        "small": dict(box=(0.2, 0.35), move=0.3),
+        "speck": dict(box=box, speck=1.0),
     }
+    start = time.perf_counter()
+    canvases = {}
+    for name in args.scenarios.split(","):
+        canvases[name], labels = render_set(digits, seed=args.seed, pen=args.pen, **scenarios[name])
+    print(f"{len(labels)} real digits (skipping {args.skip}) rendered on a {PAD} px pad, pen {args.pen:g}, "
+          f"scenarios {args.scenarios}, in {time.perf_counter() - start:.1f} s")
+    inputs = {}
+    for name, canv in canvases.items():
+        inputs[name, "preprocess"] = as_inputs(canv)
+        if name == "normal":
+            inputs[name, "integer shift"] = as_inputs(canv, subpixel=False)
+            inputs[name, "naive resize"] = as_inputs(canv, "naive")
+        if name == "small":
+            inputs[name, "no thinning"] = as_inputs(canv, thin=False)
+        if name == "speck":
+            inputs[name, "no speck removal"] = as_inputs(canv, remove_specks=False)
 
     sizes = [int(s) for s in args.arch.split("-")]
     settings = parse_settings(args.augment)
     models = {}
-    if not args.no_plain:
-        print(f"training {args.arch} plain, {args.epochs} epochs")
-        models["plain"] = train(mnist, sizes, args.epochs, None, args.seed, decay=args.decay)
-    print(f"training {args.arch} augmented {settings!r}, {args.epochs} epochs")
-    models["augmented"] = train(mnist, sizes, args.epochs, settings, args.seed, decay=args.decay)
+    for kind in args.models.split(","):
+        data = with_styles(mnist, args.seed) if kind == "styles" else mnist
+        chosen = None if kind == "plain" else settings
+        print(f"training {args.arch} {kind}{'' if chosen is None else ' ' + repr(chosen)}, {args.epochs} epochs, "
+              f"lr decay {args.decay:g}")
+        models[kind] = train(data, sizes, args.epochs, chosen, args.seed, decay=args.decay)
 
     print(f"\naccuracy on {len(labels)} drawn digits")
-    print(f"{'model':<10} {'input':<17} {'overall':>8}   " + " ".join(f"{d:>5}" for d in range(10)))
+    print(f"{'model':<10} {'pad':<7} {'input':<17} {'overall':>8}   " + " ".join(f"{d:>5}" for d in range(10)))
     for model_name, (net, _) in models.items():
-        for input_name, X in inputs.items():
+        for (scenario, input_name), X in inputs.items():
             acc, digit_acc = per_digit(net, X, labels)
-            print(f"{model_name:<10} {input_name:<17} {acc:>8.2%}   " + " ".join(f"{a:>5.0%}" for a in digit_acc))
-    net = models["augmented"][0]
-    print(f"most frequent mistakes (augmented, preprocess): {confusions(net, inputs['preprocess'], labels)}")
+            print(f"{model_name:<10} {scenario:<7} {input_name:<17} {acc:>8.2%}   "
+                  + " ".join(f"{a:>5.0%}" for a in digit_acc))
+    if "normal" in canvases:
+        last = list(models)[-1]
+        print(f"most frequent mistakes ({last}, normal): {confusions(models[last][0], inputs['normal', 'preprocess'], labels)}")
 
-    t = timing(canvases[0], mnist)
-    epoch = models["augmented"][1] / args.epochs
+    t = timing(np.concatenate([c[:40] for c in canvases.values()]), mnist)
+    last = list(models)[-1]
+    epoch = models[last][1] / args.epochs
     augment_epoch = t["augment_us"] * len(mnist.y_train) / 1e6
-    print(f"\npreprocess {t['preprocess']:.2f} ms per {PAD}×{PAD} canvas (naive resize {t['naive']:.2f} ms); "
+    print(f"\npreprocess {t['preprocess']:.2f} ms per {PAD}×{PAD} canvas (worst {t['preprocess_worst']:.2f} ms; "
+          f"naive resize {t['naive']:.2f} ms); "
           f"augment {t['augment_us']:.1f} µs per image at batch 128 = {augment_epoch:.2f} s per 60k epoch, "
-          f"{augment_epoch / epoch:.0%} of an augmented training epoch ({epoch:.1f} s)")
+          f"{augment_epoch / epoch:.0%} of a training epoch of the '{last}' model ({epoch:.1f} s)")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,10 @@ MNIST's digits were size-normalised to a 20×20 box with anti-aliasing, then pla
 centre of mass sits in the middle — (14.0, 14.0) in 0-based (row, col) pixel coordinates on average.
 A network trained on MNIST only reads drawings that went through the same steps, so every step is
 kept for the GUI to show. Resampling is by pixel area (a box filter) for any ratio, down or up.
+
+Drawings also differ from MNIST in ways MNIST never had to handle: a stray speck far from the digit
+is left out of the crop, and a digit drawn small with a wide pen has its strokes thinned to MNIST's
+width (each worth about a point of accuracy on real pen strokes, benchmarks/drawn_digits_offline.py).
 """
 
 from dataclasses import dataclass
@@ -29,7 +33,7 @@ class Preprocessed:
 
     drawn: np.ndarray  # (H, W) the canvas as given, scaled to [0, 1]
     cleaned: np.ndarray  # (H, W) the canvas with stray specks removed
-    cropped: np.ndarray  # (h, w) the ink's bounding box of ``cleaned``; (0, 0) when empty
+    cropped: np.ndarray  # (h, w) the ink's bounding box of ``cleaned`` (thinned if ``thinned``); (0, 0) when empty
     fitted: np.ndarray  # (20, 20) the crop scaled so its longer side is 20 px, centred in the box
     centred: np.ndarray  # (28, 28) the fitted digit moved so its centre of mass is at TARGET_COM
     empty: bool  # no ink at all: the other images are black
@@ -98,7 +102,7 @@ def preprocess(image, *, subpixel=True, remove_specks=True, thin=True, box=BOX, 
     """Preprocessed steps of a drawing (H, W), white ink on black, uint8 or float in [0, 1].
 
     ``subpixel`` places the centre of mass exactly (within the area resampling); otherwise the fitted
-    box moves by whole pixels, as in MNIST. ``thin`` erodes strokes wider than MAX_STROKE after
+    box moves by whole pixels (which measured a little worse). ``thin`` erodes strokes wider than MAX_STROKE after
     fitting. ``box`` is the longer side after fitting.
     """
     drawn = as_canvas(image)
@@ -214,7 +218,7 @@ def _without_specks(mask, image):
 
     Blobs are 8-connected groups of ink on a coarse grid (cells of f×f pixels), so strokes that
     nearly touch count as one. A blob is a speck when it holds little ink and lies apart from the
-    bounding box of the big blobs.
+    bounding box of the big blobs — unless such blobs hold much of the ink together (a dotted digit).
     """
     H, W = mask.shape
     f = max(1, -(-max(H, W) // _GRID))
@@ -227,14 +231,14 @@ def _without_specks(mask, image):
         return np.ones_like(mask), 0
     ink = np.bincount(labels.ravel(), weights=cell_ink.ravel(), minlength=n + 1)[1:]
     total = ink.sum()
-    big = ink >= SPECK * total
+    big = (ink >= SPECK * total) | (ink == ink.max())  # the largest blob always counts, even among many
     boxes = _boxes(labels, n)  # (n, 4) top, bottom, left, right in cells (bottom/right exclusive)
     main = np.array([boxes[big, 0].min(), boxes[big, 1].max(), boxes[big, 2].min(), boxes[big, 3].max()])
     gap_y = np.maximum(main[0] - boxes[:, 1], boxes[:, 0] - main[1])  # cells between a blob and the main box
     gap_x = np.maximum(main[2] - boxes[:, 3], boxes[:, 2] - main[3])
     gap = np.maximum(np.maximum(gap_y, gap_x), 0)
     speck = ~big & (gap > SPECK_GAP * max(main[1] - main[0], main[3] - main[2]))
-    if not speck.any():
+    if not speck.any() or ink[speck].sum() > 2 * SPECK * total:  # many small pieces: a dotted drawing
         return np.ones_like(mask), 0
     keep_cells = ~np.isin(labels, np.flatnonzero(speck) + 1)
     keep = np.repeat(np.repeat(keep_cells, f, axis=0), f, axis=1)[:H, :W]

@@ -239,6 +239,17 @@ def test_separate_strokes_of_a_digit_are_kept():
     assert result.bbox == (40, 240, 60, 220)
 
 
+def test_many_equal_dots_are_a_drawing_not_specks():
+    drawn = canvas()
+    for r in range(30, 250, 40):
+        for c in range(30, 250, 40):
+            drawn[r : r + 6, c : c + 6] = 1.0  # 36 dots, none holding 5 % of the ink …
+    drawn[150:157, 150:157] = 1.0  # … one a little bigger
+    result = preprocess(drawn)
+    assert result.specks == 0
+    assert result.bbox == (30, 236, 30, 236)
+
+
 def test_rejects_images_that_are_not_2d():
     with pytest.raises(ValueError, match="2-D"):
         preprocess(np.zeros((28, 28, 3)))
