@@ -7,6 +7,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 BUDGET = 0.2  # the view may take at most this share of the GUI thread; updates beyond it are coalesced
 MIN_INTERVAL = 0.1  # seconds between two view updates, however cheap (10 a second is smooth enough)
+# A frame longer than LONG_FRAME freezes the window for that long (a 784×128 layer takes 50–100 ms):
+# such frames come at most every LONG_FRAME_INTERVAL, so the GUI answers within 50 ms > 99 % of the time.
+LONG_FRAME, LONG_FRAME_INTERVAL = 0.04, 2.0
 
 MODE_CHOICES = [  # (NetworkView mode, what people read)
     ("weights", "Weights W"),
@@ -23,8 +26,8 @@ class NetworkViewFeed(QObject):
     until something else (the draw pad) sets an input.
 
     Drawing every edge of a large network takes tens of milliseconds, so the feed measures each
-    update + repaint and waits (cost / BUDGET) before the next one; the latest update is kept and shown
-    when its turn comes, so the view always ends on the newest weights.
+    update + repaint and waits (cost / BUDGET, and longer after a long frame) before the next one; the
+    latest update is kept and shown when its turn comes, so the view always ends on the newest weights.
     """
 
     def __init__(self, view, session, parent=None):
@@ -107,4 +110,8 @@ class NetworkViewFeed(QObject):
         self.view.set_gradients(update.gradients)
         self.view.set_deltas(update.deltas)
         self.view.repaint()  # paint now, to measure what it costs
-        self._next_time = start + max(MIN_INTERVAL, (time.perf_counter() - start) / BUDGET)
+        cost = time.perf_counter() - start
+        if self.session.playing:  # stepping by hand: every step is shown, whatever it costs
+            self._next_time = start + max(MIN_INTERVAL, cost / BUDGET, LONG_FRAME_INTERVAL * (cost > LONG_FRAME))
+        else:
+            self._next_time = start + MIN_INTERVAL
