@@ -42,6 +42,11 @@ def build_parser():
     t.add_argument("--seed", type=int, default=0, help="seed for initial weights, shuffling, augmentation")
     t.add_argument("--augment", action="store_true",
                    help="augment images like real drawings (shifts, rotations, scale, thickness)")
+    t.add_argument("--lr-decay", type=float, default=1.0, metavar="FACTOR",
+                   help="multiply the learning rate by this after every epoch (default 1: constant)")
+    t.add_argument("--styles", type=float, default=0.0, metavar="FRACTION",
+                   help="add restyled copies of this fraction of MNIST's 0s, 7s and 1s to the training set: "
+                        "slashed zeros, crossed sevens, flagged ones (engine/digit_styles.py)")
     t.add_argument("--float64", action="store_true", help="train in float64 (slower; float32 by default)")
     t.add_argument("--samples", type=int, default=1000, help="points in a built-in 2-D dataset")
     t.add_argument("--noise", type=float, default=None, help="noise σ of a built-in 2-D dataset")
@@ -172,6 +177,13 @@ def cmd_train(args, out=sys.stdout):
         from engine.augment import augment_batch
 
         augment = augment_batch
+    if not 0 < args.lr_decay <= 1 or not 0 <= args.styles <= 1:
+        raise UsageError("--lr-decay must be in (0, 1] and --styles in [0, 1]")
+    if args.styles:
+        if dataset.name != "mnist":
+            raise UsageError("--styles applies to MNIST only")
+        dataset = with_styles(dataset, args.styles, args.seed)
+    lr0 = net.lr  # the learning rate of epoch 1; --lr-decay shrinks it after each epoch
     trainer = Trainer(net, dataset, batch_size=args.batch, epochs=args.epochs, seed=args.seed, augment=augment)
     print(f"{dataset.title}: {len(dataset.y_train):,} train / {len(dataset.y_test):,} test · {net!r} · "
           f"{net.n_params():,} parameters", file=out, flush=True)
@@ -188,6 +200,8 @@ def cmd_train(args, out=sys.stdout):
                 bar.clear()
                 train_seconds += event.seconds
                 last = event
+                if args.lr_decay != 1.0:
+                    trainer.set_hyperparameters(lr=lr0 * args.lr_decay ** (event.epoch + 1))
                 print(f"epoch {event.epoch + 1}/{event.epochs}: train loss {event.train_loss:.4f} · "
                       f"test loss {event.test_loss:.4f} · test accuracy {100 * event.test_accuracy:.2f} % · "
                       f"{event.seconds:.2f} s", file=out, flush=True)
@@ -210,12 +224,27 @@ def cmd_train(args, out=sys.stdout):
     if args.out:
         extra = {"dataset": dataset.name, "dataset_params": dataset.params if not dataset.is_image else {},
                  "hyperparameters": {"batch": args.batch, "epochs": args.epochs, "seed": args.seed,
-                                     "augment": bool(args.augment)},
+                                     "augment": bool(args.augment), "lr": lr0, "lr_decay": args.lr_decay,
+                                     "styles": args.styles},
                  "test_accuracy": result["test_accuracy"]}
         save_checkpoint(args.out, net, extra=extra)
         result["model"] = os.path.abspath(args.out)
     print(json.dumps(result), file=out, flush=True)
     return 0
+
+
+def with_styles(dataset, fraction, seed):
+    """MNIST plus restyled copies (slashed 0, crossed 7, flagged 1) of ``fraction`` of those digits."""
+    import dataclasses
+
+    import numpy as np
+
+    from engine.digit_styles import add_styles
+
+    extra, labels = add_styles(dataset.x_train, dataset.y_train, np.random.default_rng(seed), fraction)
+    return dataclasses.replace(
+        dataset, x_train=np.concatenate([dataset.x_train, np.round(extra * 255).astype(dataset.x_train.dtype)]),
+        y_train=np.concatenate([dataset.y_train, labels.astype(dataset.y_train.dtype)]))
 
 
 def cmd_evaluate(args, out=sys.stdout):

@@ -1,0 +1,38 @@
+"""`main.py train --lr-decay … --styles …`: the options the bundled draw-pad model is trained with."""
+
+import numpy as np
+import pytest
+
+import main
+from engine.checkpoint import load_checkpoint
+from engine.datasets import Dataset
+
+
+def test_lr_decay_shrinks_the_learning_rate_after_each_epoch(tmp_path, capsys):
+    out = tmp_path / "m.npz"
+    code = main.main(["train", "--dataset", "blobs", "--arch", "2-4-3", "--epochs", "3", "--lr", "0.1",
+                      "--lr-decay", "0.5", "--quiet", "--out", str(out)])
+    assert code == 0
+    net, extra = load_checkpoint(out)
+    assert extra["hyperparameters"]["lr_decay"] == 0.5 and extra["hyperparameters"]["lr"] == 0.1
+    assert net.lr == pytest.approx(0.1 * 0.5 ** 2)  # decays after epochs 1 and 2 reached training
+
+
+@pytest.mark.parametrize("args", [["--lr-decay", "0"], ["--lr-decay", "1.5"], ["--styles", "2"],
+                                  ["--styles", "0.3"]])
+def test_bad_options_are_usage_errors(args, capsys):
+    assert main.main(["train", "--dataset", "blobs", "--epochs", "1", "--quiet", *args]) == main.USAGE_ERROR
+    assert "error:" in capsys.readouterr().err
+
+
+def test_styles_add_restyled_copies_of_0_7_1():
+    rng = np.random.default_rng(0)
+    x = np.zeros((100, 784), np.uint8)
+    x[:, 28 * 5 + 10 : 28 * 5 + 18] = 255  # a bar in every image
+    y = np.arange(100) % 10
+    ds = Dataset("mnist", "MNIST", (28, 28), [str(d) for d in range(10)], x, y, x[:10], y[:10], scale=1 / 255)
+    styled = main.with_styles(ds, 0.5, seed=rng.integers(100))
+    assert len(styled.y_train) == 100 + 3 * 5
+    assert sorted(set(styled.y_train[100:].tolist())) == [0, 1, 7]
+    assert styled.x_train.dtype == np.uint8 and styled.x_train.shape == (115, 784)
+    assert len(styled.y_test) == 10
