@@ -99,6 +99,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
             plot.setMouseEnabled(x=False, y=False)
             plot.hideButtons()
             plot.vb.disableAutoRange()
+            plot.getAxis("bottom").enableAutoSIPrefix(False)  # "epoch", never "epoch (×0.001)"
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setTextPen(pg.mkPen(60, 60, 60))
                 plot.getAxis(axis).setPen(pg.mkPen(150, 150, 150))
@@ -107,9 +108,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.acc_plot.setTitle("Test accuracy", color=(40, 40, 40), size="10pt")
         self.acc_plot.setXLink(self.loss_plot)
 
-        legend = self.loss_plot.addLegend(offset=(-10, 8), labelTextColor=(40, 40, 40), brush=(255, 255, 255, 200))
+        # Bottom left: a falling loss curve leaves that corner empty.
+        legend = self.loss_plot.addLegend(offset=(10, -10), labelTextColor=(40, 40, 40), brush=(255, 255, 255, 200))
         legend.setColumnCount(2)
-        self.batch_curve = self.loss_plot.plot(pen=pg.mkPen(*BLUE, 50), name="batch")
+        self.batch_curve = self.loss_plot.plot(pen=pg.mkPen(*BLUE, 40), name="batch")
         # Width-1 pens on the long curves: wider ones go through Qt's stroker and cost ~3× the paint time.
         self.smooth_curve = self.loss_plot.plot(pen=pg.mkPen(*DARK_BLUE), name="batch (smoothed)")
         self.train_curve = self.loss_plot.plot(pen=pg.mkPen(*ORANGE, width=2), symbol="o", symbolSize=6,
@@ -213,9 +215,11 @@ class LossPlot(pg.GraphicsLayoutWidget):
         if logs:
             lo = min(a.min() for a in logs)
             hi = max(a.max() for a in logs)
-            y = (np.floor(lo * 4) / 4, max(np.ceil(hi * 4) / 4, np.floor(lo * 4) / 4 + 0.25))
+            top = np.ceil(hi * 4) / 4
+            # At least 2.5 decades: with fewer, the log axis crowds its minor labels (0.9, 0.8, 0.7…).
+            y = (min(np.floor(lo * 4) / 4, top - 2.5), top)
         else:
-            y = (-1.0, 0.5)
+            y = (-2.0, 0.5)
         if len(self.accuracy):
             a_lo, a_hi = self.accuracy.y.min(), self.accuracy.y.max()
             step = 5.0 if a_lo >= 50 else 10.0
