@@ -11,7 +11,9 @@ process: headless, GUI, headless, GUI, …, headless, each GUI segment lasting s
 - speed: training samples per second of wall clock, from the trainer's own count. The headless
   reference trains the same model with the same Trainer on the GUI thread while the window's
   training is paused, with one BLAS thread (as the GUI) and, once, with the default thread count
-  (what `main.py train` uses); the ratio is taken against the faster of the two.
+  (what `main.py train` uses). Each GUI segment is compared with the mean of the headless segments
+  either side of it; the verdict uses the median of these paired ratios (other jobs on the machine
+  come and go within seconds), and the overall ratio against the faster headless mode is printed too.
 Targets: p99 lateness ≤ 50 ms; GUI training speed ≥ 80 % of headless.
 """
 
@@ -58,7 +60,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get(MNIST_ENV) or SHARED_MNIST)
     parser.add_argument("--seconds", type=float, default=12.0, help="GUI training time in all")
-    parser.add_argument("--segments", type=int, default=5)
+    parser.add_argument("--segments", type=int, default=6)
     parser.add_argument("--no-view", action="store_true", help="hide the network view (to see its share)")
     parser.add_argument("--shot", default="", help="save a screenshot of the window at the end here")
     parser.add_argument("--rate", type=float, default=0, help="updates per second from the worker (default: its own)")
@@ -101,18 +103,20 @@ def main(argv=None):
     timer.setInterval(10)
     timer.timeout.connect(lambda: ticks[-1].append(clock.nsecsElapsed() * 1e-9))
     segment = args.seconds / args.segments
-    gui_rates, ref_rates, gui_time, gui_samples, n_updates = [], [headless.rate(segment)], 0.0, 0, 0
+    gui_rates, ref_rates, gui_time, gui_samples, n_updates, gui_cpu = [], [headless.rate(segment)], 0.0, 0, 0, 0.0
     play = window.action("play_pause")
     for _ in range(args.segments):
         play.trigger()
         wait(500)  # the run is under way and the first paints are done
         ticks.append([])
         s0, t0 = window.trainer.samples_seen, time.perf_counter()
+        c0 = time.thread_time()
         clock.start()
         timer.start()
         wait(segment * 1000)
         timer.stop()
         s1, t1 = window.trainer.samples_seen, time.perf_counter()
+        gui_cpu += time.thread_time() - c0
         play.trigger()
         n_updates += sum(1 for u in updates if t0 <= u <= t1)
         gui_rates.append((s1 - s0) / (t1 - t0))
@@ -139,12 +143,14 @@ def main(argv=None):
     print(f"headless, 1 BLAS thread:   {', '.join(f'{r:,.0f}' for r in ref_rates)} → mean {one_thread:,.0f} samples/s")
     print(f"headless, default threads: {default_threads:,.0f} samples/s")
     print(f"GUI training:              {', '.join(f'{r:,.0f}' for r in gui_rates)} → {gui:,.0f} samples/s, "
-          f"{n_updates / gui_time:.1f} view updates/s")
+          f"{n_updates / gui_time:.1f} updates/s from the worker, GUI thread busy {100 * gui_cpu / gui_time:.0f} % "
+          f"(CPU time)")
     print(f"10 ms timer: {len(lateness)} intervals, lateness p50 {p50:.1f} ms, p99 {p99:.1f} ms, max {worst:.1f} ms")
-    print(f"speed ratio GUI / headless: {gui / reference:.2f} overall; per segment vs its neighbours: "
-          f"{', '.join(f'{p:.2f}' for p in pairs)} (median {np.median(pairs):.2f})")
-    ok = p99 <= 50 and gui / reference >= 0.8
-    print(f"targets (p99 ≤ 50 ms, ratio ≥ 0.80): {'met' if ok else 'NOT met'}")
+    ratio = float(np.median(pairs))
+    print(f"speed ratio GUI / headless: per segment vs its neighbours {', '.join(f'{p:.2f}' for p in pairs)}, "
+          f"median {ratio:.2f}; overall vs the faster headless mode {gui / reference:.2f}")
+    ok = p99 <= 50 and ratio >= 0.8
+    print(f"targets (p99 ≤ 50 ms, median ratio ≥ 0.80): {'met' if ok else 'NOT met'}")
     return 0 if ok else 1
 
 
