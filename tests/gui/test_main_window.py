@@ -61,7 +61,8 @@ def test_actions_have_names_shortcuts_and_tooltips(qtbot):
     for name, keys in expected.items():
         act = action(window, name)
         assert act.shortcut() == QKeySequence(keys) and act.toolTip()
-    assert all(action(window, n).isEnabled() for n in ("play_pause", "step_batch", "reset"))  # step_phase: walkthrough tests
+    # (step_phase's enabled state belongs to the walkthrough's tests)
+    assert all(action(window, n).isEnabled() for n in ("play_pause", "step_batch", "reset"))
 
 
 def test_every_control_explains_itself_in_a_tooltip(qtbot):
