@@ -140,7 +140,8 @@ def main(argv=None):
     print(f"model 784-128-64-10 ReLU, CE, Adam lr 0.001, batch 128; window 1400×900"
           f"{' without the network view' if args.no_view else ''}; {args.segments} GUI segments, "
           f"{gui_time:.1f} s of GUI training in all")
-    print(f"headless, 1 BLAS thread:   {', '.join(f'{r:,.0f}' for r in ref_rates)} → mean {one_thread:,.0f} samples/s")
+    print(f"headless, 1 BLAS thread:   {', '.join(f'{r:,.0f}' for r in ref_rates)} → "
+          f"mean {one_thread:,.0f} samples/s")
     print(f"headless, default threads: {default_threads:,.0f} samples/s")
     print(f"GUI training:              {', '.join(f'{r:,.0f}' for r in gui_rates)} → {gui:,.0f} samples/s, "
           f"{n_updates / gui_time:.1f} updates/s from the worker, GUI thread busy {100 * gui_cpu / gui_time:.0f} % "

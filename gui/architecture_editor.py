@@ -142,7 +142,8 @@ class ArchitectureEditor(QWidget):
             spin.setObjectName(f"neurons_{k}")
             combo.setObjectName(f"activation_{k}")
             remove.setObjectName(f"remove_layer_{k}")
-            spin.setToolTip(f"Neurons in hidden layer {k}: more can represent more but train slower (1–{MAX_NEURONS}).")
+            spin.setToolTip(f"Neurons in hidden layer {k}: more can represent more but train slower "
+                            f"(1–{MAX_NEURONS}).")
             combo.setToolTip(f"The activation function of hidden layer {k}, applied to each neuron's weighted sum.")
             remove.setToolTip(f"Removes hidden layer {k}.")
         self.add_button.setEnabled(len(self._rows) < MAX_HIDDEN)

@@ -66,7 +66,8 @@ class ControlsPanel(QWidget):
         self.seed = QSpinBox()
         self.seed.setObjectName("seed")
         self.seed.setRange(0, 2**31 - 1)
-        self.seed.setToolTip("Random seed of the initial weights and the shuffling; the same seed replays the same run.")
+        self.seed.setToolTip("Random seed of the initial weights and the shuffling; "
+                             "the same seed replays the same run.")
         form.addRow(self.architecture)
         form.addRow("Loss", self.loss)
         form.addRow("Seed", self.seed)

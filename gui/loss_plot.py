@@ -241,7 +241,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         if len(self.accuracy):
             a_lo, a_hi = self.accuracy.y.min(), self.accuracy.y.max()
             step = 5.0 if a_lo >= 50 else 10.0
-            acc = (np.floor(a_lo / step) * step, min(100.0, max(np.ceil(a_hi / step) * step, np.floor(a_lo / step) * step + step)))
+            bottom = np.floor(a_lo / step) * step
+            acc = (bottom, min(100.0, max(np.ceil(a_hi / step) * step, bottom + step)))
         else:
             acc = (0.0, 100.0)
         ranges = (x_max, y, acc)
