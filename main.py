@@ -40,8 +40,9 @@ def build_parser():
     t.add_argument("--batch", type=int, default=128, help="mini-batch size")
     t.add_argument("--epochs", type=int, default=5, help="passes over the training set")
     t.add_argument("--seed", type=int, default=0, help="seed for initial weights, shuffling, augmentation")
-    t.add_argument("--augment", action="store_true",
-                   help="augment images like real drawings (shifts, rotations, scale, thickness)")
+    t.add_argument("--augment", nargs="?", const="", default=None, metavar="SETTINGS",
+                   help="augment images like real drawings (shifts, rotations, scale, thickness); SETTINGS "
+                        "such as 'shear=0.3,thickness=0.5,scale=0.85:1.15' change engine.augment.AugmentSettings")
     t.add_argument("--lr-decay", type=float, default=1.0, metavar="FACTOR",
                    help="multiply the learning rate by this after every epoch (default 1: constant)")
     t.add_argument("--styles", type=float, default=0.0, metavar="FRACTION",
@@ -171,12 +172,10 @@ def cmd_train(args, out=sys.stdout):
     dataset = load_dataset(args.dataset, args.data, args)
     net = build_network(args, dataset)
     augment = None
-    if args.augment:
+    if args.augment is not None:
         if not dataset.is_image:
             raise UsageError("--augment applies to image datasets (MNIST) only")
-        from engine.augment import augment_batch
-
-        augment = augment_batch
+        augment = make_augment(args.augment)
     if not 0 < args.lr_decay <= 1 or not 0 <= args.styles <= 1:
         raise UsageError("--lr-decay must be in (0, 1] and --styles in [0, 1]")
     if args.styles:
@@ -224,13 +223,36 @@ def cmd_train(args, out=sys.stdout):
     if args.out:
         extra = {"dataset": dataset.name, "dataset_params": dataset.params if not dataset.is_image else {},
                  "hyperparameters": {"batch": args.batch, "epochs": args.epochs, "seed": args.seed,
-                                     "augment": bool(args.augment), "lr": lr0, "lr_decay": args.lr_decay,
+                                     "augment": args.augment, "lr": lr0, "lr_decay": args.lr_decay,
                                      "styles": args.styles},
                  "test_accuracy": result["test_accuracy"]}
         save_checkpoint(args.out, net, extra=extra)
         result["model"] = os.path.abspath(args.out)
     print(json.dumps(result), file=out, flush=True)
     return 0
+
+
+def make_augment(text):
+    """augment_batch with AugmentSettings from 'key=value,…' (a range as low:high); '' = the defaults."""
+    import functools
+
+    from engine.augment import AugmentSettings, augment_batch
+
+    values = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key, sep, value = item.partition("=")
+        try:
+            if not sep:
+                raise ValueError(item)
+            values[key.strip()] = tuple(float(v) for v in value.split(":")) if ":" in value else float(value)
+        except ValueError:
+            raise UsageError(f"--augment settings are key=value pairs joined by ',', e.g. 'shear=0.3'; got {item!r}")
+    try:
+        settings = AugmentSettings(**values)
+    except TypeError:
+        names = ", ".join(AugmentSettings.__dataclass_fields__)
+        raise UsageError(f"--augment knows {names}; got {', '.join(values)}") from None
+    return functools.partial(augment_batch, settings=settings)
 
 
 def with_styles(dataset, fraction, seed):

@@ -36,3 +36,21 @@ def test_styles_add_restyled_copies_of_0_7_1():
     assert sorted(set(styled.y_train[100:].tolist())) == [0, 1, 7]
     assert styled.x_train.dtype == np.uint8 and styled.x_train.shape == (115, 784)
     assert len(styled.y_test) == 10
+
+
+def test_augment_settings_reach_the_augmentation():
+    from engine.augment import AugmentSettings
+
+    assert main.make_augment("").keywords["settings"] == AugmentSettings()
+    settings = main.make_augment("shear=0.3, thickness=0.5,scale=0.9:1.1").keywords["settings"]
+    assert settings == AugmentSettings(shear=0.3, thickness=0.5, scale=(0.9, 1.1))
+    images = np.zeros((4, 784), np.float32)
+    images[:, 300:310] = 1
+    out = main.make_augment("shift=0,rotate=0,scale=1:1,shear=0,thickness=0")(images, np.random.default_rng(0))
+    np.testing.assert_allclose(out, images, atol=1e-6)
+
+
+@pytest.mark.parametrize("text", ["shear", "shear=x", "wobble=2"])
+def test_bad_augment_settings_are_usage_errors(text):
+    with pytest.raises(main.UsageError):
+        main.make_augment(text)
