@@ -52,6 +52,9 @@ def build_parser():
     t.add_argument("--samples", type=int, default=1000, help="points in a built-in 2-D dataset")
     t.add_argument("--noise", type=float, default=None, help="noise σ of a built-in 2-D dataset")
     t.add_argument("--out", metavar="MODEL.npz", help="save the trained model here")
+    t.add_argument("--weights-only", action="store_true",
+                   help="save without the optimiser's state (Adam's moments triple the file); for models "
+                        "that are used, not trained further")
     t.add_argument("--quiet", action="store_true", help="no progress bar")
 
     e = sub.add_parser("evaluate", help="evaluate a saved model on the test set")
@@ -226,7 +229,14 @@ def cmd_train(args, out=sys.stdout):
                                      "augment": args.augment, "lr": lr0, "lr_decay": args.lr_decay,
                                      "styles": args.styles},
                  "test_accuracy": result["test_accuracy"]}
-        save_checkpoint(args.out, net, extra=extra)
+        saved = net
+        if args.weights_only:
+            from engine.optimizers import SGD
+
+            saved = net.clone()
+            saved.optimizer = SGD(lr=net.lr)  # plain SGD keeps no state: the file holds the weights alone
+            extra["hyperparameters"]["optimizer"] = args.optimizer
+        save_checkpoint(args.out, saved, extra=extra)
         result["model"] = os.path.abspath(args.out)
     print(json.dumps(result), file=out, flush=True)
     return 0

@@ -54,3 +54,17 @@ def test_augment_settings_reach_the_augmentation():
 def test_bad_augment_settings_are_usage_errors(text):
     with pytest.raises(main.UsageError):
         main.make_augment(text)
+
+
+def test_weights_only_saves_the_same_weights_in_a_third_of_the_space(tmp_path):
+    full, small = tmp_path / "full.npz", tmp_path / "small.npz"
+    common = ["train", "--dataset", "blobs", "--arch", "2-64-64-3", "--epochs", "2", "--optimizer", "adam",
+              "--quiet", "--out"]
+    assert main.main(common + [str(full)]) == 0
+    assert main.main(common + [str(small), "--weights-only"]) == 0
+    (net_full, _), (net_small, extra) = load_checkpoint(full), load_checkpoint(small)
+    for (W1, b1), (W2, b2) in zip(net_full.weights(), net_small.weights()):
+        np.testing.assert_array_equal(W1, W2)
+        np.testing.assert_array_equal(b1, b2)
+    assert small.stat().st_size < 0.5 * full.stat().st_size
+    assert extra["hyperparameters"]["optimizer"] == "adam"
