@@ -25,6 +25,7 @@ from .status_bar import TrainingStatusBar
 from .training_actions import TrainingActions
 from .training_config import DEFAULT_TOY, MNIST, dataset_title, defaults_for
 from .training_session import TrainingSession
+from .walkthrough import WalkthroughPanel
 
 _WHAT_CHANGED = {"dataset": "The dataset", "architecture": "The architecture", "loss": "The loss",
                  "seed": "The seed"}
@@ -79,6 +80,8 @@ class MainWindow(QMainWindow):
 
         self.session = TrainingSession(self)
         self.worker = self.session.worker  # its signals are what tests and tools wait on
+        self.walkthrough = WalkthroughPanel(self)  # the phase walk's caption and the timeline, under the views
+        column.addWidget(self.walkthrough)
         s, c = self.session, self.controls
         for signal, slot in ((s.network_reset, self._on_network_reset), (s.updated, self._on_updated),
                              (s.epoch_finished, self._on_epoch_finished), (s.diverged, self._on_diverged),
@@ -137,6 +140,7 @@ class MainWindow(QMainWindow):
         self.splitter.insertWidget(0, widget)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
+        self.walkthrough.set_view(widget, self._view_feed)
 
     def set_draw_pad_panel(self, widget, title="Draw a digit"):
         """Put ``widget`` in a dock on the right (the draw pad and its guesses)."""
@@ -165,7 +169,8 @@ class MainWindow(QMainWindow):
                             "or lets you choose a folder that holds them.")
         self.toolbar.addAction(download)
         self._actions["download_mnist"] = download
-        for name, slot in (("play_pause", self.toggle_play), ("step_batch", self.step_batch), ("reset", self.reset),
+        for name, slot in (("play_pause", self.toggle_play), ("step_batch", self.step_batch),
+                           ("step_phase", self.step_phase), ("reset", self.reset),
                            ("download_mnist", self.download_mnist)):
             self._actions[name].triggered.connect(slot)
 
@@ -191,6 +196,12 @@ class MainWindow(QMainWindow):
         """Pause if playing, then train exactly one mini-batch."""
         if not self._all_epochs_done():
             self.session.step_batch()
+
+    @Slot()
+    def step_phase(self):
+        """Pause if playing, then walk the current mini-batch one phase further (forward, loss, backward, update)."""
+        if not self._all_epochs_done():
+            self.session.step_phase()
 
     @Slot()
     def reset(self):

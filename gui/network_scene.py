@@ -6,12 +6,14 @@ from PySide6.QtGui import QColor, QPainter, QPen
 
 from . import network_painter as npaint
 
+TARGET_COLOUR = QColor(90, 200, 110)  # the target output while the loss is shown
+
 
 def _column_fills(snap, col, fwd):
     """Sequential fills (n, 3) of column ``col`` for the current input, or None without one."""
     if col == 0:
         return None if snap.input is None else npaint.fills_for(snap.input, -1.0, 1.0)
-    if fwd is None:
+    if fwd is None or not snap.lit(col):
         return None
     if col == snap.n_layers:  # output neurons show the probability the loss reads from them
         return npaint.fills_for(snap.probabilities(), 0.0, 1.0)
@@ -61,6 +63,10 @@ def paint_nodes(p, lay, snap, highlight, chosen, grid_cache=None):
         else:
             npaint.draw_circles(p, centres, lay.radius[col], fills, outline, 1.6 if lit else 1.0)
     p.setBrush(Qt.BrushStyle.NoBrush)
+    if snap.focus is not None:
+        chosen = [*chosen, (("neuron", *snap.focus), 2.0)]
+    if snap.target is not None:
+        paint_target(p, lay, snap.target)
     for target, width in chosen:
         if target is None or target[0] != "neuron":
             continue
@@ -76,6 +82,17 @@ def paint_nodes(p, lay, snap, highlight, chosen, grid_cache=None):
         else:
             r = lay.radius[col] + 2.5
             p.drawEllipse(QPointF(x, y), r, r)
+
+
+def paint_target(p, lay, j):
+    """A green ring around output neuron j and the word "target" beside it (the loss compares with it)."""
+    x, y = lay.centres[-1][j]
+    r = lay.radius[-1] + 5.0
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setPen(QPen(TARGET_COLOUR, 2.5))
+    p.drawEllipse(QPointF(x, y), r, r)
+    npaint.small_font(p, 8.0, bold=True)
+    p.drawText(QRectF(x - r - 52, y - 9, 48, 18), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "target")
 
 
 def column_title(snap, lay, col):
@@ -94,7 +111,7 @@ def paint_labels(p, lay, snap, highlight, class_names, scales, symbol, strip, no
 
     ``notes`` maps a layer to a remark for its bar (such as which edges are left out).
     """
-    npaint.draw_output_labels(p, lay, class_names, snap.probabilities())
+    npaint.draw_output_labels(p, lay, class_names, snap.probabilities() if snap.lit(snap.n_layers) else None)
     for col in range(len(snap.sizes)):
         lit = highlight is not None and col == highlight + 1
         npaint.draw_header(p, lay.column_x(col), column_title(snap, lay, col), accent=lit)

@@ -51,6 +51,10 @@ class NetworkSnapshot:
         self.points = self.labels = None  # a 2-D dataset for the decision map
         self._forward = None  # cached [(z, a)] for the input
         self._plane = None  # cached heat maps of a 2-D network
+        # Marks of a training step shown phase by phase (see ``mark``).
+        self.reach = None  # columns after this one are drawn unlit (the forward pass has not got there)
+        self.target = None  # the output neuron marked as the target (the loss)
+        self.focus = None  # (column, index) of the neuron a caption is about, ringed
 
     @property
     def n_layers(self):
@@ -76,6 +80,14 @@ class NetworkSnapshot:
     def set_points(self, points, labels):
         self.points, self.labels = points, labels
         self._plane = None
+
+    def mark(self, reach=None, target=None, focus=None):
+        """Draw columns after ``reach`` unlit, ring output ``target`` and neuron ``focus`` (col, j); None: off."""
+        self.reach, self.target, self.focus = reach, target, focus
+
+    def lit(self, col):
+        """True if column ``col`` shows its activations (every column unless a forward pass is under way)."""
+        return self.reach is None or col <= self.reach
 
     def values(self, mode, k):
         """Layer k's edge values (outs, ins) for a mode ("weights", "gradient", "delta"), or None."""

@@ -150,6 +150,9 @@ class NetworkView(QWidget):
         self._highlight = None if k is None else int(k)
         self.update()
 
+    def highlight_layer(self):
+        return self._highlight
+
     def set_dataset_2d(self, points, labels):
         """Points (n, 2) and their class labels (n,) drawn on the decision map; None clears them."""
         if points is not None:

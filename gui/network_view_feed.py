@@ -36,6 +36,8 @@ class NetworkViewFeed(QObject):
         self.session = session
         self._dataset = None  # the dataset the view was last given
         self._pending = None  # the newest TrainingUpdate not yet shown
+        self._latest = None  # the newest TrainingUpdate received (shown again when a hold ends with restore)
+        self._held = set()  # why the view is not fed now (a walked step, a past moment): updates wait
         self._next_time = 0.0  # perf_counter() time before which the view is not fed again
         self._timer = QTimer(self)  # shows the pending update when the budget allows
         self._timer.setSingleShot(True)
@@ -65,6 +67,24 @@ class NetworkViewFeed(QObject):
         row.addWidget(combo)
         return box
 
+    def hold(self, reason):
+        """Stop feeding the view for ``reason`` (the view shows something else); updates wait, the newest kept."""
+        self._held.add(reason)
+        self._timer.stop()
+
+    def release(self, reason, restore=False):
+        """End the hold for ``reason``; once none is left, show what waits (with ``restore``: the newest anyway)."""
+        self._held.discard(reason)
+        if self._held:
+            return
+        if restore and self._pending is None:
+            self._pending = self._latest
+        self._show_pending()
+
+    @property
+    def held(self):
+        return bool(self._held)
+
     def detach(self):
         """Stop feeding the view (it is being replaced)."""
         self.session.network_reset.disconnect(self._on_network_reset)
@@ -76,7 +96,7 @@ class NetworkViewFeed(QObject):
 
     @Slot(object)
     def _on_network_reset(self, net):
-        self._pending, self._next_time = None, 0.0
+        self._pending, self._latest, self._next_time = None, None, 0.0
         self._timer.stop()
         self.view.set_network(net)
         dataset = self.session.dataset
@@ -93,7 +113,9 @@ class NetworkViewFeed(QObject):
 
     @Slot(object)
     def _on_updated(self, update):
-        self._pending = update
+        self._pending = self._latest = update
+        if self._held:
+            return
         wait = self._next_time - time.perf_counter()
         if wait <= 0:
             self._show_pending()
@@ -102,6 +124,8 @@ class NetworkViewFeed(QObject):
 
     @Slot()
     def _show_pending(self):
+        if self._held:
+            return
         update, self._pending = self._pending, None
         if update is None:
             return

@@ -35,7 +35,6 @@ class TrainingActions:
             action.setToolTip(f"{tip} ({native})")
             toolbar.addAction(action)
             self.actions[name] = action
-        self.actions["step_phase"].setEnabled(False)  # phase stepping arrives with the walkthrough
 
     def __getitem__(self, name):
         return self.actions[name]
@@ -48,5 +47,5 @@ class TrainingActions:
         play = self.actions["play_pause"]
         play.setText("Pause" if playing else "Play")
         play.setIcon(self._pause_icon if playing else self._play_icon)
-        for name in ("play_pause", "step_batch"):
+        for name in ("play_pause", "step_batch", "step_phase"):
             self.actions[name].setEnabled(ready)

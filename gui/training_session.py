@@ -37,6 +37,7 @@ class TrainingSession(QObject):
     failed = Signal(str)  # the error and its traceback (the run has ended)
     run_ended = Signal(object)  # engine Finished, when a run ends by itself: completed, diverged or failed
     playing_changed = Signal(bool)
+    phase_reached = Signal(object)  # PhaseStep: the next phase of the batch being walked, then its end
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -57,6 +58,7 @@ class TrainingSession(QObject):
         self.worker.diverged.connect(self._on_diverged)
         self.worker.failed.connect(self._on_failed)
         self.worker.finished.connect(self._on_finished)
+        self.worker.phase_reached.connect(self._on_phase_reached)
         self.training_thread.start()
         self.destroyed.connect(functools.partial(_stop_and_join, self.worker, self.training_thread))
 
@@ -97,6 +99,13 @@ class TrainingSession(QObject):
         if self.trainer is None or self.epochs_done():
             return
         self.worker.step_batch()
+        self._set_playing(False)
+
+    def step_phase(self):
+        """Pause if playing, then walk the current (or next) mini-batch one phase further."""
+        if self.trainer is None or self.epochs_done():
+            return
+        self.worker.step_phase()
         self._set_playing(False)
 
     def set_live(self, values):
@@ -145,6 +154,11 @@ class TrainingSession(QObject):
     def _on_failed(self, generation, text):
         if generation == self.generation:
             self.failed.emit(text)
+
+    @Slot(int, object)
+    def _on_phase_reached(self, generation, step):
+        if generation == self.generation:
+            self.phase_reached.emit(step)
 
     @Slot(int, object)
     def _on_finished(self, generation, event):

@@ -5,8 +5,10 @@ Control flows in from the GUI thread through plain, thread-safe methods (``play`
 signal to a slot here. A run of batches lasts while its *token* is current: every pause, step, reset or
 stop bumps the token, so a run ends after the batch in progress and never misses a later request.
 
-Phase stepping (walking one batch through ``Trainer.step_phases(record=True)``) fits the same mould: a
-``_step_phase`` slot would keep that generator between requests and emit one phase event per request.
+Phase stepping walks one batch through ``Trainer.step_phases(record=True)`` (a PhaseWalk): each
+``step_phase`` request sends the next phase as a PhaseStep, and the request after the last update ends
+the batch like any other (BatchDone, EpochDone, an update of the views). A batch step or a run first
+finishes a walk in progress; a new trainer discards it.
 
 Results flow out as past-tense signals carrying copies, throttled to ≤ ``max_rate`` updates a second
 (the batch losses of the skipped updates travel with the next one, so no loss is lost). Every signal
@@ -22,6 +24,8 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.training import BatchDone, Diverged, EpochDone, Finished
+
+from .phase_walk import PhaseWalk
 
 
 @dataclass(frozen=True, eq=False)
@@ -54,10 +58,12 @@ class TrainingWorker(QObject):
     diverged = Signal(int, object)  # generation, engine Diverged (the last good weights are back)
     failed = Signal(int, str)  # generation, the error and its traceback
     finished = Signal(int, object)  # generation, engine Finished: a run ended and the worker is idle
+    phase_reached = Signal(int, object)  # generation, PhaseStep: the next phase of the batch being walked
 
     # Requests posted to the worker thread (queued: the worker lives there).
     _run_requested = Signal(int)
     _step_requested = Signal()
+    _phase_requested = Signal()
     _trainer_offered = Signal(object, int)
 
     def __init__(self, max_rate=30.0):
@@ -76,8 +82,10 @@ class TrainingWorker(QObject):
         self._xs, self._losses = [], []  # batch losses not yet sent
         self._before = []  # [(W, b), …] before the latest batch (reused buffers), for ΔW
         self._rate_t0, self._rate_s0 = 0.0, 0  # wall clock and samples at the start of the run
+        self._walk = None  # PhaseWalk: the batch being walked phase by phase, if any
         self._run_requested.connect(self._run)
         self._step_requested.connect(self._step)
+        self._phase_requested.connect(self._step_phase)
         self._trainer_offered.connect(self._set_trainer)
 
     def __repr__(self):
@@ -102,6 +110,11 @@ class TrainingWorker(QObject):
         """Pause, then train exactly one mini-batch."""
         self._token += 1
         self._step_requested.emit()
+
+    def step_phase(self):
+        """Pause, then send the next phase of the batch being walked (starting a walk if none is)."""
+        self._token += 1
+        self._phase_requested.emit()
 
     def set_trainer(self, trainer, generation):
         """Pause and hand over a new Trainer (built on the GUI thread, never touched there again)."""
@@ -130,6 +143,7 @@ class TrainingWorker(QObject):
     @Slot(object, int)
     def _set_trainer(self, trainer, generation):
         self._trainer, self._generation = trainer, generation
+        self._walk = None
         self._last_batch = None
         self._dirty = False
         self._xs, self._losses = [], []
@@ -144,13 +158,16 @@ class TrainingWorker(QObject):
         generation, reason = self._generation, "stopped"
         self.started.emit(generation)
         try:
-            while token == self._token:
+            # A batch half walked is finished first; if that batch diverged, the run ends there.
+            walked = self._finish_walk(trainer) if self._walk is not None else [None]
+            if isinstance(walked[-1], Diverged):
+                reason = "diverged"
+            while reason != "diverged" and token == self._token:
                 if trainer.epoch >= self._epoch_limit:
                     reason = "completed"
                     break
                 if isinstance(self._train_batch(trainer)[-1], Diverged):
                     reason = "diverged"
-                    break
         except Exception:  # noqa: BLE001 - any failure must reach the GUI, not kill the thread
             reason = "failed"
             self.failed.emit(generation, traceback.format_exc())
@@ -167,19 +184,56 @@ class TrainingWorker(QObject):
             return
         self._rate_t0, self._rate_s0 = time.perf_counter(), trainer.samples_seen
         try:
-            self._train_batch(trainer)
+            if self._walk is not None:  # a batch half walked: finish it rather than start another
+                self._finish_walk(trainer)
+            else:
+                self._train_batch(trainer)
         except Exception:  # noqa: BLE001
             self.failed.emit(self._generation, traceback.format_exc())
         self._flush(trainer)
 
-    def _train_batch(self, trainer):
-        """One mini-batch; sends what it produced (throttled). Returns the engine's events."""
+    @Slot()
+    def _step_phase(self):
+        trainer = self._trainer
+        if trainer is None:
+            return
+        self._rate_t0, self._rate_s0 = time.perf_counter(), trainer.samples_seen
+        try:
+            if self._walk is None:
+                self._before_batch(trainer)
+                self._walk = PhaseWalk(trainer, self._generation)
+            step, events = self._walk.advance()
+            if events:
+                self._walk = None
+            self.phase_reached.emit(self._generation, step)
+            self._handle(trainer, events)
+        except Exception:  # noqa: BLE001
+            self._walk = None
+            self.failed.emit(self._generation, traceback.format_exc())
+        self._flush(trainer)
+
+    def _finish_walk(self, trainer):
+        """Run the rest of the batch being walked; sends its end like a phase. Returns the engine's events."""
+        walk, self._walk = self._walk, None
+        step, events = walk.finish()
+        self.phase_reached.emit(self._generation, step)
+        return self._handle(trainer, events)
+
+    def _before_batch(self, trainer):
+        """Install a new optimiser if one is waiting, and keep the weights (ΔW of the step needs them)."""
         with self._lock:
             swap, self._optimizer_swap = self._optimizer_swap, None
         if swap is not None and swap[0] is trainer:
             trainer.net.optimizer = swap[1]
         self._keep_weights(trainer.net)
-        events = trainer.step()
+
+    def _train_batch(self, trainer):
+        """One mini-batch; sends what it produced (throttled). Returns the engine's events."""
+        self._before_batch(trainer)
+        return self._handle(trainer, trainer.step())
+
+    def _handle(self, trainer, events):
+        """Send what a batch's engine events say (updates throttled); returns ``events``."""
         for event in events:
             if isinstance(event, BatchDone):
                 self._last_batch, self._dirty = event, True
