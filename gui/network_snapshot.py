@@ -55,6 +55,7 @@ class NetworkSnapshot:
         self.reach = None  # columns after this one are drawn unlit (the forward pass has not got there)
         self.target = None  # the output neuron marked as the target (the loss)
         self.focus = None  # (column, index) of the neuron a caption is about, ringed
+        self.pending = frozenset()  # layers whose gradients or changes are not computed yet (drawn as missing)
 
     @property
     def n_layers(self):
@@ -81,9 +82,10 @@ class NetworkSnapshot:
         self.points, self.labels = points, labels
         self._plane = None
 
-    def mark(self, reach=None, target=None, focus=None):
-        """Draw columns after ``reach`` unlit, ring output ``target`` and neuron ``focus`` (col, j); None: off."""
-        self.reach, self.target, self.focus = reach, target, focus
+    def mark(self, reach=None, target=None, focus=None, pending=()):
+        """Draw columns after ``reach`` unlit, ring output ``target`` and neuron ``focus`` (col, j), and show
+        the gradients and changes of the ``pending`` layers as missing; the defaults turn every mark off."""
+        self.reach, self.target, self.focus, self.pending = reach, target, focus, frozenset(pending)
 
     def lit(self, col):
         """True if column ``col`` shows its activations (every column unless a forward pass is under way)."""
@@ -92,7 +94,7 @@ class NetworkSnapshot:
     def values(self, mode, k):
         """Layer k's edge values (outs, ins) for a mode ("weights", "gradient", "delta"), or None."""
         source = {"weights": self.weights, "gradient": self.gradients, "delta": self.deltas}[mode]
-        return None if source is None else source[k][0]
+        return None if source is None or (mode != "weights" and k in self.pending) else source[k][0]
 
     def bias_values(self, mode, k):
         source = {"weights": self.weights, "gradient": self.gradients, "delta": self.deltas}[mode]

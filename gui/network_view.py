@@ -23,7 +23,7 @@ from .view_layout import compute_layout
 
 MODES = ("weights", "gradient", "delta")
 MODE_SYMBOL = {"weights": "W", "gradient": "∂L/∂W", "delta": "ΔW"}
-MISSING = {"gradient": "no gradient yet: take a training step", "delta": "no change yet: take a training step"}
+MISSING = {"gradient": "no gradient yet", "delta": "no change yet"}  # before a step, or during one (walkthrough)
 AUTO_ALL_EDGES = 784 * 128  # up to this many edges per layer, every edge is drawn by default
 AUTO_STRONGEST = 64  # beyond it, the strongest incoming edges per neuron
 RELAYOUT_DELAY_MS = 150  # after the last resize, redo the edges of a big network

@@ -214,6 +214,8 @@ def backward_caption(step, record, ctx):
     a_i = float(fwd.a_in[i, 0])
     dw0, dw = d * a_i, float(e.dW[j, i])
     over = f" · summed over the batch of {n}: <b>{num(dw)}</b>" if n > 1 else ""
+    if n > 1 and abs(dw0) < 0.01 * abs(dw):
+        over += " (sample 1 adds little: the others give most of it)"
     eqs = [f"{_var('δ', j)} = ∂<i>L</i>/∂{_var('a', j)} × {act_name(act)}′({_var('z', j)}) = "
            f"{par(g)} × {par(slope)} = <b>{num(d)}</b>   (slope {act_name(act)}′ = {slope_words(act)})",
            f"∂<i>L</i>/∂<i>w</i><sub>{j},{i}</sub> = {_var('δ', j)} · <i>a</i><sub>{i}</sub> = "
@@ -286,8 +288,8 @@ def done_caption(step, record, ctx):
             p0, p1 = _softmax(before)[t], _softmax(after)[t]
             names = ctx.class_names
             label = names[t] if names and t < len(names) else str(t)
-            eqs.append(f"sample 1 ({label}): probability of {html.escape(str(label))} "
-                       f"{num(p0)} → <b>{num(p1)}</b> after the update")
+            eqs.append(f"sample 1, a “{html.escape(str(label))}”: the network's probability for "
+                       f"“{html.escape(str(label))}” went {num(p0)} → <b>{num(p1)}</b> with the update")
             tip += f"\np before = {p0!r}\np after = {p1!r}"
         else:
             t_col = np.asarray(loss.targets, dtype=np.float64)[:, 0]

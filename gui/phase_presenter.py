@@ -2,8 +2,8 @@
 
 Forward: the batch's first sample is the view's input, and the columns light up layer by layer
 (later ones stay dark). Loss: the output column with the target ringed. Backward: the current
-layer's edges coloured by ∂L/∂W, right to left (layers not reached yet are blank). Update: ΔW of the
-layers updated so far. Done: the new weights. The edge mode the user chose comes back when the walk ends.
+layer's edges coloured by ∂L/∂W, right to left (layers not reached yet show "no gradient yet").
+Update: ΔW of the layers updated so far. Done: the new weights. The edge mode the user chose comes back when the walk ends.
 """
 
 import numpy as np
@@ -52,14 +52,14 @@ class PhasePresenter:
             view.set_highlight_layer(L - 1)
         elif kind == "backward":
             view.set_gradients(self._pairs(record.backward, L, lambda e: (e.dW, e.db), step.weights))
+            snap.mark(focus=focus, pending=set(range(L)) - set(record.backward))
             view.set_mode("gradient")
-            snap.mark(focus=focus)
             view.set_highlight_layer(layer)
         elif kind == "update":
             view.set_deltas(self._pairs(record.update, L, lambda e: (e.W_after - e.W_before, e.b_after - e.b_before),
                                         step.weights))
+            snap.mark(focus=focus, pending=set(range(L)) - set(record.update))
             view.set_mode("delta")
-            snap.mark(focus=focus)
             view.set_highlight_layer(layer)
         else:  # done: the new weights, every column lit again
             if len(record.update) == L:

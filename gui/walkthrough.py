@@ -8,12 +8,12 @@ the network view's feed is held so live updates do not overwrite what is on scre
 
 from PySide6.QtCore import QSignalBlocker, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QComboBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QVBoxLayout, QWidget
 
 from .phase_captions import IDLE, CaptionContext, caption_for
 from .phase_presenter import PhasePresenter
 from .phase_walk import WalkRecord
-from .timeline import TimelineBar
+from .timeline import TimelineBar, moment_text
 from .walkthrough_caption import WalkthroughCaption
 
 
@@ -63,6 +63,12 @@ class WalkthroughPanel(QWidget):
             self.view.neuron_selected.disconnect(self._on_neuron_selected)
         self.view, self.feed = view, feed
         self.presenter = PhasePresenter(view)
+        # Over the view while it shows a past moment, so nobody takes the past for the present.
+        self._badge = QLabel(view)
+        self._badge.setObjectName("past_moment_badge")
+        self._badge.setStyleSheet("background: rgba(130, 60, 190, 220); color: white; padding: 3px 8px; "
+                                  "border-radius: 4px; font-weight: bold")
+        self._badge.hide()
         self.selected = None
         view.neuron_selected.connect(self._on_neuron_selected)
 
@@ -161,10 +167,18 @@ class WalkthroughPanel(QWidget):
             self.view.set_gradients(snap.gradients)
             self.view.set_deltas(snap.deltas)
         self._loss_plot.set_moment(snap.epoch_x)
+        if self.view is not None:
+            self._badge.setText(f"The past: {moment_text(snap)} · Live returns to now")
+            self._badge.adjustSize()
+            self._badge.move(8, 28)
+            self._badge.show()
+            self._badge.raise_()
 
     @Slot()
     def _on_live_resumed(self):
         self._loss_plot.set_moment(None)
+        if self.view is not None:
+            self._badge.hide()
         if self.feed is not None:
             self.feed.release("timeline", restore=True)
         if self.record.active and self.presenter is not None:

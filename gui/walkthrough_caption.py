@@ -36,6 +36,13 @@ def progress_html(n_layers, index):
     return " ".join(parts)
 
 
+def _scale_font(widget, factor):
+    font = widget.font()
+    if font.pointSizeF() > 0:
+        font.setPointSizeF(font.pointSizeF() * factor)
+        widget.setFont(font)
+
+
 class WalkthroughCaption(QFrame):
     """Title and step strip, one or two sentences, the equations (exact values in their tooltip)."""
 
@@ -48,6 +55,7 @@ class WalkthroughCaption(QFrame):
         self.progress.setObjectName("caption_progress")
         self.progress.setTextFormat(Qt.TextFormat.RichText)
         self.progress.setToolTip("The steps of one training step; Shift+→ moves to the next.")
+        _scale_font(self.progress, 1.1)
         self.title = QLabel()
         self.title.setObjectName("caption_title")
         self.title.setStyleSheet("color: #606060")
@@ -59,9 +67,7 @@ class WalkthroughCaption(QFrame):
         self.equations.setTextFormat(Qt.TextFormat.RichText)
         self.equations.setWordWrap(True)
         self.equations.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        font = self.equations.font()
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.equations.setFont(font)
+        _scale_font(self.equations, 1.2)
         self.table = QLabel()
         self.table.setObjectName("caption_table")
         self.table.setTextFormat(Qt.TextFormat.RichText)

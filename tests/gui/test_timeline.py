@@ -66,8 +66,10 @@ def test_scrubbing_shows_the_stored_moment_in_the_view_and_the_loss_plot(qtbot):
     assert plot.moment == shown.epoch_x and shown.epoch_x == 3 * 16 / 800  # 3 batches of 16 of 800 samples
     assert label.text().startswith(f"batch 3 · epoch 1 · loss {moment_text(shown).split('loss ')[1]}")
     assert live.isEnabled()
+    badge = view.findChild(QLabel, "past_moment_badge")  # over the view: this is the past
+    assert badge.isVisible() and "batch 3 ·" in badge.text()
     qtbot.mouseClick(live, Qt.MouseButton.LeftButton)
-    assert slider.value() == slider.maximum() and plot.moment is None
+    assert slider.value() == slider.maximum() and plot.moment is None and not badge.isVisible()
     assert same_weights(view.snapshot().weights, window.network().weights())
 
 

@@ -84,9 +84,10 @@ def test_step_phase_walks_the_view_through_forward_loss_backward_update(qtbot, h
         assert isinstance(step.event, Backward) and step.event.layer == k
         assert view.highlight_layer() == k and view.mode() == "gradient"
         grads[k] = step.event.dW
-        shown = view.snapshot().gradients
-        for j in range(L):
-            np.testing.assert_array_equal(shown[j][0], grads[j] if j in grads else 0)
+        snap = view.snapshot()
+        for j in range(L):  # layers not reached yet have no gradient to show
+            np.testing.assert_array_equal(snap.gradients[j][0], grads[j] if j in grads else 0)
+            assert (snap.values("gradient", j) is None) == (j not in grads)
     assert window.toolbar.findChild(QComboBox, "view_mode").currentData() == "gradient"
     assert window.trainer.steps == 0  # nothing is committed before the batch ends
     for k in range(L):  # update: left to right, ΔW
@@ -162,6 +163,7 @@ def test_caption_numbers_equal_values_recomputed_from_the_arrays(qtbot):
         assert f"neuron {j} of layer {k + 1}" in text or f"output “{window.dataset().class_names[j]}”" in text
         assert f"= {num(z[j])}" in text and f"= {num(a)}" in text
         assert "sample 1 of 16" in text
+        assert f"z = {float(e.z[j, 0])!r}" in window.walkthrough.caption.equations.toolTip()  # exact
     step = phase(window, qtbot)
     e = step.event
     p, t, n = _softmax(e.outputs[:, 0].astype(np.float64)), int(e.targets[0]), e.outputs.shape[1]
