@@ -290,10 +290,11 @@ class _LastGoodWeights:
         self._sources = [p.reshape(-1) for p in params] if all(p.flags.c_contiguous for p in params) else None
         self._shapes = [(layer.W.shape, layer.b.shape) for layer in layers]
         self._n_weights = sum(layer.W.size for layer in layers)  # the W part comes first
-        self._ones = np.ones(self._n_weights, net.dtype)
+        dtype = np.result_type(*params)  # holds every layer's values exactly, even if dtypes were mixed
+        self._ones = np.ones(self._n_weights, dtype)
         size = sum(p.size for p in params)
-        if self._flat is None or self._flat[0].size != size or self._flat[0].dtype != net.dtype:
-            self._flat = [np.empty(size, net.dtype), np.empty(size, net.dtype)]
+        if self._flat is None or self._flat[0].size != size or self._flat[0].dtype != dtype:
+            self._flat = [np.empty(size, dtype), np.empty(size, dtype)]
             np.concatenate([p.ravel() for p in params], out=self._flat[0])
 
     def _moved(self, layers):
