@@ -36,7 +36,7 @@ class Optimizer:
             grad = np.asarray(grad)
             decayed = np.multiply(param, self.l2, out=self._temp(param, grad, 1))
             grad = np.add(grad, decayed, out=decayed)  # grad + λ·param
-        self._update(param, grad, self._slots(param))
+        self._update(param, grad, self._slots(param) if self.n_slots else None)  # plain SGD keeps no state
 
     def _temp(self, param, grad, which=0):
         """A scratch array shaped like ``param`` in the dtype ``param ⊙ grad`` has (contents undefined)."""
