@@ -154,8 +154,8 @@ def main(argv=None):
     p.add_argument("--models", default="plain,augmented,styles", help="which of plain, augmented, styles to train")
     p.add_argument("--pen", type=float, default=18.0, help="pen width on the 280 px pad")
     p.add_argument("--box", default="0.45:0.85", help="range of digit size as a fraction of the pad")
-    p.add_argument("--scenarios", default="normal,small,speck", help="normal, small (digits 20–35%% of the pad), "
-                   "speck (a stray dot on every pad)")
+    p.add_argument("--scenarios", default="normal,small,speck,fine", help="normal, small (digits 20–35%% of the "
+                   "pad), speck (a stray dot on every pad), fine (a 4 px pen)")
     p.add_argument("--seed", type=int, default=0)
     args = p.parse_args(argv)
     if not args.mnist:
@@ -169,11 +169,13 @@ def main(argv=None):
         "normal": dict(box=box),
         "small": dict(box=(0.2, 0.35), move=0.3),
         "speck": dict(box=box, speck=1.0),
+        "fine": dict(box=box, pen=4.0),
     }
     start = time.perf_counter()
     canvases = {}
     for name in args.scenarios.split(","):
-        canvases[name], labels = render_set(digits, seed=args.seed, pen=args.pen, **scenarios[name])
+        options = dict(pen=args.pen, **scenarios[name]) if "pen" not in scenarios[name] else scenarios[name]
+        canvases[name], labels = render_set(digits, seed=args.seed, **options)
     print(f"{len(labels)} real digits (skipping {args.skip}) rendered on a {PAD} px pad, pen {args.pen:g}, "
           f"scenarios {args.scenarios}, in {time.perf_counter() - start:.1f} s")
     inputs = {}
@@ -182,8 +184,8 @@ def main(argv=None):
         if name == "normal":
             inputs[name, "integer shift"] = as_inputs(canv, subpixel=False)
             inputs[name, "naive resize"] = as_inputs(canv, "naive")
-        if name == "small":
-            inputs[name, "no thinning"] = as_inputs(canv, thin=False)
+        if name in ("small", "fine"):
+            inputs[name, "no re-stroking"] = as_inputs(canv, thin=False)
         if name == "speck":
             inputs[name, "no speck removal"] = as_inputs(canv, remove_specks=False)
 

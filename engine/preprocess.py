@@ -6,8 +6,8 @@ A network trained on MNIST only reads drawings that went through the same steps,
 kept for the GUI to show. Resampling is by pixel area (a box filter) for any ratio, down or up.
 
 Drawings also differ from MNIST in ways MNIST never had to handle: a stray speck far from the digit
-is left out of the crop, and a digit drawn small with a wide pen has its strokes thinned to MNIST's
-width (each worth about a point of accuracy on real pen strokes, benchmarks/drawn_digits_offline.py).
+is left out of the crop, and strokes far from MNIST's width after fitting (a small digit drawn with a
+wide pen, a large one with a fine pen) are thinned or thickened (benchmarks/drawn_digits_offline.py).
 """
 
 from dataclasses import dataclass
@@ -21,10 +21,12 @@ INK = 0.1  # fraction of the brightest pixel below which a pixel is anti-aliasin
 BLANK = 0.02  # a canvas whose brightest pixel is dimmer than this is empty
 SPECK = 0.05  # a separate blob with less than this fraction of all ink …
 SPECK_GAP = 0.1  # … lying farther than this fraction of the digit's size from the rest is a stray speck
-MAX_STROKE = 3.0  # strokes wider than this after fitting (a tiny digit drawn with a wide pen) are thinned
+MAX_STROKE = 3.0  # strokes wider than this after fitting (a tiny digit drawn with a wide pen) are thinned …
+MIN_STROKE = 1.2  # … and narrower than this (a big digit drawn with a fine pen) thickened, to this width
 _GRID = 96  # speck search runs on a grid of about this many cells per side
-_WORK = 60  # thinning works on a copy whose longer side is this many pixels (3× the fitted box)
-_MAX_ERODE = 12  # at most this many one-pixel erosions (a filled blob stays a blob)
+_WORK = 60  # re-stroking works on a copy whose longer side is at least this many pixels (3× the fitted box) …
+_WORK_STROKE = 3.0  # … and where strokes are at least this many pixels wide, up to the canvas's own size
+_MAX_DEPTH = 12  # at most this many one-pixel erosions or dilations (a filled blob stays a blob)
 
 
 @dataclass(frozen=True, eq=False)
@@ -33,14 +35,14 @@ class Preprocessed:
 
     drawn: np.ndarray  # (H, W) the canvas as given, scaled to [0, 1]
     cleaned: np.ndarray  # (H, W) the canvas with stray specks removed
-    cropped: np.ndarray  # (h, w) the ink's bounding box of ``cleaned`` (thinned if ``thinned``); (0, 0) when empty
+    cropped: np.ndarray  # (h, w) the ink's bounding box of ``cleaned`` (re-stroked if ``thinned``); (0, 0) when empty
     fitted: np.ndarray  # (20, 20) the crop scaled so its longer side is 20 px, centred in the box
     centred: np.ndarray  # (28, 28) the fitted digit moved so its centre of mass is at TARGET_COM
     empty: bool  # no ink at all: the other images are black
     bbox: tuple = None  # (top, bottom, left, right) of the ink in ``drawn``, bottom/right exclusive
     specks: int = 0  # how many stray specks were ignored
     stroke: float = 0.0  # estimated stroke width after fitting, in output pixels, before any thinning
-    thinned: bool = False  # the strokes were too wide and ``cropped`` holds the thinned digit
+    thinned: bool = False  # the strokes were too wide or too narrow and ``cropped`` holds the re-stroked digit
 
     @property
     def x(self):
@@ -102,8 +104,9 @@ def preprocess(image, *, subpixel=True, remove_specks=True, thin=True, box=BOX, 
     """Preprocessed steps of a drawing (H, W), white ink on black, uint8 or float in [0, 1].
 
     ``subpixel`` places the centre of mass exactly (within the area resampling); otherwise the fitted
-    box moves by whole pixels (which measured a little worse). ``thin`` erodes strokes wider than MAX_STROKE after
-    fitting. ``box`` is the longer side after fitting.
+    box moves by whole pixels (which measured a little worse). ``thin`` erodes strokes wider than
+    MAX_STROKE after fitting and thickens those narrower than MIN_STROKE. ``box`` is the longer side
+    after fitting.
     """
     drawn = as_canvas(image)
     peak = float(drawn.max()) if drawn.size else 0.0
@@ -120,9 +123,9 @@ def preprocess(image, *, subpixel=True, remove_specks=True, thin=True, box=BOX, 
     top, bottom, left, right = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
     cropped = cleaned[top:bottom, left:right]
     stroke = stroke_width(cropped) * box / max(cropped.shape)
-    thinned = thin and stroke > MAX_STROKE
+    thinned = thin and not MIN_STROKE <= stroke <= MAX_STROKE
     if thinned:
-        cropped = _thinned(cropped, stroke, box)
+        cropped = _restroked(cropped, stroke, min(max(stroke, MIN_STROKE), MAX_STROKE), box)
     h, w = cropped.shape
     k = box / max(h, w)  # output pixels per canvas pixel
     fitted = _place(cropped, box, (box - h * k) / 2, (box - w * k) / 2, k)
@@ -171,18 +174,24 @@ def stroke_width(image):
     return (outline / 2 - np.sqrt(max(outline * outline / 4 - np.pi * area, 0.0))) / (np.pi / 2)
 
 
-def _thinned(cropped, stroke, box):
-    """``cropped`` eroded so that, once fitted to ``box``, its strokes are MAX_STROKE wide; cropped again.
+def _restroked(cropped, stroke, target, box):
+    """``cropped`` eroded or dilated so that, once fitted to ``box``, its strokes are ``target`` wide; cropped again.
 
-    Works at _WORK pixels on the longer side, so the cost does not grow with the canvas. Eroding
-    also shrinks the ink box, which enlarges the fit; the erosion depth allows for that.
+    Works on a copy at least _WORK pixels on the longer side (fine strokes get more, so they are
+    still solid pixels there), so the cost does not follow the canvas. Eroding shrinks the ink box
+    and dilating grows it, which changes the fit; the depth allows for that.
     """
     h, w = cropped.shape
-    scale = _WORK / max(h, w)
-    rows, cols = int(np.ceil(h * scale)) + 2, int(np.ceil(w * scale)) + 2  # a pixel of black all round
-    work = area_resample(area_resample(cropped, 0, rows, 1.0, h * scale), 1, cols, 1.0, w * scale)
-    depth = _WORK * (stroke - MAX_STROKE) / (2 * (box - MAX_STROKE))  # pixels to remove from each side
-    work = _erode(work, min(depth, _MAX_ERODE))
+    canvas_stroke = stroke * max(h, w) / box
+    scale = min(max(_WORK / max(h, w), _WORK_STROKE / max(canvas_stroke, 1e-6)), 1.0)
+    rows, cols = int(np.ceil(h * scale)), int(np.ceil(w * scale))
+    # room for the ink to grow: the depth below, in work pixels, on every side
+    depth = max(h, w) * scale * (stroke - target) / (2 * (box - target))  # > 0: remove, < 0: add
+    depth = min(max(depth, -_MAX_DEPTH), _MAX_DEPTH)
+    margin = 1 + int(np.ceil(max(-depth, 0)))
+    work = area_resample(area_resample(cropped, 0, rows + 2 * margin, margin, h * scale), 1, cols + 2 * margin,
+                         margin, w * scale)
+    work = _morph(work, abs(depth), np.minimum if depth > 0 else np.maximum)
     peak = float(work.max())
     if peak < BLANK:
         return cropped
@@ -191,25 +200,27 @@ def _thinned(cropped, stroke, box):
     return work[r[0] : r[-1] + 1, c[0] : c[-1] + 1]
 
 
-def _erode(image, depth):
-    """Grey erosion by about ``depth`` pixels: 3×3 cross and square minima in turn (a near-round pen)."""
+def _morph(image, depth, op):
+    """Grey erosion (op = np.minimum) or dilation (np.maximum) by about ``depth`` pixels.
+
+    3×3 cross and square filters in turn grow or shrink like a round pen would.
+    """
     whole = int(depth)
     for i in range(whole):
-        image = _min3(image, cross=(i % 2 == 0))
+        image = _filter3(image, op, cross=(i % 2 == 0))
     part = depth - whole
     if part > 0:
-        image = image + np.float32(part) * (_min3(image, cross=(whole % 2 == 0)) - image)
+        image = image + np.float32(part) * (_filter3(image, op, cross=(whole % 2 == 0)) - image)
     return image
 
 
-def _min3(image, cross):
-    """3×3 minimum filter (a plus-shaped one when ``cross``); outside the image is black."""
+def _filter3(image, op, cross):
+    """3×3 minimum or maximum filter (a plus-shaped one when ``cross``); outside the image is black."""
     p = np.pad(image, 1)
     if cross:
-        return np.minimum(np.minimum(np.minimum(p[1:-1, 1:-1], p[:-2, 1:-1]), np.minimum(p[2:, 1:-1], p[1:-1, :-2])),
-                          p[1:-1, 2:])
-    rows = np.minimum(np.minimum(p[:-2], p[1:-1]), p[2:])
-    return np.minimum(np.minimum(rows[:, :-2], rows[:, 1:-1]), rows[:, 2:])
+        return op(op(op(p[1:-1, 1:-1], p[:-2, 1:-1]), op(p[2:, 1:-1], p[1:-1, :-2])), p[1:-1, 2:])
+    rows = op(op(p[:-2], p[1:-1]), p[2:])
+    return op(op(rows[:, :-2], rows[:, 1:-1]), rows[:, 2:])
 
 
 # -- stray specks -------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.preprocess import (BOX, MAX_STROKE, SIZE, TARGET_COM, area_resample, area_resize, naive, preprocess,
+from engine.preprocess import (BOX, MAX_STROKE, MIN_STROKE, SIZE, TARGET_COM, area_resample, area_resize, naive, preprocess,
                                stroke_width)
 from engine.unipen import render_strokes
 
@@ -112,7 +112,7 @@ def test_tiny_dot_is_enlarged_to_fill_the_box():
 def test_very_wide_stroke_keeps_all_its_ink():
     drawn = canvas()
     drawn[137:143, 10:270] = 1.0  # 260 × 6
-    result = preprocess(drawn)
+    result = preprocess(drawn, thin=False)
     assert result.centred.sum() == pytest.approx(20 * 6 * 20 / 260, rel=1e-4)
     assert extent(result.centred)[1] == pytest.approx(20, abs=1e-4)
     np.testing.assert_allclose(centre_of_mass(result.centred), TARGET_COM, atol=1e-3)
@@ -167,6 +167,11 @@ def test_any_rectangle_lands_centred_and_in_range(top, left, height, width, size
 
 
 # -- stroke width ---------------------------------------------------------------------------------
+def fitted_stroke(result):
+    """Stroke width of the (re-stroked) crop once fitted to the box: measured where strokes are many pixels wide."""
+    return stroke_width(result.cropped) * BOX / max(result.cropped.shape)
+
+
 @pytest.mark.parametrize("pen", [4.0, 10.0, 18.0, 30.0])
 def test_stroke_width_is_estimated_from_area_and_outline(pen):
     curve = np.stack([140 + 90 * np.cos(np.linspace(0, 5, 60)), 140 + 70 * np.sin(np.linspace(0, 5, 60))], axis=1)
@@ -179,9 +184,18 @@ def test_tiny_digit_drawn_with_a_wide_pen_is_thinned():
     drawn = render_strokes([curve], 280, 18)  # a 0 about 88 px tall: strokes 4 px wide once fitted
     result = preprocess(drawn)
     assert result.thinned and result.stroke > MAX_STROKE + 0.5
-    fitted_width = stroke_width(result.fitted)
-    assert fitted_width == pytest.approx(MAX_STROKE, abs=0.4)
-    assert fitted_width < stroke_width(preprocess(drawn, thin=False).fitted) - 0.5
+    assert fitted_stroke(result) == pytest.approx(MAX_STROKE, abs=0.15)
+    assert stroke_width(result.fitted) < stroke_width(preprocess(drawn, thin=False).fitted) - 0.5
+    np.testing.assert_allclose(centre_of_mass(result.centred), TARGET_COM, atol=0.05)
+
+
+def test_large_digit_drawn_with_a_fine_pen_is_thickened():
+    curve = np.stack([140 + 80 * np.cos(np.linspace(0, 6.3, 80)), 140 + 120 * np.sin(np.linspace(0, 6.3, 80))], axis=1)
+    drawn = render_strokes([curve], 280, 4)  # strokes 0.3 px wide once fitted: faint grey in 28×28
+    result = preprocess(drawn)
+    assert result.thinned and result.stroke < MIN_STROKE - 0.5
+    assert fitted_stroke(result) == pytest.approx(MIN_STROKE, abs=0.15)
+    assert result.centred.max() > 2 * preprocess(drawn, thin=False).centred.max()  # solid strokes again
     np.testing.assert_allclose(centre_of_mass(result.centred), TARGET_COM, atol=0.05)
 
 
