@@ -61,8 +61,8 @@ class PhasePresenter:
             snap.mark(focus=focus, pending=set(range(L)) - set(record.update))
             view.set_mode("delta")
             view.set_highlight_layer(layer)
-        else:  # done: the new weights, every column lit again
-            if len(record.update) == L:
+        else:  # done: the new weights (unless the batch diverged: its update was undone), every column lit
+            if len(record.update) == L and hasattr(step.event, "loss"):
                 view.set_weights([(u.W_after, u.b_after) for _, u in sorted(record.update.items())])
             view.set_mode("weights")
             snap.mark()

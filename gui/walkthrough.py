@@ -50,6 +50,7 @@ class WalkthroughPanel(QWidget):
         session.phase_reached.connect(self._on_phase_reached)
         session.updated.connect(self._on_updated)
         session.network_reset.connect(self._on_network_reset)
+        session.failed.connect(self._on_failed)
         window.action("step_phase").triggered.connect(self.timeline.go_live)
         self.timeline.moment_shown.connect(self._on_moment_shown)
         self.timeline.live_resumed.connect(self._on_live_resumed)
@@ -104,9 +105,10 @@ class WalkthroughPanel(QWidget):
 
     @Slot(object)
     def _on_updated(self, update):
-        """A batch trained another way (play, step batch) after a walk: the view is the feed's again."""
-        done = self.record.current
-        if done is not None and not self.record.active and update.batch.step > done.step:
+        """A later batch trained another way (play, step batch; or a walk cut short by an error): the view
+        is the feed's again."""
+        walked = self.record.current
+        if walked is not None and update.batch.step > walked.step:
             self._end_walk()
 
     def _end_walk(self):
@@ -124,6 +126,11 @@ class WalkthroughPanel(QWidget):
         self.selected = None
         if self.one_sample.isChecked() and self._batch_spin.value() != 1:
             self._on_one_sample(True)  # a new dataset brought its own batch size: one sample still
+
+    @Slot(str)
+    def _on_failed(self, text):
+        if self.record.active:  # the walked batch will not end: give the view back to the feed
+            self._end_walk()
 
     @Slot(object)
     def _on_neuron_selected(self, info):

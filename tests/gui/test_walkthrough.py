@@ -281,3 +281,17 @@ def test_the_window_is_freed_by_reference_counting_after_a_walk(qtbot):
         assert ref() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")
+def test_a_walked_batch_that_diverges_says_so_and_keeps_the_good_weights(qtbot):
+    window = make_window(qtbot, optimizer="sgd")
+    good = window.network().weights()
+    window.trainer.set_hyperparameters(lr=float("inf"))  # the update makes the weights infinite
+    for _ in range(10):
+        phase(window, qtbot)
+    with qtbot.waitSignal(window.worker.diverged, timeout=TIMEOUT):
+        step = phase(window, qtbot)
+    assert step.kind == "done" and "diverged" in caption(window)
+    qtbot.waitUntil(lambda: same_weights(window.network_view.snapshot().weights, good), timeout=TIMEOUT)
+    assert not window.walkthrough.feed.held and window.network_view.highlight_layer() is None
