@@ -43,7 +43,7 @@ def load_unipen(path, with_ids=False):
 
 
 def fit_strokes(strokes, size=280, box_fraction=0.7, offset=(0.0, 0.0)):
-    """Strokes scaled and moved onto a size×size pad: longer side = box_fraction·size, aspect kept.
+    """Strokes scaled and moved onto a size×size pad: longer side = box_fraction·size (≤ 1), aspect kept.
 
     The digit's bounding box is centred at the pad centre plus ``offset`` (dx, dy) in pixels; the centre
     is clamped so the whole box stays on the pad. Returns new (k, 2) arrays in pad pixels, y down.
@@ -61,7 +61,7 @@ def fit_strokes(strokes, size=280, box_fraction=0.7, offset=(0.0, 0.0)):
 
 
 def _thin(stroke, min_step):
-    """Drop points closer than ``min_step`` to the last kept one (the last point is always kept)."""
+    """Drop points less than ``min_step`` (|dx| + |dy|) from the last kept one; the last point is always kept."""
     if len(stroke) < 3 or min_step <= 0:
         return stroke
     keep = [0]
