@@ -88,7 +88,7 @@ def _sample_words(n):
     return "its only sample" if n == 1 else f"sample 1 of {n}"
 
 
-def _which(ctx, picked, what):
+def _which(picked, what):
     return "your selection" if picked else f"largest |{what}|; click a neuron to pick another"
 
 
@@ -130,13 +130,13 @@ def forward_caption(step, ctx):
            f"{shown} + {par(bias)} = <b>{num(z)}</b>"]
     if act.name == "identity":
         eqs.append(f"{_var('a', j)} = {_var('z', j)} = <b>{num(a)}</b>"
-                   + (" (no squashing here: the loss applies the softmax)" if ctx.loss == "ce" else ""))
+                   + (" (no activation here: the loss applies the softmax)" if ctx.loss == "ce" else ""))
     else:
         eqs.append(f"{_var('a', j)} = {act_name(act)}({num(z)}) = <b>{num(a)}</b>")
     where = "output layer" if col == L else f"layer {col} of {L}"
     then = "a = z (no activation)" if act.name == "identity" else f"then applies {act_name(act)} (a)"
     text = (f"Forward pass, {where}: each neuron adds up its {ins} inputs times their weights plus a bias "
-            f"(z), {then}. Shown: {neuron_name(ctx, L, col, j)} ({_which(ctx, picked, 'z')}), "
+            f"(z), {then}. Shown: {neuron_name(ctx, L, col, j)} ({_which(picked, 'z')}), "
             f"{_sample_words(n)}.")
     names = ", ".join(f"{source_name(sizes, k, i)}: w={W[j, i]!r}, a={a_in[i]!r}" for i in top)
     tip = f"z = {z!r}\na = {a!r}\nb = {bias!r}\nterms shown: {names}\nthe other terms sum to {rest!r}"
@@ -179,7 +179,7 @@ def loss_caption(step, ctx):
                f"2×({num(out[j])} − {num(t_col[j])}) / {outs * n} = <b>{num(g[j])}</b>"]
         rows = [("out", out), ("target", t_col)]
         tip = f"L (sample 1) = {loss0!r}\nL (batch) = {e.value!r}\n∂L/∂out = {float(g[j])!r}"
-    text += f" Shown: {neuron_name(ctx, L, L, j)} ({_which(ctx, picked, '∂L/∂out')})."
+    text += f" Shown: {neuron_name(ctx, L, L, j)} ({_which(picked, '∂L/∂out')})."
     return Caption(_title(step, "loss"), text, tuple(eqs), tip, (L, j), _table(names, rows, j))
 
 
@@ -224,7 +224,7 @@ def backward_caption(step, record, ctx):
     text = (f"Backward pass, {'output layer' if col == L else f'layer {col}'}: the gradient from the right "
             f"(∂L/∂a) times the slope of {act_name(act)} gives δ = ∂L/∂z; each weight's gradient is δ times the "
             f"input on its edge (the edges now show ∂L/∂w). {down} Shown: {neuron_name(ctx, L, col, j)} "
-            f"({_which(ctx, picked, 'δ')}) and its weight from {source_name(sizes, k, i)} (largest |∂L/∂w|), "
+            f"({_which(picked, 'δ')}) and its weight from {source_name(sizes, k, i)} (largest |∂L/∂w|), "
             f"{_sample_words(n)}.")
     tip = (f"∂L/∂a = {g!r}\nz = {z!r}\nf′(z) = {slope!r}\nδ = {d!r}\na_i = {a_i!r}\n"
            f"δ·a_i = {dw0!r}\n∂L/∂w (batch) = {dw!r}\n∂L/∂b (batch) = {float(e.db[j, 0])!r}")

@@ -28,7 +28,8 @@ class WalkthroughPanel(QWidget):
         self.session = session = window.session
         self.record = WalkRecord()  # the phases of the batch being walked
         self.selected = None  # (column, index) chosen in the network view, or None
-        self.view = self.feed = self.presenter = None
+        self.view = self.feed = self.presenter = None  # the NetworkView followed, its feed and presenter
+        self._badge = None  # a label over the view while it shows a past moment
         self.caption = WalkthroughCaption()
         self.timeline = TimelineBar(session)
         column = QVBoxLayout(self)
@@ -174,7 +175,7 @@ class WalkthroughPanel(QWidget):
             self.view.set_gradients(snap.gradients)
             self.view.set_deltas(snap.deltas)
         self._loss_plot.set_moment(snap.epoch_x)
-        if self.view is not None:
+        if self._badge is not None:
             self._badge.setText(f"The past: {moment_text(snap)} · Live returns to now")
             self._badge.adjustSize()
             self._badge.move(8, 28)
@@ -184,7 +185,7 @@ class WalkthroughPanel(QWidget):
     @Slot()
     def _on_live_resumed(self):
         self._loss_plot.set_moment(None)
-        if self.view is not None:
+        if self._badge is not None:
             self._badge.hide()
         if self.feed is not None:
             self.feed.release("timeline", restore=True)
