@@ -13,6 +13,7 @@ from engine import mnist_source
 
 from .controls_panel import ControlsPanel
 from .dataset_loader import DatasetStore
+from .digit_panel import DigitPanel
 from .download_dialog import DownloadDialog, ask_for_mnist_folder
 from .formatting import percent, sig3
 from .loss_plot import LossPlot
@@ -94,6 +95,9 @@ class MainWindow(QMainWindow):
                              (QApplication.instance().aboutToQuit, self.shutdown)):
             signal.connect(slot)
         self.set_network_view(NetworkView())
+        self.digit_panel = DigitPanel()  # the draw pad, classifying with the bundled model from the start
+        self.set_draw_pad_panel(self.digit_panel)
+        self.digit_panel.draw_pad.input_changed.connect(self._on_drawn_input)
         self._open_first_dataset(dataset)
 
     def __repr__(self):
@@ -391,6 +395,17 @@ class MainWindow(QMainWindow):
         self._notice_sticky = sticky
         self.notice.show_message(text, kind, buttons, tooltip)
 
+    @Slot(object)
+    def _on_drawn_input(self, x):
+        """The digit drawn on the pad becomes the network view's input, when the network reads 28×28 images."""
+        net = self.network()
+        if self._network_view is None or net is None or net.sizes[0] != 784:
+            return
+        try:
+            self._network_view.set_input(None if x is None else x.ravel())
+        except ValueError:  # the view has not been given the network yet
+            pass
+
     # -- closing -----------------------------------------------------------------------------------
     @Slot()
     def shutdown(self):
@@ -398,6 +413,7 @@ class MainWindow(QMainWindow):
         if self._shut_down:
             return
         self._shut_down = True
+        self.digit_panel.shutdown()
         if self._download_dialog is not None:
             self._download_dialog.shutdown()
         self.session.shutdown()
