@@ -193,7 +193,9 @@ class DigitPanel(QWidget):
         sure = p >= NOT_SURE
         self.guess_label.setText(str(top) if sure else f"{top}?")
         self.guess_label.setStyleSheet("" if sure else "color: #888;")
-        self.confidence_label.setText(f"{percent(p)} sure" if sure else f"not sure ({percent(p)})")
+        second = int(np.argsort(probs)[-2])
+        self.confidence_label.setText(f"{percent(p)} sure" if sure else
+                                      f"not sure: {top} ({percent(p)}) or {second} ({percent(float(probs[second]))})")
         brushes = [pg.mkBrush(TOP_BAR if d == top else BAR) for d in range(10)]
         self.bars.setOpts(height=np.asarray(probs, dtype=float), brushes=brushes)
         self.bars_plot.setToolTip("  ".join(f"{d}: {percent(float(q))}" for d, q in enumerate(probs)))
