@@ -188,3 +188,23 @@ def test_a_tablet_pen_draws(qtbot, pad):
         send(QTabletEvent.TabletRelease, 140, 230, Qt.LeftButton, Qt.NoButton)
     assert len(pad.strokes()) == 1
     assert pad.image()[140, 140] == 255 and pad.image()[40, 140] == 0
+
+
+def test_live_prediction_while_drawing_only_when_cheap(qtbot, pad, monkeypatch):
+    import gui.draw_pad as draw_pad
+
+    monkeypatch.setattr(draw_pad, "LIVE_INTERVAL", 0.0)  # every move may predict: no dependence on timing
+    seen = []
+    pad.prediction_changed.connect(seen.append)
+    qtbot.mousePress(pad, Qt.LeftButton, pos=QPoint(140, 60))
+    for y in range(70, 221, 10):
+        qtbot.mouseMove(pad, QPoint(140, y))
+    assert len(seen) == 16  # one prediction per move, before the stroke is finished
+    qtbot.mouseRelease(pad, Qt.LeftButton, pos=QPoint(140, 220))
+    assert len(seen) == 17
+
+    pad.clear()
+    seen.clear()
+    monkeypatch.setattr(draw_pad, "LIVE_BUDGET", -1.0)  # predictions "too slow": only finished strokes
+    drag(qtbot, pad, [(140, 60)] + [(140, y) for y in range(70, 221, 10)])
+    assert len(seen) == 1
