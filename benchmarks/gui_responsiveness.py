@@ -28,8 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from engine.datasets import load_mnist  # noqa: E402
-from engine.mnist_source import MNIST_ENV  # noqa: E402
+from engine.mnist_source import MNIST_ENV, has_mnist  # noqa: E402
 from gui.training_config import TrainingConfig, build  # noqa: E402
 
 SHARED_MNIST = os.path.join(os.path.dirname(ROOT), "shared", "datasets", "mnist")
@@ -71,6 +70,8 @@ def main(argv=None):
     from gui.app import limit_blas_threads, make_application
     from gui.main_window import MainWindow
 
+    if not has_mnist(args.data):
+        parser.error(f"no MNIST files in {args.data}: name the folder with --data or {MNIST_ENV}")
     os.environ[MNIST_ENV] = args.data
     limiter = limit_blas_threads(1)
     app = make_application([])
@@ -83,7 +84,10 @@ def main(argv=None):
     window = MainWindow()
     window.resize(1400, 900)
     window.show()
+    started = time.perf_counter()
     while window.dataset() is None or window.dataset().name != "mnist":
+        if time.perf_counter() - started > 60:
+            raise SystemExit(f"the window did not open on MNIST: {window.notice.text()}")
         wait(20)
     window.controls.set_config(CONFIG)
     window.reset()
