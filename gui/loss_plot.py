@@ -83,6 +83,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._ema, self._ema_n = 0.0, 0  # EMA state and batches folded into it
         self._ranges = None  # (x max, (log y min, log y max), (accuracy min, max)) last applied
         self._last_redraw = 0.0  # perf_counter() of the last redraw
+        self._epochs_drawn = -1  # epochs the epoch curves hold (-1: never drawn)
         self._redraw_timer = QTimer(self)  # a redraw that waits for its turn (REDRAW_RATE)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.timeout.connect(self._redraw)
@@ -163,6 +164,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         for series in (self.batch, self.smooth, self.epoch_train, self.epoch_test, self.accuracy):
             series.clear()
         self._ema, self._ema_n = 0.0, 0
+        self._epochs_drawn = -1
         self._hide_hover()
         self.set_moment(None)
         self._redraw()
@@ -216,13 +218,15 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.hint.setVisible(len(self.batch) == 0)
         self.batch_curve.setData(self.batch.x, self.batch.log_y)
         self.smooth_curve.setData(self.smooth.x, self.smooth.log_y)
-        marked = len(self.accuracy) <= MARKED_EPOCHS
-        for curve, symbol in ((self.train_curve, "o"), (self.test_curve, "s"), (self.acc_curve, "o")):
-            if (curve.opts["symbol"] is not None) != marked:
-                curve.setSymbol(symbol if marked else None)
-        self.train_curve.setData(self.epoch_train.x, self.epoch_train.log_y)
-        self.test_curve.setData(self.epoch_test.x, self.epoch_test.log_y)
-        self.acc_curve.setData(self.accuracy.x, self.accuracy.y)
+        if self._epochs_drawn != len(self.accuracy):  # epoch curves change once an epoch, not per batch
+            self._epochs_drawn = len(self.accuracy)
+            marked = len(self.accuracy) <= MARKED_EPOCHS
+            for curve, symbol in ((self.train_curve, "o"), (self.test_curve, "s"), (self.acc_curve, "o")):
+                if (curve.opts["symbol"] is not None) != marked:
+                    curve.setSymbol(symbol if marked else None)
+            self.train_curve.setData(self.epoch_train.x, self.epoch_train.log_y)
+            self.test_curve.setData(self.epoch_test.x, self.epoch_test.log_y)
+            self.acc_curve.setData(self.accuracy.x, self.accuracy.y)
         self._fit_ranges()
 
     def _fit_ranges(self):
