@@ -7,6 +7,7 @@ network receives is always columns: ``Dataset.batch`` returns X of shape (featur
 import gzip
 import math
 import os
+import zlib
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -37,7 +38,7 @@ def read_idx(path, expect_magic=None):
             if head == b"\x1f\x8b":
                 try:
                     data = gzip.decompress(fh.read())
-                except (OSError, EOFError, gzip.BadGzipFile) as exc:
+                except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
                     raise DatasetError(f"{name}: not a valid gzip file ({exc}); delete it and download again")
             else:
                 data = fh.read()
@@ -65,7 +66,7 @@ def parse_idx(data, name="IDX data", expect_magic=None):
         raise DatasetError(f"{name}: truncated header ({len(data)} bytes, {ndim} dimensions need {header})")
     dims = [int.from_bytes(data[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim)]
     dtype = np.dtype(_IDX_TYPES[data[2]])
-    expected = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+    expected = math.prod(dims) * dtype.itemsize  # Python ints: sizes near 2³² each never wrap
     body = len(data) - header
     if body < expected:
         raise DatasetError(f"{name}: truncated: dimensions {dims} need {expected} bytes of data, found {body}")

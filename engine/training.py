@@ -271,10 +271,10 @@ class Trainer:
 
 
 class _LastGoodWeights:
-    """The network's weights as of the last batch after which every W was finite.
+    """The network's weights as of the last batch after which every W and b was finite.
 
-    Each batch copies all W and b into one flat buffer (one call) and tests the W part with one dot
-    product against ones, instead of a sum and two copies per layer: on small networks each NumPy call
+    Each batch copies all W and b into one flat buffer (one call) and tests it with one dot product
+    against ones, instead of a sum and two copies per layer: on small networks each NumPy call
     costs about as much as its arithmetic. Two buffers take turns, so the good copy survives a bad batch.
     """
 
@@ -291,8 +291,8 @@ class _LastGoodWeights:
         self._shapes = [(layer.W.shape, layer.b.shape) for layer in layers]
         self._n_weights = sum(layer.W.size for layer in layers)  # the W part comes first
         dtype = np.result_type(*params)  # holds every layer's values exactly, even if dtypes were mixed
-        self._ones = np.ones(self._n_weights, dtype)
         size = sum(p.size for p in params)
+        self._ones = np.ones(size, dtype)
         if self._flat is None or self._flat[0].size != size or self._flat[0].dtype != dtype:
             self._flat = [np.empty(size, dtype), np.empty(size, dtype)]
             np.concatenate([p.ravel() for p in params], out=self._flat[0])
@@ -307,7 +307,7 @@ class _LastGoodWeights:
         return False
 
     def keep(self, net):
-        """Copy the weights in; if every W is finite the copy becomes the good one. Returns that."""
+        """Copy the weights in; if every W and b is finite the copy becomes the good one. Returns that."""
         layers = net.layers
         if self._moved(layers):
             self._bind(net)
@@ -316,9 +316,9 @@ class _LastGoodWeights:
         if sources is None:
             sources = [layer.W.ravel() for layer in layers] + [layer.b.ravel() for layer in layers]
         np.concatenate(sources, out=spare)
-        # Σ W (a dot with ones: one BLAS call) is non-finite iff some element is, or the weights
-        # are ~1e38, which is divergence too.
-        if not math.isfinite(np.dot(spare[: self._n_weights], self._ones)):
+        # Σ of all W and b (a dot with ones: one BLAS call) is non-finite iff some element is, or
+        # the parameters are ~1e38, which is divergence too.
+        if not math.isfinite(np.dot(spare, self._ones)):
             return False
         self._flat = [spare, good]
         return True

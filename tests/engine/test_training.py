@@ -167,10 +167,6 @@ def test_nan_in_the_weights_is_caught_and_undone(blobs):
 
 
 @pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning", "ignore:overflow:RuntimeWarning")
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "engine/training.py _LastGoodWeights.keep (line ~320) checks only the W part of the copy for finiteness: "
-    "after an update that leaves an inf bias with finite W, the copy is kept as good, so the next Diverged "
-    "restores that inf bias (and every later batch diverges again)"))
 def test_a_non_finite_bias_is_never_kept_as_good(blobs):
     net = _net()
     trainer = Trainer(net, blobs, batch_size=16, epochs=1, seed=0)
