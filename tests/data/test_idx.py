@@ -1,7 +1,6 @@
 """The IDX reader: exact round trips of generated files, and a DatasetError for every broken one."""
 
 import gzip
-import zlib
 
 import numpy as np
 import pytest
