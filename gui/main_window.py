@@ -9,19 +9,16 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
-from engine import mnist_source
-
 from .controls_panel import ControlsPanel
 from .dataset_loader import DatasetStore
 from .digit_panel import DigitPanel
-from .download_dialog import DownloadDialog, ask_for_mnist_folder
 from .formatting import percent, sig3
 from .loss_plot import LossPlot
+from .mnist_actions import MnistActions
 from .mnist_location import discover_mnist
 from .network_view import NetworkView
 from .network_view_feed import NetworkViewFeed
 from .notice_bar import NoticeBar
-from .settings import remember_mnist_folder
 from .status_bar import TrainingStatusBar
 from .training_actions import TrainingActions
 from .training_config import DEFAULT_TOY, MNIST, dataset_title, defaults_for
@@ -52,7 +49,7 @@ class MainWindow(QMainWindow):
         self._draw_pad_dock = None
         self._shut_down = False
         self._notice_sticky = False  # the notice shown survives resets (MNIST missing)
-        self._download_dialog = None  # the open "Download MNIST" dialog, if any
+        self.mnist_actions = MnistActions(self)  # download MNIST or choose its folder
 
         self._build_actions()
         self.controls = ControlsPanel()
@@ -239,7 +236,7 @@ class MainWindow(QMainWindow):
         if not self.session.epochs_done():
             return False
         epochs = self.session.worker.epoch_limit
-        self._tell(f"All {epochs} epochs are done. Raise Epochs to train further, or Reset to "
+        self.tell(f"All {epochs} epochs are done. Raise Epochs to train further, or Reset to "
                    "start again.", "info", [("Reset", "Builds a fresh network.", self.reset)])
         return True
 
@@ -256,49 +253,20 @@ class MainWindow(QMainWindow):
         self.controls.set_config(defaults_for(first))
         if not self.datasets.mnist_folder:
             why = (self._mnist_problem + " ") if self._mnist_problem else ""
-            self._tell(f"MNIST was not found, so training starts on the built-in 2-D set "
+            self.tell(f"MNIST was not found, so training starts on the built-in 2-D set "
                        f"“{dataset_title(first)}”. {why}Download it once (11.6 MB), or choose a folder that "
-                       "holds the four MNIST files.", "info", self._mnist_buttons(), sticky=True)
+                       "holds the four MNIST files.", "info", self.mnist_actions.buttons(), sticky=True)
         self.reset()
-
-    def _mnist_buttons(self):
-        return [("Download MNIST…", "Downloads the four MNIST files (11.6 MB) into the user cache, once.",
-                 self.download_mnist),
-                ("Choose folder…", "Use a folder that already holds the four MNIST files; it is remembered.",
-                 self.choose_mnist_folder)]
 
     @Slot()
     def download_mnist(self):
-        """Open the download dialog (window-modal, not blocking); on success MNIST is offered at once."""
-        if self._download_dialog is not None:
-            self._download_dialog.raise_()
-            return
-        # Always the cache, never ensure_mnist: a stale environment variable must not stop the download.
-        dialog = self._download_dialog = DownloadDialog(self, dest=mnist_source.cache_dir())
-        dialog.mnist_ready.connect(self._on_mnist_ready)
-        dialog.finished.connect(self._on_download_closed)
-        dialog.open()
-        dialog.start()
+        """Open the "Download MNIST" dialog (window-modal, not blocking)."""
+        self.mnist_actions.download()
 
     @Slot()
     def choose_mnist_folder(self):
-        """Ask for a folder holding MNIST; remember it and offer MNIST, or say what the folder lacks."""
-        folder, problem = ask_for_mnist_folder(self, self.datasets.mnist_folder)
-        if problem:
-            self._tell(problem, "error", self._mnist_buttons(), sticky=True)
-        elif folder:
-            remember_mnist_folder(folder)
-            self._on_mnist_ready(folder)
-
-    @Slot(str)
-    def _on_mnist_ready(self, folder):
-        self.mnist_available(folder)
-
-    @Slot(int)
-    def _on_download_closed(self, result):
-        dialog, self._download_dialog = self._download_dialog, None
-        if dialog is not None:
-            dialog.deleteLater()
+        """Ask for a folder that holds MNIST and remember it."""
+        self.mnist_actions.choose_folder()
 
     def mnist_available(self, folder):
         """MNIST can now be read from ``folder`` (e.g. after a download): offer it and switch to it."""
@@ -317,7 +285,7 @@ class MainWindow(QMainWindow):
     @Slot(str, str)
     def _on_dataset_failed(self, name, message):
         self.status.clearMessage()
-        self._tell(f"{dataset_title(name)} could not be read: {message}", "error", sticky=True)
+        self.tell(f"{dataset_title(name)} could not be read: {message}", "error", sticky=True)
         if self.session.trainer is None:  # nothing to show yet: fall back to a built-in set
             self.controls.set_config(defaults_for(DEFAULT_TOY))
             self.reset()
@@ -376,21 +344,21 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _on_diverged(self, event):
-        self._tell(event.message, "warning")
+        self.tell(event.message, "warning")
 
     @Slot(str)
     def _on_failed(self, text):
         last = text.strip().splitlines()[-1] if text.strip() else "unknown error"
-        self._tell(f"Training stopped on an error: {last}", "error", tooltip=text)
+        self.tell(f"Training stopped on an error: {last}", "error", tooltip=text)
 
     @Slot(object)
     def _on_run_ended(self, event):
         if event.reason == "completed":
             acc = self.session.trainer.history.epoch_test_accuracy
             tail = f"; test accuracy {percent(acc[-1])}" if acc else ""
-            self._tell(f"Training finished: {event.epochs_done} epochs{tail}.", "info")
+            self.tell(f"Training finished: {event.epochs_done} epochs{tail}.", "info")
 
-    def _tell(self, text, kind="info", buttons=(), tooltip="", sticky=False):
+    def tell(self, text, kind="info", buttons=(), tooltip="", sticky=False):
         """Show a message above the views; unless ``sticky``, the next reset clears it."""
         self._notice_sticky = sticky
         self.notice.show_message(text, kind, buttons, tooltip)
@@ -414,8 +382,7 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.digit_panel.shutdown()
-        if self._download_dialog is not None:
-            self._download_dialog.shutdown()
+        self.mnist_actions.shutdown()
         self.session.shutdown()
         self.datasets.shutdown()
 
