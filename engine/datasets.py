@@ -20,6 +20,7 @@ MNIST_FILES = {
 }
 
 _IDX_TYPES = {0x08: np.uint8, 0x09: np.int8, 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+_GZIP_CHUNK = 1 << 24  # bytes decompressed per read of a .gz IDX file
 
 
 class DatasetError(ValueError):
@@ -37,7 +38,7 @@ def read_idx(path, expect_magic=None):
             fh.seek(0)
             if head == b"\x1f\x8b":
                 try:
-                    data = gzip.decompress(fh.read())
+                    data = _gunzip_idx(fh, name)
                 except (OSError, EOFError, zlib.error) as exc:  # BadGzipFile is an OSError
                     raise DatasetError(f"{name}: not a valid gzip file ({exc}); delete it and download again")
             else:
@@ -49,6 +50,40 @@ def read_idx(path, expect_magic=None):
     except PermissionError:
         raise DatasetError(f"{name}: permission denied reading {path}") from None
     return parse_idx(data, name, expect_magic)
+
+
+def _gunzip_idx(fh, name):
+    """The decompressed bytes of a .gz IDX file, never more than its header declares.
+
+    A few hundred kB of gzip can expand to gigabytes: decompressing all of it before looking at the
+    header would let a small broken file take that much memory.
+    """
+    with gzip.GzipFile(fileobj=fh) as gz:
+        data = bytearray(gz.read(4))
+        if len(data) == 4:
+            data += gz.read(4 * data[3])
+        size = _declared_size(data)
+        if size is None:  # the header itself is broken: parse_idx says how
+            return bytes(data)
+        while len(data) < size:
+            chunk = gz.read(min(size - len(data), _GZIP_CHUNK))
+            if not chunk:
+                break  # truncated: parse_idx says by how much
+            data += chunk
+        if len(data) == size and gz.read(1):  # reading on also checks the gzip trailer (CRC, length)
+            raise DatasetError(f"{name}: unexpected bytes after the data (its header declares {size} bytes in all)")
+    return data
+
+
+def _declared_size(head):
+    """Header plus data bytes that an IDX header declares; None when ``head`` is not a whole valid header."""
+    if len(head) < 4 or head[0] != 0 or head[1] != 0 or head[2] not in _IDX_TYPES or head[3] == 0:
+        return None
+    header = 4 + 4 * head[3]
+    if len(head) < header:
+        return None
+    dims = [int.from_bytes(head[4 + 4 * i : 8 + 4 * i], "big") for i in range(head[3])]
+    return header + math.prod(dims) * np.dtype(_IDX_TYPES[head[2]]).itemsize
 
 
 def parse_idx(data, name="IDX data", expect_magic=None):
@@ -72,6 +107,9 @@ def parse_idx(data, name="IDX data", expect_magic=None):
         raise DatasetError(f"{name}: truncated: dimensions {dims} need {expected} bytes of data, found {body}")
     if body > expected:
         raise DatasetError(f"{name}: {body - expected} unexpected bytes after the data (dimensions {dims})")
+    if math.prod(d for d in dims if d) * dtype.itemsize > np.iinfo(np.intp).max:
+        # NumPy refuses such a shape even when another size is 0 (and so no data is needed)
+        raise DatasetError(f"{name}: dimensions {dims} are too large for an array")
     arr = np.frombuffer(data, dtype=dtype, count=expected // dtype.itemsize, offset=header)
     return arr.reshape(dims).astype(dtype.newbyteorder("="), copy=True)
 
