@@ -12,8 +12,8 @@ class MnistActions(QObject):
     """The "Download MNIST" dialog and "Choose folder" for a MainWindow; on success MNIST is offered at once."""
 
     def __init__(self, window):
-        super().__init__(window)
-        self._window = window
+        super().__init__(window)  # the window is reached through parent(): a Python reference back to it
+        # would make a cycle, left to the cycle collector, which may free the window while Qt paints it
         self._dialog = None  # the open "Download MNIST" dialog, if any
 
     def __repr__(self):
@@ -33,7 +33,7 @@ class MnistActions(QObject):
             self._dialog.raise_()
             return
         # Always the cache, never ensure_mnist: a stale environment variable must not stop the download.
-        dialog = self._dialog = DownloadDialog(self._window, dest=mnist_source.cache_dir())
+        dialog = self._dialog = DownloadDialog(self.parent(), dest=mnist_source.cache_dir())
         dialog.mnist_ready.connect(self._on_ready)
         dialog.finished.connect(self._on_closed)
         dialog.open()
@@ -42,7 +42,7 @@ class MnistActions(QObject):
     @Slot()
     def choose_folder(self):
         """Ask for a folder holding MNIST; remember it and offer MNIST, or say what the folder lacks."""
-        window = self._window
+        window = self.parent()
         folder, problem = ask_for_mnist_folder(window, window.datasets.mnist_folder)
         if problem:
             window.tell(problem, "error", self.buttons(), sticky=True)
@@ -52,7 +52,7 @@ class MnistActions(QObject):
 
     @Slot(str)
     def _on_ready(self, folder):
-        self._window.mnist_available(folder)
+        self.parent().mnist_available(folder)
 
     @Slot(int)
     def _on_closed(self, result):
