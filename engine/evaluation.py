@@ -87,11 +87,9 @@ def evaluate(net, dataset, split="test", chunk=DEFAULT_CHUNK, progress=None, sho
     x, y = dataset.split(split)
     n = len(y)
     outs = net.layers[-1].outs
-    if net.layers[0].ins != dataset.features:
-        raise ValueError(f"the network takes {net.layers[0].ins} inputs but {dataset.title} has "
-                         f"{dataset.features} features per sample")
-    if outs < dataset.n_classes:
-        raise ValueError(f"the network has {outs} outputs but {dataset.title} has {dataset.n_classes} classes")
+    problem = mismatch(net, dataset)
+    if problem:
+        raise ValueError(problem)
     chunk = max(1, int(chunk))
     lossf = net.loss_function
     predicted = np.empty(n, dtype=np.int64)
@@ -119,6 +117,16 @@ def evaluate(net, dataset, split="test", chunk=DEFAULT_CHUNK, progress=None, sho
         probabilities=probabilities, confusion=confusion_matrix(labels, predicted, k),
         loss=loss_sum / n if n else float("nan"), seconds=time.perf_counter() - start,
     )
+
+
+def mismatch(net, dataset):
+    """Why ``net`` cannot be evaluated on ``dataset`` (a phrase), or None when it can."""
+    if net.layers[0].ins != dataset.features:
+        return (f"the network takes {net.layers[0].ins} inputs but {dataset.title} has {dataset.features} "
+                "features per sample")
+    if net.layers[-1].outs < dataset.n_classes:
+        return f"the network has {net.layers[-1].outs} outputs but {dataset.title} has {dataset.n_classes} classes"
+    return None
 
 
 def confusion_matrix(labels, predicted, k):

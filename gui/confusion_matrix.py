@@ -88,16 +88,26 @@ class ConfusionMatrixView(QWidget):
     def _layout(self):
         """(cell side, grid left, grid top) for the current size."""
         k = max(1, 0 if self._confusion is None else len(self._confusion))
-        fm = self.fontMetrics()
-        left = fm.height() + 6 + self._label_width()  # the rotated "true class" caption, then row names
-        top = 2 * fm.height() + 10  # "predicted class" caption, then column names
-        right = self._accuracy_width() + 16  # the accuracy column
-        bottom = 2 * fm.height() + 16  # the legend
+        left, top, right, bottom = self._margins()
         side = min((self.width() - left - right) / k, (self.height() - top - bottom) / k)
         side = int(max(MIN_CELL, min(MAX_CELL if k > 4 else MAX_CELL_FEW, side)))
         # centre the whole block horizontally when there is room to spare
         spare = self.width() - (left + k * side + right)
         return side, left + max(0, spare // 2), top
+
+    def _margins(self):
+        """(left, top, right, bottom) around the cells: captions, class names, the accuracy column, the legend."""
+        fm = self.fontMetrics()
+        left = fm.height() + 6 + self._label_width()  # the rotated "true class" caption, then row names
+        top = 2 * fm.height() + 10  # "predicted class" caption, then column names
+        return left, top, self._accuracy_width() + 16, 2 * fm.height() + 16
+
+    def width_for_height(self, height):
+        """The width at which the cells are as large as ``height`` lets them be: more width adds only margin."""
+        k = max(1, len(self._names))
+        left, top, right, bottom = self._margins()
+        side = max(MIN_CELL, min(MAX_CELL if k > 4 else MAX_CELL_FEW, (height - top - bottom) // k))
+        return left + k * side + right
 
     def _label_width(self):
         fm = self.fontMetrics()
@@ -124,7 +134,7 @@ class ConfusionMatrixView(QWidget):
 
     def sizeHint(self):
         k = len(self._names) or 10
-        side = 44 if k > 4 else 96
+        side = 32 if k > 4 else 96  # 10 classes: room beside the matrix for three gallery columns
         return QSize(k * side + 2 * self._label_width() + 90, k * side + 120)
 
     # -- events -----------------------------------------------------------------------------------

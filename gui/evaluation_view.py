@@ -12,13 +12,14 @@ import weakref
 from PySide6.QtCore import QThread, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
-                               QSplitter, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+                               QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
-from engine.evaluation import DEFAULT_CHUNK
+from engine.evaluation import DEFAULT_CHUNK, mismatch
 
 from .confusion_matrix import ConfusionMatrixView
 from .dataset_browser import DatasetBrowser
 from .evaluation_worker import EvaluationWorker
+from .fitting_splitter import FittingSplitter
 from .formatting import percent, sig3
 from .point_gallery import PointGallery
 from .sample_gallery import SampleGallery
@@ -141,10 +142,10 @@ class EvaluationView(QWidget):
         column.addLayout(head)
         column.addWidget(self.galleries, 1)
 
-        self.splitter = QSplitter()
+        m = self.confusion_matrix  # as wide as its cells can use at its height (+ the column's margin)
+        self.splitter = FittingSplitter(lambda: m.width_for_height(m.height()) + 6)
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
-        self.splitter.setStretchFactor(0, 0)  # the matrix keeps the width its cells need
         self.splitter.setStretchFactor(1, 1)
         self.browser = DatasetBrowser()
         self.browser.sample_clicked.connect(self.sample_clicked)
@@ -170,7 +171,10 @@ class EvaluationView(QWidget):
             self.browser.set_dataset(dataset)
             self.galleries.setCurrentIndex(0 if dataset is None or dataset.is_image else 1)
             self.confusion_matrix.set_classes([] if dataset is None else dataset.class_names)
-        self._problem = _mismatch(self._net, dataset)
+        problem = None if self._net is None or dataset is None else mismatch(self._net, dataset)
+        if problem:
+            problem = f"{problem[:1].upper()}{problem[1:]}: build a network for this dataset to evaluate it."
+        self._problem = problem
         if self._result is not None:
             if dataset is not self._result_dataset:
                 self._set_result(None, None, None)  # its sample indices mean nothing in another dataset
@@ -375,18 +379,6 @@ class EvaluationView(QWidget):
         self.summary_label.setText(f"{r.n_correct:,} of {r.n:,} right, {r.n - r.n_correct:,} wrong · mean loss "
                                    f"{sig3(r.loss)} · {sig3(r.seconds * 1000)} ms.{stale}")
         self.summary_label.setToolTip(f"Mean loss exactly {r.loss:.9g}; evaluated in {r.seconds:.6g} s.")
-
-
-def _mismatch(net, dataset):
-    """Why ``net`` cannot be evaluated on ``dataset`` (a sentence), or None when it can."""
-    if net is None or dataset is None:
-        return None
-    if net.layers[0].ins != dataset.features:
-        return (f"This model takes {net.layers[0].ins} inputs but {dataset.title} has {dataset.features} "
-                "per sample: build a model for this dataset to evaluate it.")
-    if net.layers[-1].outs < dataset.n_classes:
-        return f"This model has {net.layers[-1].outs} outputs but {dataset.title} has {dataset.n_classes} classes."
-    return None
 
 
 def _heading(text):

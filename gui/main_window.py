@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QScrollAre
 from .controls_panel import ControlsPanel
 from .dataset_loader import DatasetStore
 from .digit_panel import DigitPanel
+from .evaluation_tab import EvaluationTab
 from .formatting import percent, sig3
 from .loss_plot import LossPlot
 from .mnist_actions import MnistActions
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self.digit_panel = DigitPanel()  # the draw pad, classifying with the bundled model from the start
         self.set_draw_pad_panel(self.digit_panel)
         self.digit_panel.draw_pad.input_changed.connect(self._on_drawn_input)
+        self.evaluation = EvaluationTab(self)  # the centre as Training / Evaluation tabs, and the View menu
         self._open_first_dataset(dataset)
 
     def __repr__(self):
@@ -382,6 +384,7 @@ class MainWindow(QMainWindow):
             return
         self._shut_down = True
         self.digit_panel.shutdown()
+        self.evaluation.shutdown()
         self.mnist_actions.shutdown()
         self.session.shutdown()
         self.datasets.shutdown()
