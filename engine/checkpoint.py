@@ -14,6 +14,7 @@ Layout of the archive (every entry a plain NumPy array; nothing is pickled):
 """
 
 import json
+import math
 import os
 import secrets
 
@@ -123,7 +124,10 @@ def load_checkpoint(path):
     arrays = _read_arrays(path, name)
     meta = _read_meta(arrays, name)
     net = _build_network(meta, arrays, name)
-    extra = _decode_extra(meta.get("extra", {}), arrays, name)
+    try:
+        extra = _decode_extra(meta.get("extra", {}), arrays, name)
+    except RecursionError:
+        raise CheckpointError(f"{name}: corrupt checkpoint (extra is nested too deeply)") from None
     if not isinstance(extra, dict):
         raise CheckpointError(f"{name}: corrupt checkpoint (extra is not a dictionary)")
     return net, extra
@@ -147,7 +151,11 @@ def _read_arrays(path, name):
                 raise CheckpointError(f"{name}: not a checkpoint (not a .npz archive)")
             fh.seek(0)
             with np.load(fh, allow_pickle=False) as npz:
-                return {key: npz[key] for key in npz.files}
+                arrays = {key: npz[key] for key in npz.files}
+            for key, value in arrays.items():
+                if not isinstance(value, np.ndarray):  # np.load gives the raw bytes of a member that is no .npy
+                    raise CheckpointError(f"{name}: corrupt checkpoint (entry {key!r} is not an array)")
+            return arrays
     except CheckpointError:
         raise
     except FileNotFoundError:
@@ -173,7 +181,7 @@ def _read_meta(arrays, name):
         raise CheckpointError(f"{name}: corrupt checkpoint (metadata is not a text entry)")
     try:
         meta = json.loads(str(meta))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than Python's stack
         raise CheckpointError(f"{name}: corrupt checkpoint (metadata is not valid JSON: {exc})") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT_ID:
         raise CheckpointError(f"{name}: not a Backprop Studio checkpoint")
@@ -210,18 +218,27 @@ def _build_network(meta, arrays, name):
     except ValueError as exc:
         raise CheckpointError(f"{name}: {exc}") from None
 
-    layers = []
-    for k, (ins, outs, act, init) in enumerate(zip(sizes[:-1], sizes[1:], activations, inits)):
-        layer = Layer(ins, outs, act, rng=0, init=init, dtype=dtype)
-        for key, target in ((f"W{k}", layer.W), (f"b{k}", layer.b)):
-            target[...] = _checked_array(arrays, key, target.shape, name, f"layer {k + 1} of {sizes}")
-        layers.append(layer)
+    # The stored arrays are checked before any layer is made: the sizes are only the file's word, and a
+    # few bytes of JSON could otherwise ask for gigabytes of weights.
+    stored = []
+    for k, (ins, outs) in enumerate(zip(sizes[:-1], sizes[1:])):
+        what = f"layer {k + 1} of {sizes}"
+        stored.append([_checked_array(arrays, f"{key}{k}", shape, dtype, name, what)
+                       for key, shape in (("W", (outs, ins)), ("b", (outs, 1)))])
     if f"W{n_layers}" in arrays:
         raise CheckpointError(f"{name}: holds more layers than its architecture {sizes}")
+    layers = []
+    for (ins, outs, act, init), (W, b) in zip(zip(sizes[:-1], sizes[1:], activations, inits), stored):
+        layer = Layer(ins, outs, act, rng=0, init=init, dtype=dtype)
+        layer.W[...], layer.b[...] = W, b
+        layers.append(layer)
 
     opt_name, settings = opt_meta.get("name"), opt_meta.get("settings")
-    if opt_name not in OPTIMIZERS or not isinstance(settings, dict):
+    if not isinstance(opt_name, str) or opt_name not in OPTIMIZERS or not isinstance(settings, dict):
         raise CheckpointError(f"{name}: unknown optimizer {opt_name!r}; known ones: {', '.join(OPTIMIZERS)}")
+    for key, value in settings.items():
+        if not _finite_number(value):
+            raise CheckpointError(f"{name}: bad settings for optimizer {opt_name!r} ({key} = {value!r})")
     try:
         optimizer = OPTIMIZERS[opt_name](**settings)
     except (TypeError, ValueError) as exc:
@@ -233,12 +250,23 @@ def _build_network(meta, arrays, name):
             if not np.issubdtype(value.dtype, np.number) or not np.all(np.isfinite(value)):
                 raise ValueError(f"entry {key} is not finite numbers")
         optimizer.load_state_arrays(net.params(), state)
+        if optimizer.t < 0:
+            raise ValueError(f"step count {optimizer.t}")
     except (KeyError, ValueError, TypeError) as exc:
         raise CheckpointError(f"{name}: corrupt optimizer state ({exc})") from None
     return net
 
 
-def _checked_array(arrays, key, shape, name, what):
+def _finite_number(value):
+    """True for an int or float that is finite as a float (a bool is no number here)."""
+    try:
+        return not isinstance(value, bool) and math.isfinite(value)
+    except (TypeError, OverflowError):  # a string, a list…; an int past 1e308
+        return False
+
+
+def _checked_array(arrays, key, shape, dtype, name, what):
+    """``arrays[key]`` as ``dtype``, when it has ``shape`` and finite values there."""
     value = arrays.get(key)
     if value is None:
         raise CheckpointError(f"{name}: corrupt or truncated checkpoint ({key} is missing)")
@@ -246,6 +274,8 @@ def _checked_array(arrays, key, shape, name, what):
         raise CheckpointError(f"{name}: {key} holds {value.dtype} values; weights must be floating point")
     if value.shape != shape:
         raise CheckpointError(f"{name}: {key} has shape {value.shape}, but {what} needs {shape}")
+    with np.errstate(over="ignore"):
+        value = value.astype(dtype, copy=False)  # checked after the cast: 1e300 is finite in float64 only
     if not np.all(np.isfinite(value)):
         raise CheckpointError(f"{name}: {key} holds NaN or infinite values")
     return value

@@ -131,6 +131,8 @@ class Adam(Optimizer):
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, l2=0.0):
         super().__init__(lr, l2)
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):  # β₁ = 1 would divide by 1 − β₁ᵗ = 0
+            raise ValueError(f"Adam's beta1 and beta2 lie in [0, 1), got {beta1} and {beta2}")
 
     def _update(self, param, grad, slots):
         m, v = slots[1], slots[2]

@@ -108,8 +108,11 @@ def _read(path):
     except Exception as exc:  # a damaged zip fails in many ways; all mean the same to the user
         raise PersonalDigitsError(f"{name}: cannot be read ({type(exc).__name__}: {exc})") from None
     images, labels, version = arrays.get("images"), arrays.get("labels"), arrays.get("version")
-    if images is None or labels is None or version is None:
+    # np.load gives raw bytes for a member that is no .npy file: only arrays count
+    if not all(isinstance(a, np.ndarray) for a in (images, labels, version)):
         raise PersonalDigitsError(f"{name}: not a personal digits file (needs images, labels, version)")
+    if version.shape != () or version.dtype.kind not in "iu" or version < 1:
+        raise PersonalDigitsError(f"{name}: damaged file (its version is not one whole number ≥ 1)")
     if int(version) > VERSION:
         raise PersonalDigitsError(f"{name}: made by a newer version (format {int(version)}); this one reads {VERSION}")
     if images.dtype != np.uint8 or images.ndim != 3 or images.shape[1:] != (SIDE, SIDE):

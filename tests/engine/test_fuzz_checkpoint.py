@@ -1,0 +1,278 @@
+"""Fuzzing the checkpoint reader: whatever the file holds, a CheckpointError naming it, or a usable network.
+
+test_checkpoint.py refuses known damage one case at a time and fuzzes truncations and flipped bytes of
+load_checkpoint; this fuzzes what a hand-edited or hostile file can hold: random bytes, mutated metadata
+JSON (wrong types, absurd or negative sizes, other versions), arrays of any dtype and shape, pickled
+objects, zip archives with the wrong members, and checkpoint_info on all of them.
+"""
+
+import io
+import json
+import os
+import tempfile
+import zipfile
+from datetime import timedelta
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from engine import NeuralNetwork
+from engine.checkpoint import CheckpointError, checkpoint_info, load_checkpoint, save_checkpoint
+
+# The deadline is a hang guard, far above the milliseconds one example takes.
+FUZZ = settings(max_examples=60, deadline=timedelta(seconds=5),
+                suppress_health_check=[HealthCheck.function_scoped_fixture])
+NAME = "fuzzed.npz"
+X = np.linspace(-1, 1, 20).reshape(4, 5)
+
+
+def _valid():
+    """A trained 4-6-3 Adam network saved with extra data: (file bytes, arrays, meta dict, network)."""
+    net = NeuralNetwork.build([4, 6, 3], "relu", "ce", optimizer="adam", lr=0.01, seed=1)
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        net.train(rng.normal(size=(4, 5)), rng.integers(0, 3, 5))
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "valid.npz")
+        save_checkpoint(path, net, extra={"history": {"loss": np.linspace(2, 1, 7)}, "notes": [1, "two", None]})
+        with open(path, "rb") as fh:
+            data = fh.read()
+    with np.load(io.BytesIO(data), allow_pickle=False) as npz:
+        arrays = {key: npz[key] for key in npz.files}
+    return data, arrays, json.loads(str(arrays["meta"])), net
+
+
+VALID_BYTES, VALID_ARRAYS, VALID_META, VALID_NET = _valid()
+
+
+def npz_bytes(arrays):
+    """The .npz archive np.savez writes for ``arrays`` (object arrays get pickled, as a hostile file would)."""
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
+
+
+def load_or_none(tmp_path, data):
+    """load_checkpoint and checkpoint_info on ``data`` as a file: both refuse it, or the load succeeds."""
+    path = tmp_path / NAME
+    path.write_bytes(data)
+    try:
+        checkpoint_info(path)
+    except CheckpointError as exc:
+        assert NAME in str(exc)
+    try:
+        loaded = load_checkpoint(path)
+    except CheckpointError as exc:
+        assert NAME in str(exc)
+        return None
+    net, extra = loaded
+    assert isinstance(extra, dict)
+    assert all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in net.weights())
+    # What a loaded network must do: compute, and train on (any finite learning rate may overflow later).
+    assert net.infer(X.astype(net.dtype)).shape == (net.sizes[-1], 5)
+    trained, _ = load_checkpoint(path)  # a second copy: the caller compares the first with the original
+    with np.errstate(all="ignore"):
+        trained.train(X.astype(net.dtype), np.arange(5) % net.sizes[-1])
+    return loaded
+
+
+# -- bytes ------------------------------------------------------------------------------------------
+@FUZZ
+@given(data=st.binary(max_size=400), prefix=st.sampled_from([b"", b"PK\x03\x04", b"PK\x05\x06", b"\x93NUMPY"]))
+def test_random_bytes_are_refused(tmp_path, data, prefix):
+    assert load_or_none(tmp_path, prefix + data) is None
+
+
+@FUZZ
+@given(cut=st.integers(0, len(VALID_BYTES) - 1))
+def test_truncated_files_are_refused_by_both_readers(tmp_path, cut):
+    assert load_or_none(tmp_path, VALID_BYTES[:cut]) is None
+
+
+@FUZZ
+@given(flips=st.lists(st.tuples(st.integers(0, len(VALID_BYTES) - 1), st.integers(1, 255)), min_size=1, max_size=8))
+def test_flipped_bytes_are_refused_or_change_nothing_that_is_read(tmp_path, flips):
+    damaged = bytearray(VALID_BYTES)
+    for where, mask in flips:
+        damaged[where] ^= mask
+    loaded = load_or_none(tmp_path, bytes(damaged))
+    if loaded is not None:  # zip CRCs guard the members: only unread bytes (timestamps, say) may differ
+        assert np.array_equal(loaded[0].infer(X), VALID_NET.infer(X))
+
+
+# -- metadata ----------------------------------------------------------------------------------------
+def _paths(value, path=()):
+    """Every place in a JSON value, as a tuple of keys and indices."""
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, path + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _paths(item, path + (i,))
+
+
+META_PATHS = list(_paths(VALID_META))[1:]
+SCALARS = (st.none() | st.booleans() | st.integers(-2**80, 2**80) | st.sampled_from([0, -1, 1, 2, 2**31, 2**63, 10**400])
+           | st.floats() | st.text(max_size=12) | st.sampled_from(["relu", "float64", "sgd", "he", "$array", "extra_0"]))
+JSON_VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
+                           | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
+
+
+def _with_meta(meta):
+    return npz_bytes({**VALID_ARRAYS, "meta": np.array(json.dumps(meta))})
+
+
+def _edited(meta, path, how, value):
+    """A copy of ``meta`` with the value at ``path`` replaced, deleted, or (in a list) a value inserted."""
+    meta = json.loads(json.dumps(meta))
+    *parents, last = path
+    holder = meta
+    for key in parents:
+        holder = holder[key]
+    if how == "delete":
+        del holder[last]
+    elif how == "insert" and isinstance(holder, list):
+        holder.insert(last, value)
+    else:
+        holder[last] = value
+    return meta
+
+
+@FUZZ
+@given(edits=st.lists(st.tuples(st.sampled_from(META_PATHS), st.sampled_from(["replace", "delete", "insert"]),
+                                JSON_VALUES), min_size=1, max_size=3))
+@example(edits=[(("architecture", "sizes"), "replace", [30000, 30000, 3])])  # 3.6 GB of weights asked for
+@example(edits=[(("architecture", "sizes", 1), "replace", -6)])
+@example(edits=[(("version",), "replace", 2)])
+@example(edits=[(("optimizer", "settings", "lr"), "replace", float("nan"))])
+@example(edits=[(("optimizer", "settings", "beta1"), "replace", 1.0)])  # Adam would divide by 1 − β₁ᵗ = 0
+@example(edits=[(("optimizer", "settings", "lr"), "replace", 10**400)])  # no float holds it
+@example(edits=[(("optimizer", "name"), "replace", [])])  # unhashable: was a TypeError
+def test_mutated_metadata_is_refused_or_gives_a_usable_network(tmp_path, edits):
+    meta = VALID_META
+    for path, how, value in edits:
+        try:
+            meta = _edited(meta, path, how, value)
+        except (KeyError, IndexError, TypeError):
+            continue  # an earlier edit removed or retyped this place
+    load_or_none(tmp_path, _with_meta(meta))
+
+
+@FUZZ
+@given(sizes=st.lists(st.integers(-2**64, 2**64) | st.integers(-1, 8), min_size=0, max_size=5)
+       | st.sampled_from([[4, 6.0, 3], [4, True, 3], "4-6-3", None, [[4], [6], [3]]]))
+def test_layer_sizes_that_do_not_match_the_arrays_are_refused(tmp_path, sizes):
+    meta = json.loads(json.dumps(VALID_META))
+    meta["architecture"]["sizes"] = sizes
+    if sizes == [4, 6, 3]:
+        return
+    assert load_or_none(tmp_path, _with_meta(meta)) is None
+
+
+@FUZZ
+@given(version=st.integers(-2**70, 2**70) | st.sampled_from([2, 0, -1, 1.0, "1", True, None, [1], 10**100]))
+def test_versions_other_than_1_are_refused(tmp_path, version):
+    meta = dict(VALID_META, version=version)
+    if version == 1 and type(version) is int:
+        assert load_or_none(tmp_path, _with_meta(meta)) is not None
+    else:
+        assert load_or_none(tmp_path, _with_meta(meta)) is None
+
+
+@pytest.mark.parametrize("depth", [400, 700, 5000], ids=lambda d: f"depth {d}")
+def test_deeply_nested_extra_is_refused_or_read(tmp_path, depth):
+    deep = "[" * depth + "]" * depth
+    text = json.dumps(VALID_META)[:-1] + f', "deep": {deep}}}'
+    text = text.replace('"extra": {', f'"extra": {{"deep": {deep}, ', 1)
+    loaded = load_or_none(tmp_path, npz_bytes({**VALID_ARRAYS, "meta": np.array(text)}))
+    assert loaded is not None or depth > 400  # a sane depth is read back
+
+
+# -- arrays ------------------------------------------------------------------------------------------
+ANY_DTYPE = (hnp.scalar_dtypes() | hnp.byte_string_dtypes(max_len=4) | hnp.unicode_string_dtypes(max_len=4)
+             | hnp.nested_dtypes(max_itemsize=16))
+ANY_ARRAY = hnp.arrays(ANY_DTYPE, hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=7))
+
+
+@FUZZ
+@given(key=st.sampled_from(sorted(VALID_ARRAYS)), array=ANY_ARRAY)
+@example(key="W0", array=np.full((6, 4), 1e300))  # finite in float64, infinite as the float32 weights
+@example(key="opt.t", array=np.array(-1))
+def test_arrays_of_any_dtype_and_shape_are_refused_or_used(tmp_path, key, array):
+    loaded = load_or_none(tmp_path, npz_bytes({**VALID_ARRAYS, key: array}))
+    if loaded is not None and key[0] in "Wb":
+        W, b = loaded[0].weights()[int(key[1:])]
+        assert np.array_equal(W if key[0] == "W" else b, array.astype(np.float32))
+
+
+@FUZZ
+@given(key=st.sampled_from(sorted(VALID_ARRAYS)), value=st.sampled_from([{"evil": "pickle"}, None, len]))
+def test_object_arrays_are_never_unpickled(tmp_path, key, value):
+    objects = np.empty(2, dtype=object)
+    objects[0] = value
+    path = tmp_path / NAME
+    path.write_bytes(npz_bytes({**VALID_ARRAYS, key: objects}))
+    with pytest.raises(CheckpointError, match="pickled"):
+        load_checkpoint(path)
+
+
+# -- archives ----------------------------------------------------------------------------------------
+def _npy(array):
+    buffer = io.BytesIO()
+    np.save(buffer, array)
+    return buffer.getvalue()
+
+
+MEMBER_NAMES = st.sampled_from(sorted(VALID_ARRAYS)) | st.sampled_from(
+    ["meta", "W0", "dir/", "dir/W0.npy", "../W0.npy", "W0.npy.npy", "extra_0.txt"]) | st.text(
+    st.characters(exclude_characters="\x00"), min_size=1, max_size=10)  # zipfile cannot write an empty name
+MEMBER_DATA = (st.binary(max_size=64) | st.sampled_from([_npy(a) for a in VALID_ARRAYS.values()])
+               | st.builds(lambda a: _npy(a), hnp.arrays(hnp.scalar_dtypes(), hnp.array_shapes(min_dims=0, max_dims=2))))
+
+
+@FUZZ
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+@given(members=st.lists(st.tuples(MEMBER_NAMES, MEMBER_DATA), max_size=8), keep=st.sets(st.sampled_from(
+       sorted(VALID_ARRAYS))), compress=st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]))
+def test_archives_with_the_wrong_members_are_refused_or_used(tmp_path, members, keep, compress):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compress) as archive:
+        for key in sorted(keep):
+            archive.writestr(key + ".npy", _npy(VALID_ARRAYS[key]))
+        for name, data in members:
+            archive.writestr(name, data)  # duplicate names and non-.npy members included
+    load_or_none(tmp_path, buffer.getvalue())
+
+
+@pytest.mark.parametrize("member", ["meta", "W0", "opt.t", "extra_0"])
+def test_a_member_that_is_not_an_npy_file_is_refused(tmp_path, member):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for key, array in VALID_ARRAYS.items():
+            if key == member:
+                archive.writestr(key, b"plain bytes, no .npy header")
+            else:
+                archive.writestr(key + ".npy", _npy(array))
+    path = tmp_path / NAME
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(CheckpointError, match=f"entry '{member}' is not an array"):
+        load_checkpoint(path)
+
+
+def test_a_member_declaring_a_huge_shape_is_refused(tmp_path):
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False, "shape": (2**40,)})
+    arrays = {key + ".npy": _npy(value) for key, value in VALID_ARRAYS.items()}
+    arrays["W0.npy"] = header.getvalue() + bytes(16)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for key, data in arrays.items():
+            archive.writestr(key, data)
+    path = tmp_path / NAME
+    path.write_bytes(buffer.getvalue())
+    with pytest.raises(CheckpointError, match="corrupt or truncated"):
+        load_checkpoint(path)
