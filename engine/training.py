@@ -63,6 +63,7 @@ class TrainingHistory:
 
     def __init__(self):
         self.batch_loss = []  # one float per batch trained
+        self.batch_samples = []  # samples seen after each of those batches (x of the loss curve)
         self.epoch_train_loss = []
         self.epoch_test_loss = []
         self.epoch_test_accuracy = []
@@ -205,6 +206,7 @@ class Trainer:
         self.samples_seen += n
         self._epoch_loss_sum += loss * n
         self.history.batch_loss.append(float(loss))
+        self.history.batch_samples.append(self.samples_seen)
         n_batches = self.batch_in_epoch + -(-(self._n_train - self._pos) // self.batch_size)
         rate = self._epoch_samples() / self._epoch_seconds if self._epoch_seconds > 0 else 0.0
         yield BatchDone(self.epoch, self.batch_in_epoch, n_batches, float(loss), n, self.samples_seen,

@@ -202,8 +202,9 @@ def test_history_lengths(blobs):
     weighted = (sum(h.batch_loss[:3]) * 50 + h.batch_loss[3] * 10) / 160  # mean over samples, not batches
     assert h.epoch_train_loss[0] == pytest.approx(weighted)
     arrays = h.as_arrays()
-    assert {k: len(v) for k, v in arrays.items()} == {"batch_loss": 12, "epoch_train_loss": 3,
+    assert {k: len(v) for k, v in arrays.items()} == {"batch_loss": 12, "batch_samples": 12, "epoch_train_loss": 3,
                                                       "epoch_test_loss": 3, "epoch_test_accuracy": 3}
+    assert h.batch_samples[:5] == [50, 100, 150, 160, 210]  # the loss curve's x, even for a short last batch
 
 
 def test_evaluate_matches_the_network(blobs):
