@@ -1,0 +1,166 @@
+"""Exact resume: training, saving, loading and training on equals training straight through, bit for bit."""
+
+import json
+import zipfile
+
+import numpy as np
+import pytest
+
+from engine.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from engine.network import NeuralNetwork
+from engine.toy_datasets import make_toy
+from engine.trainer_state import STATE_VERSION, capture, has_state, load_training, resume, save_training
+from engine.training import Trainer
+
+OPTIMIZERS = [("sgd", {"lr": 0.1}), ("momentum", {"lr": 0.05, "momentum": 0.9}),
+              ("adam", {"lr": 0.01, "l2": 1e-3})]
+
+
+@pytest.fixture(scope="module")
+def spirals():
+    return make_toy("spirals", n=250, seed=3)  # 200 train: batches of 32 leave a short last one
+
+
+def make_trainer(dataset, optimizer="adam", settings=None, dtype=np.float32, seed=7):
+    settings = settings or {"lr": 0.01}
+    net = NeuralNetwork.build([2, 9, 7, 2], "tanh", "ce", optimizer=optimizer, seed=seed, dtype=dtype, **settings)
+    return Trainer(net, dataset, batch_size=32, epochs=2, seed=seed)
+
+
+def train_batches(trainer, n):
+    for _ in range(n):
+        trainer.step()
+
+
+def assert_same_training(a, b):
+    """Weights, optimiser state, history and position are identical (not merely close)."""
+    for (Wa, ba), (Wb, bb) in zip(a.net.weights(), b.net.weights()):
+        assert Wa.dtype == Wb.dtype and np.array_equal(Wa, Wb) and np.array_equal(ba, bb)
+    sa, sb = a.net.optimizer.state_arrays(a.net.params()), b.net.optimizer.state_arrays(b.net.params())
+    assert sa.keys() == sb.keys() and all(np.array_equal(sa[k], sb[k]) for k in sa)
+    ha, hb = a.history.as_arrays(), b.history.as_arrays()
+    assert all(np.array_equal(ha[k], hb[k]) for k in ha)
+    assert (a.epoch, a.batch_in_epoch, a.samples_seen, a.steps, a._pos) == (
+        b.epoch, b.batch_in_epoch, b.samples_seen, b.steps, b._pos)
+    assert a._epoch_loss_sum == b._epoch_loss_sum
+    assert np.array_equal(a.rng.integers(0, 2**62, 4), b.rng.integers(0, 2**62, 4))
+
+
+@pytest.mark.parametrize("optimizer, settings", OPTIMIZERS, ids=[o for o, _ in OPTIMIZERS])
+def test_two_epochs_equal_one_then_save_load_one(tmp_path, spirals, optimizer, settings):
+    straight = make_trainer(spirals, optimizer, settings)
+    list(straight.run())
+    assert straight.epoch == 2
+
+    first = make_trainer(spirals, optimizer, settings)
+    first.epochs = 1
+    list(first.run())
+    save_training(tmp_path / "run.npz", first)
+    resumed, _ = load_training(tmp_path / "run.npz", spirals)
+    resumed.epochs = 2
+    list(resumed.run())
+    assert_same_training(straight, resumed)
+
+
+@pytest.mark.parametrize("optimizer, settings", OPTIMIZERS, ids=[o for o, _ in OPTIMIZERS])
+@pytest.mark.parametrize("stop_after", [1, 4, 7, 10])  # mid-epoch, at the end of one (7 batches), and later
+def test_saving_mid_epoch_resumes_exactly(tmp_path, spirals, optimizer, settings, stop_after):
+    straight = make_trainer(spirals, optimizer, settings)
+    train_batches(straight, 12)
+    first = make_trainer(spirals, optimizer, settings)
+    train_batches(first, stop_after)
+    save_training(tmp_path / "run.npz", first)
+    resumed, _ = load_training(tmp_path / "run.npz", spirals)
+    train_batches(resumed, 12 - stop_after)
+    assert_same_training(straight, resumed)
+
+
+def test_float64_and_a_saved_then_changed_batch_size_resume_exactly(tmp_path, spirals):
+    straight = make_trainer(spirals, dtype=np.float64)
+    train_batches(straight, 3)
+    straight.set_hyperparameters(batch_size=10, lr=0.002)
+    train_batches(straight, 9)
+    first = make_trainer(spirals, dtype=np.float64)
+    train_batches(first, 3)
+    first.set_hyperparameters(batch_size=10, lr=0.002)  # waiting for the next batch when saved: saved applied
+    save_training(tmp_path / "run.npz", first)
+    resumed, _ = load_training(tmp_path / "run.npz", spirals)
+    assert resumed.batch_size == 10 and resumed.net.lr == 0.002 and resumed.net.dtype == np.float64
+    train_batches(resumed, 9)
+    assert_same_training(straight, resumed)
+    assert resumed.history.batch_samples[3] - resumed.history.batch_samples[2] == 10
+
+
+def test_the_saved_state_is_a_copy_and_extra_is_kept(tmp_path, spirals):
+    trainer = make_trainer(spirals)
+    train_batches(trainer, 2)
+    state = capture(trainer)
+    order = state["trainer"]["order"].copy()
+    train_batches(trainer, 9)  # a new epoch reshuffles: the captured order must not change with it
+    assert np.array_equal(state["trainer"]["order"], order)
+    save_training(tmp_path / "run.npz", trainer, extra={"dataset": "spirals", "note": [1, 2]})
+    _, extra = load_checkpoint(tmp_path / "run.npz")
+    assert has_state(extra) and extra["dataset"] == "spirals" and extra["note"] == [1, 2]
+    assert extra["trainer"]["version"] == STATE_VERSION and extra["trainer"]["steps"] == 11
+    json.dumps(extra["trainer"]["rng"])  # plain JSON: 128-bit numbers travel as text
+
+
+def test_a_file_without_training_state_says_so(tmp_path, spirals):
+    trainer = make_trainer(spirals)
+    save_checkpoint(tmp_path / "weights.npz", trainer.net, extra={"dataset": "spirals"})
+    with pytest.raises(CheckpointError, match="weights.npz: .*no training state"):
+        load_training(tmp_path / "weights.npz", spirals)
+
+
+def test_other_data_is_refused(tmp_path, spirals):
+    trainer = make_trainer(spirals)
+    train_batches(trainer, 2)
+    save_training(tmp_path / "run.npz", trainer)
+    with pytest.raises(CheckpointError, match="run.npz: was trained on 200 samples per epoch.*other data"):
+        load_training(tmp_path / "run.npz", make_toy("spirals", n=300, seed=3))
+    with pytest.raises(CheckpointError, match="run.npz: does not fit"):
+        load_training(tmp_path / "run.npz", make_toy("blobs", n=250))  # 3 classes, 2 outputs
+
+
+def _rewrite_extra(path, change):
+    """Rewrite the checkpoint's metadata JSON with ``change(meta['extra'])`` applied."""
+    with zipfile.ZipFile(path) as zf:
+        arrays = {n[:-4]: np.load(zf.open(n), allow_pickle=False) for n in zf.namelist()}
+    meta = json.loads(str(arrays["meta"]))
+    change(meta["extra"])
+    arrays["meta"] = np.array(json.dumps(meta))
+    np.savez(path, **arrays)
+
+
+@pytest.mark.parametrize("change, match", [
+    (lambda e: e["trainer"].update(version=STATE_VERSION + 1), "newer version"),
+    (lambda e: e["trainer"].update(version="1"), "corrupt trainer state"),
+    (lambda e: e["trainer"].update(steps=-1), r"steps is -1"),
+    (lambda e: e["trainer"].update(epoch=True), r"epoch is True"),
+    (lambda e: e["trainer"].update(batch_size=0), "batch size"),
+    (lambda e: e["trainer"].update(position=10**6), "position"),
+    (lambda e: e["trainer"].update(epoch_loss_sum=float("nan")), "epoch_loss_sum"),
+    (lambda e: e["trainer"]["rng"].update(bit_generator="MT19937"), "random generator"),
+    (lambda e: e["trainer"]["rng"]["state"].update(state="-5"), "random generator"),
+    (lambda e: e["trainer"].pop("rng"), "random generator"),
+    (lambda e: e["trainer"].update(epoch=3), "lengths disagree"),
+    (lambda e: e["history"].pop("batch_samples"), "training history"),
+    (lambda e: e.update(trainer=[1, 2]), "not a dictionary"),
+])
+def test_damaged_state_is_refused_with_a_message(tmp_path, spirals, change, match):
+    trainer = make_trainer(spirals)
+    train_batches(trainer, 9)
+    path = tmp_path / "run.npz"
+    save_training(path, trainer)
+    _rewrite_extra(path, change)
+    with pytest.raises(CheckpointError, match=match):
+        load_training(path, spirals)
+
+
+def test_a_sample_order_that_is_not_a_permutation_is_refused(tmp_path, spirals):
+    trainer = make_trainer(spirals)
+    train_batches(trainer, 2)
+    net, extra = trainer.net, capture(trainer)
+    extra["trainer"]["order"][0] = extra["trainer"]["order"][1]  # one sample twice, another never
+    with pytest.raises(CheckpointError, match="not a permutation"):
+        resume(net, spirals, extra, name="x.npz")
