@@ -98,6 +98,8 @@ class EvaluationTab(QObject):
 
     def shutdown(self):
         """Cancel any evaluation and wait for its thread (idempotent); nothing is evaluated afterwards."""
+        if not self._closed:  # destroying the tabs later switches pages: nothing of ours must answer then
+            self.tabs.currentChanged.disconnect(self._on_tab_changed)
         self._closed = True
         self._timer.stop()
         self._wanted = False

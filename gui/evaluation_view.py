@@ -129,6 +129,7 @@ class EvaluationView(QWidget):
         self.galleries.addWidget(self.sample_gallery)
         self.galleries.addWidget(self.point_gallery)
         self.gallery_title = _heading("Mistakes")
+        self.gallery_title.setWordWrap(True)  # a long title wraps rather than widening the gallery
         self.gallery_title.setToolTip("The samples picked: all mistakes, or the cell clicked in the matrix.")
         self.all_mistakes_button = QPushButton("Show all mistakes")
         self.all_mistakes_button.setToolTip("Shows every wrongly predicted sample again, most confident first.")
