@@ -116,8 +116,9 @@ def _paths(value, path=()):
 
 
 META_PATHS = list(_paths(VALID_META))[1:]
-SCALARS = (st.none() | st.booleans() | st.integers(-2**80, 2**80) | st.sampled_from([0, -1, 1, 2, 2**31, 2**63, 10**400])
-           | st.floats() | st.text(max_size=12) | st.sampled_from(["relu", "float64", "sgd", "he", "$array", "extra_0"]))
+SCALARS = (st.none() | st.booleans() | st.integers(-2**80, 2**80) | st.floats() | st.text(max_size=12)
+           | st.sampled_from([0, -1, 1, 2, 2**31, 2**63, 10**400])
+           | st.sampled_from(["relu", "float64", "sgd", "he", "$array", "extra_0"]))
 JSON_VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4)
                            | st.dictionaries(st.text(max_size=8), inner, max_size=4), max_leaves=12)
 
@@ -231,7 +232,7 @@ MEMBER_NAMES = st.sampled_from(sorted(VALID_ARRAYS)) | st.sampled_from(
     ["meta", "W0", "dir/", "dir/W0.npy", "../W0.npy", "W0.npy.npy", "extra_0.txt"]) | st.text(
     st.characters(exclude_characters="\x00"), min_size=1, max_size=10)  # zipfile cannot write an empty name
 MEMBER_DATA = (st.binary(max_size=64) | st.sampled_from([_npy(a) for a in VALID_ARRAYS.values()])
-               | st.builds(lambda a: _npy(a), hnp.arrays(hnp.scalar_dtypes(), hnp.array_shapes(min_dims=0, max_dims=2))))
+               | st.builds(_npy, hnp.arrays(hnp.scalar_dtypes(), hnp.array_shapes(min_dims=0, max_dims=2))))
 
 
 @FUZZ
