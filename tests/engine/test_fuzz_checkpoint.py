@@ -200,6 +200,7 @@ ANY_ARRAY = hnp.arrays(ANY_DTYPE, hnp.array_shapes(min_dims=0, max_dims=3, min_s
 
 
 @FUZZ
+@pytest.mark.filterwarnings("ignore:Stored array in format 3.0")  # np.savez of a dtype with non-ASCII names
 @given(key=st.sampled_from(sorted(VALID_ARRAYS)), array=ANY_ARRAY)
 @example(key="W0", array=np.full((6, 4), 1e300))  # finite in float64, infinite as the float32 weights
 @example(key="opt.t", array=np.array(-1))
