@@ -9,6 +9,7 @@ evaluation in progress, end the thread's event loop and wait for it (``_stop_thr
 import threading
 import weakref
 
+import shiboken6
 from PySide6.QtCore import QThread, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QApplication, QComboBox, QHBoxLayout, QLabel, QProgressBar, QPushButton,
@@ -31,7 +32,7 @@ def _stop_thread(thread, stops):
     """Cancel every evaluation asked of ``thread``, end its event loop and wait for it (idempotent)."""
     for stop in list(stops.values()):
         stop.set()
-    if thread.isRunning():
+    if shiboken6.isValid(thread) and thread.isRunning():  # at interpreter exit the QThread may be gone already
         thread.quit()
         thread.wait()
 
