@@ -1,8 +1,8 @@
 """Stress: 200 seeded random operations on the main window through its real actions and controls.
 
 Play, pause, step a batch, step a phase, reset, type a learning rate or a batch size, switch the 2-D
-dataset, scrub the timeline, toggle "One sample", close the window and open a new one, in random
-order. Each operation that must have an effect is waited for (bounded); after the run: no exception
+dataset, scrub the timeline, toggle "One sample", switch to the Evaluation tab and back or evaluate now
+(an evaluation thread of its own), close the window and open a new one, in random order. Each operation that must have an effect is waited for (bounded); after the run: no exception
 in any slot, no training failure, no Qt warning about threads, every closed window's threads finished,
 and the last window still trains.
 """
@@ -14,8 +14,10 @@ import random
 import pytest
 from PySide6 import QtCore
 from PySide6.QtCore import QObject, Qt, Slot
+from PySide6.QtGui import QAction
 
 import gui.main_window as main_window
+from gui.evaluation_view import EvaluationView
 from gui.main_window import MainWindow
 
 SEED = 20261122
@@ -64,6 +66,7 @@ class Driver:
         self.failures = FailureLog()
         self.log = []
         self.windows_closed = 0
+        self.evaluating_windows = 0  # closed windows whose evaluation thread had been started
         self.window = None
         self.open()
 
@@ -92,8 +95,10 @@ class Driver:
     def close_and_open(self):
         window = self.window
         threads = [window.session.training_thread, window.datasets._thread]
+        evaluation = [view._thread for view in window.findChildren(EvaluationView)]
         window.close()
-        assert all(t.isFinished() for t in threads), "a closed window left a thread running"
+        assert not any(t.isRunning() for t in threads + evaluation), "a closed window left a thread running"
+        self.evaluating_windows += any(t.isFinished() for t in evaluation)  # its evaluation thread ran
         assert not window.worker.running
         window.deleteLater()
         self.qtbot.wait(1)  # the deferred delete runs: the QThread objects are destroyed here
@@ -156,11 +161,18 @@ class Driver:
     def one_sample(self):
         self.window.walkthrough.one_sample.trigger()
 
+    def view_tab(self):
+        name = self.rng.choice(["show_training", "show_evaluation", "evaluate"])
+        action = self.window.findChild(QAction, name)
+        assert action is not None, name
+        action.trigger()
+
     def idle(self):
         self.qtbot.wait(self.rng.choice([1, 10, 50]))
 
     WEIGHTS = {"play_pause": 14, "step_batch": 14, "step_phase": 12, "reset": 8, "learning_rate": 8,
-               "batch_size": 8, "dataset": 8, "timeline": 6, "one_sample": 4, "idle": 12, "close_and_open": 3}
+               "batch_size": 8, "dataset": 8, "timeline": 6, "one_sample": 4, "view_tab": 6, "idle": 12,
+               "close_and_open": 3}
 
     def random_operation(self):
         name = self.rng.choices(list(self.WEIGHTS), weights=list(self.WEIGHTS.values()))[0]
@@ -203,5 +215,5 @@ def test_two_hundred_random_operations_never_hang_crash_or_leave_a_thread_runnin
                        if "thread" in text.lower() and kind != QtCore.QtMsgType.QtDebugMsg]
     assert thread_warnings == []
     # The sequence did exercise what it claims to (the seed fixes it).
-    assert len(ops) == OPERATIONS and driver.windows_closed >= 3
+    assert len(ops) == OPERATIONS and driver.windows_closed >= 3 and driver.evaluating_windows >= 2
     assert all(ops.count(name) >= 3 for name in Driver.WEIGHTS)
