@@ -2,9 +2,10 @@
 
 Play, pause, step a batch, step a phase, reset, type a learning rate or a batch size, switch the 2-D
 dataset, scrub the timeline, toggle "One sample", switch to the Evaluation tab and back or evaluate now
-(an evaluation thread of its own), close the window and open a new one, in random order. Each operation that must have an effect is waited for (bounded); after the run: no exception
-in any slot, no training failure, no Qt warning about threads, every closed window's threads finished,
-and the last window still trains.
+(an evaluation thread of its own), close the window and open a new one, in random order. Each
+operation that must have an effect is waited for (bounded); after the run: no exception in any slot,
+no training failure, no Qt warning about threads, no thread of a closed window still running, and the
+last window still trains.
 """
 
 import contextlib
