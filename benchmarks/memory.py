@@ -1,0 +1,176 @@
+"""Memory over a long run in the app: a 20-epoch MNIST run in the real main window, RSS after every epoch.
+
+Run:  python benchmarks/memory.py [--data DIR] [--epochs 20] [--batch 32]
+
+The window is shown (offscreen unless a display is set) and opens on MNIST with its seed network
+(784-16-16-10, leaky ReLU, cross-entropy, Adam, batch 32), as a person starting the app gets it; the
+epochs control is raised to --epochs and Play pressed. After each epoch (the window's own
+``epoch_finished``) it records the resident set size now (VmRSS) and its peak so far (VmHWM), both
+from /proc/self/status, and the size of every buffer that grows with training: the trainer's
+history, the loss plot's series, the timeline's snapshots. It prints the figures at epoch 1 and at
+the last epoch, their ratio, and the growth per epoch after the first (least-squares slopes) of the
+RSS and of those buffers. By design the history and the loss plot keep a few numbers per batch (the
+whole curve is drawn), and the timeline fills up to its capacity, then thins itself; the memory is
+bounded when the RSS grows by no more than those buffers account for (1 MB per epoch of slack).
+Settings and user data go to a temporary folder, never the user's own.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from engine.mnist_source import MNIST_ENV, has_mnist  # noqa: E402
+
+SHARED_MNIST = os.path.join(os.path.dirname(ROOT), "shared", "datasets", "mnist")
+MB = 2**20
+
+
+def proc_status():
+    """(VmRSS, VmHWM) of this process in bytes: resident now, and its peak so far."""
+    values = {}
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            key, _, rest = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                values[key] = int(rest.split()[0]) * 1024  # reported in kB
+    return values["VmRSS"], values["VmHWM"]
+
+
+def buffer_sizes(window):
+    """Bytes held by what grows with training: the trainer's history, the loss plot, the timeline."""
+    history = window.trainer.history
+    per_float = sys.getsizeof(1.0) + 8  # a float object and the list's pointer to it
+    history_bytes = sum(sys.getsizeof(v) + len(v) * sys.getsizeof(1.0) for v in vars(history).values())
+    plot = window.loss_plot
+    series = [plot.batch, plot.smooth, plot.epoch_train, plot.epoch_test, plot.accuracy]
+    plot_bytes = sum(s._x.nbytes + s._y.nbytes + s._log.nbytes for s in series)
+    timeline = window.walkthrough.timeline.timeline
+    return {
+        "batches": len(history.batch_loss),
+        "history": history_bytes,
+        "history_per_batch": per_float * sum(len(v) for v in (history.batch_loss, history.batch_samples))
+        / max(1, len(history.batch_loss)),
+        "plot_points": len(plot.batch),
+        "plot": plot_bytes,
+        "timeline_snapshots": len(timeline),
+        "timeline_capacity": timeline.capacity,
+        "timeline": sum(s.nbytes for s in timeline),
+    }
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=os.environ.get(MNIST_ENV) or SHARED_MNIST)
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--batch", type=int, default=32, help="batch size (the seed network's default is 32)")
+    args = parser.parse_args(argv)
+    if not has_mnist(args.data):
+        parser.error(f"no MNIST files in {args.data}: name the folder with --data or {MNIST_ENV}")
+
+    scratch = tempfile.TemporaryDirectory(prefix="bps-memory-")
+    os.environ[MNIST_ENV] = args.data
+    os.environ["BACKPROP_STUDIO_DATA_DIR"] = os.path.join(scratch.name, "user-data")
+    from PySide6.QtCore import QEventLoop, QObject, QSettings, QTimer, Slot
+
+    from gui.app import limit_blas_threads, make_application
+    from gui.main_window import MainWindow
+
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    for scope in (QSettings.UserScope, QSettings.SystemScope):
+        QSettings.setPath(QSettings.IniFormat, scope, os.path.join(scratch.name, "settings"))
+    limiter = limit_blas_threads(1)
+    app = make_application([])
+    rss_start, _ = proc_status()
+
+    def wait(ms):
+        loop = QEventLoop()
+        QTimer.singleShot(int(ms), loop.quit)
+        loop.exec()
+
+    class Probe(QObject):
+        """Records memory and buffer sizes after each epoch; notes when the run ends."""
+
+        def __init__(self, window):
+            super().__init__()
+            self.window, self.rows, self.ended = window, [], None
+            self.t0 = time.perf_counter()
+
+        @Slot(object)
+        def epoch_done(self, event):
+            rss, hwm = proc_status()
+            self.rows.append({"epoch": event.epoch + 1, "seconds": time.perf_counter() - self.t0, "rss": rss,
+                              "hwm": hwm, "accuracy": event.test_accuracy, **buffer_sizes(self.window)})
+
+        @Slot(object)
+        def run_ended(self, event):
+            self.ended = event.reason
+
+    window = MainWindow()
+    window.show()
+    started = time.perf_counter()
+    while window.dataset() is None or window.dataset().name != "mnist":
+        if time.perf_counter() - started > 60:
+            raise SystemExit(f"the window did not open on MNIST: {window.notice.text()}")
+        wait(20)
+    window.controls.epochs.setValue(args.epochs)
+    window.controls.batch_size.setValue(args.batch)
+    wait(50)
+    rss_ready, hwm_ready = proc_status()
+    probe = Probe(window)
+    window.session.epoch_finished.connect(probe.epoch_done)
+    window.session.run_ended.connect(probe.run_ended)
+    window.action("play_pause").trigger()
+    while probe.ended is None:
+        wait(100)
+    sizes = window.network().sizes
+    window.close()
+    window.deleteLater()
+    wait(50)
+    limiter.restore_original_limits()
+
+    rows = probe.rows
+    print(f"network {'-'.join(map(str, sizes))}, batch {args.batch}, {len(rows)} epochs in "
+          f"{rows[-1]['seconds']:.0f} s (run ended: {probe.ended}), test accuracy {100 * rows[-1]['accuracy']:.2f} %")
+    print(f"RSS before the window {rss_start / MB:.0f} MB; window up on MNIST {rss_ready / MB:.0f} MB "
+          f"(peak {hwm_ready / MB:.0f} MB)")
+    print(f"{'epoch':>5} {'RSS MB':>7} {'peak MB':>8} {'batches':>8} {'history kB':>10} {'plot kB':>8} "
+          f"{'timeline':>9} {'timeline MB':>11}")
+    for r in rows:
+        print(f"{r['epoch']:>5} {r['rss'] / MB:>7.1f} {r['hwm'] / MB:>8.1f} {r['batches']:>8} "
+              f"{r['history'] / 1024:>10.0f} {r['plot'] / 1024:>8.0f} "
+              f"{r['timeline_snapshots']:>4}/{r['timeline_capacity']:<4} {r['timeline'] / MB:>11.1f}")
+    first, last = rows[0], rows[-1]
+    later = rows[1:] if len(rows) > 2 else rows
+
+    def slope(key):
+        """Least-squares growth per epoch of ``key`` over the epochs after the first."""
+        return float(np.polyfit([r["epoch"] for r in later], [key(r) for r in later], 1)[0])
+
+    rss_slope = slope(lambda r: r["rss"])
+    curves_slope = slope(lambda r: r["history"] + r["plot"])
+    timeline_slope = slope(lambda r: r["timeline"])
+    unexplained = rss_slope - curves_slope - timeline_slope
+    print(f"epoch 1 → {last['epoch']}: RSS {first['rss'] / MB:.1f} → {last['rss'] / MB:.1f} MB "
+          f"(×{last['rss'] / first['rss']:.3f}), peak {first['hwm'] / MB:.1f} → {last['hwm'] / MB:.1f} MB "
+          f"(×{last['hwm'] / first['hwm']:.3f})")
+    print(f"growth per epoch after the first: RSS {rss_slope / MB:.2f} MB = history + loss plot "
+          f"{curves_slope / MB:.2f} MB ({last['history_per_batch']:.0f} B of history per batch) + timeline "
+          f"{timeline_slope / MB:.2f} MB (at most {last['timeline_capacity']} snapshots of "
+          f"{last['timeline'] / max(1, last['timeline_snapshots']) / MB:.2f} MB) "
+          f"+ unexplained {unexplained / MB:.2f} MB")
+    bounded = unexplained <= 1.0 * MB
+    print(f"memory {'bounded' if bounded else 'GROWING'}: unexplained growth ≤ 1 MB per epoch")
+    scratch.cleanup()
+    return 0 if bounded else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

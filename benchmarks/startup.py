@@ -1,0 +1,152 @@
+"""Start-up time: from launching `python main.py` to the window shown, and to MNIST ready to train.
+
+Run:  python benchmarks/startup.py [--data DIR] [--runs 5]
+
+Each run is a fresh process (offscreen unless a display is set) that runs the app exactly as
+`python main.py` does (``main.main([])``), with a probe added before it starts:
+- shown: the main window's first paint has completed (the probe looks for the window when the event
+  loop starts and watches its Paint events);
+- MNIST ready: the window's network has been rebuilt on MNIST (the seed network, 784-16-16-10), read
+  in the background after the window appeared (MNIST is loaded lazily when the window shows before it).
+Times run from just before the process is launched (interpreter start-up included) and are the
+median of --runs runs; an empty interpreter (`python -c pass`) is timed alike, for reference.
+Target: the window shown within 2 s. Settings and user data go to a temporary folder.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from engine.mnist_source import MNIST_ENV, has_mnist  # noqa: E402
+
+SHARED_MNIST = os.path.join(os.path.dirname(ROOT), "shared", "datasets", "mnist")
+TARGET = 2.0  # seconds to a shown window
+
+# The child: QSettings to a scratch folder, a probe timer posted for when the event loop starts, then
+# main.main([]) as `python main.py` runs it. Times are time.time(), comparable with the parent's.
+CHILD = r"""
+import json, os, sys, time
+sys.path.insert(0, os.getcwd())
+from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Slot
+from PySide6.QtWidgets import QApplication
+
+QSettings.setDefaultFormat(QSettings.IniFormat)
+for scope in (QSettings.UserScope, QSettings.SystemScope):
+    QSettings.setPath(QSettings.IniFormat, scope, os.environ["STARTUP_SETTINGS"])
+seen = {}
+
+
+class Probe(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and "paint" not in seen:
+            seen["paint"] = True
+            QTimer.singleShot(0, self.painted)  # after this paint cycle: the window is on screen
+        return False
+
+    @Slot()
+    def find_window(self):
+        from gui.main_window import MainWindow
+
+        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
+        if not windows:
+            QTimer.singleShot(1, self.find_window)
+            return
+        self.window = windows[0]
+        self.window.installEventFilter(self)
+        self.window.network_reset.connect(self.network_reset)
+        self.network_reset(None)
+
+    @Slot()
+    def painted(self):
+        seen["shown"] = time.time()
+        seen["mnist_loading_when_shown"] = self.window.datasets.loading == "mnist"
+        self.quit_when_done()
+
+    @Slot(object)
+    def network_reset(self, net):
+        dataset = self.window.dataset()
+        if dataset is not None and dataset.name == "mnist" and "mnist" not in seen:
+            seen["mnist"] = time.time()
+            seen["sizes"] = self.window.network().sizes
+            self.quit_when_done()
+
+    def quit_when_done(self):
+        if "shown" in seen and "mnist" in seen:
+            QApplication.instance().quit()
+
+
+probe = Probe()
+QTimer.singleShot(0, probe.find_window)  # runs when main.main's event loop starts: the window exists
+import main
+
+seen["status"] = main.main([])
+print("STARTUP " + json.dumps(seen), flush=True)
+"""
+
+
+def launch(args, env):
+    """(seconds to the window shown, to MNIST ready, what the child saw) for one fresh process."""
+    t0 = time.time()
+    out = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True,
+                         timeout=120)
+    lines = [line for line in out.stdout.splitlines() if line.startswith("STARTUP ")]
+    if out.returncode != 0 or not lines:
+        raise SystemExit(f"the app did not start and quit cleanly (exit {out.returncode}):\n{out.stderr}")
+    seen = json.loads(lines[-1][len("STARTUP "):])
+    noise = [line for line in out.stderr.splitlines() if line.strip() and "propagateSizeHints" not in line]
+    return seen["shown"] - t0, seen["mnist"] - t0, seen, noise
+
+
+def empty_interpreter():
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+    return time.perf_counter() - t0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=os.environ.get(MNIST_ENV) or SHARED_MNIST)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    if not has_mnist(args.data):
+        parser.error(f"no MNIST files in {args.data}: name the folder with --data or {MNIST_ENV}")
+
+    with tempfile.TemporaryDirectory(prefix="bps-startup-") as scratch:
+        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
+                   STARTUP_SETTINGS=os.path.join(scratch, "settings"),
+                   BACKPROP_STUDIO_DATA_DIR=os.path.join(scratch, "user-data"))
+        env[MNIST_ENV] = os.path.abspath(args.data)
+        launch(args, env)  # once unmeasured: the OS file cache holds the libraries afterwards, as it would
+        shown, ready, lazy, noise = [], [], [], set()
+        for _ in range(args.runs):
+            s, r, seen, extra = launch(args, env)
+            shown.append(s)
+            ready.append(r)
+            lazy.append(seen["mnist_loading_when_shown"])
+            noise.update(extra)
+        empty = [empty_interpreter() for _ in range(args.runs)]
+
+    med_shown, med_ready = statistics.median(shown), statistics.median(ready)
+    print(f"{args.runs} runs of `python main.py` (offscreen, MNIST from {args.data}, network "
+          f"{'-'.join(map(str, seen['sizes']))}); times from launching the process")
+    print(f"window shown:  {', '.join(f'{t:.2f}' for t in shown)} s → median {med_shown:.2f} s")
+    print(f"MNIST ready:   {', '.join(f'{t:.2f}' for t in ready)} s → median {med_ready:.2f} s")
+    print(f"empty interpreter (python -c pass): median {statistics.median(empty):.3f} s")
+    print(f"MNIST still loading when the window was shown: {sum(lazy)} of {len(lazy)} runs")
+    if noise:
+        print("the app wrote to stderr:\n  " + "\n  ".join(sorted(noise)))
+    print(f"window shown / target {TARGET:.1f} s = {med_shown / TARGET:.2f} "
+          f"({'met' if med_shown <= TARGET else 'NOT met'})")
+    return 0 if med_shown <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
