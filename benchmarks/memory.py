@@ -1,10 +1,10 @@
 """Memory over a long run in the app: a 20-epoch MNIST run in the real main window, RSS after every epoch.
 
-Run:  python benchmarks/memory.py [--data DIR] [--epochs 20] [--batch 32]
+Run:  python benchmarks/memory.py [--data DIR] [--epochs 20] [--batch 32] [--hidden 128,64]
 
 The window is shown (offscreen unless a display is set) and opens on MNIST with its seed network
-(784-16-16-10, leaky ReLU, cross-entropy, Adam, batch 32), as a person starting the app gets it; the
-epochs control is raised to --epochs and Play pressed. After each epoch (the window's own
+(784-16-16-10, leaky ReLU, cross-entropy, Adam, batch 32), as a person starting the app gets it (or
+with the --hidden layers instead); the epochs control is raised to --epochs and Play pressed. After each epoch (the window's own
 ``epoch_finished``) it records the resident set size now (VmRSS) and its peak so far (VmHWM), both
 from /proc/self/status, and the size of every buffer that grows with training: the trainer's
 history, the loss plot's series, the timeline's snapshots. It prints the figures at epoch 1 and at
@@ -71,6 +71,7 @@ def main(argv=None):
     parser.add_argument("--data", default=os.environ.get(MNIST_ENV) or SHARED_MNIST)
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--batch", type=int, default=32, help="batch size (the seed network's default is 32)")
+    parser.add_argument("--hidden", default="", help="hidden layer sizes such as 128,64 (default: the seed's 16,16)")
     args = parser.parse_args(argv)
     if not has_mnist(args.data):
         parser.error(f"no MNIST files in {args.data}: name the folder with --data or {MNIST_ENV}")
@@ -120,8 +121,13 @@ def main(argv=None):
         if time.perf_counter() - started > 60:
             raise SystemExit(f"the window did not open on MNIST: {window.notice.text()}")
         wait(20)
-    window.controls.epochs.setValue(args.epochs)
-    window.controls.batch_size.setValue(args.batch)
+    config = window.controls.config()
+    config.epochs, config.batch_size = args.epochs, args.batch
+    if args.hidden:
+        config.hidden = [int(n) for n in args.hidden.split(",")]
+        config.activations = [config.activations[0]] * len(config.hidden)
+    window.controls.set_config(config)
+    window.reset()
     wait(50)
     rss_ready, hwm_ready = proc_status()
     probe = Probe(window)
