@@ -190,7 +190,14 @@ def play_to_end(window, epochs, what):
     window.controls.epochs.setValue(epochs)
     action(window, "play_pause").trigger()
     wait_until(lambda: not window.session.playing, what)
+    finished(window, what)
+
+
+def finished(window, what):
+    """Check the run ended by completing its epochs (not diverged or failed); close its notice."""
     settle()
+    if not window.session.epochs_done():
+        raise ScreenshotError(f"{what}: the run stopped early: {window.notice.text() or 'no message'}")
     window.notice.close_button.click()  # "Training finished …": read, and closed
 
 
@@ -247,8 +254,7 @@ def train_mnist(window, shoot):
     shoot("mnist_training", window)
     hover_away(window)
     wait_until(lambda: not window.session.playing, f"the {MNIST_EPOCHS} epochs to end")
-    settle()
-    window.notice.close_button.click()
+    finished(window, f"{MNIST_EPOCHS} epochs on MNIST")
 
 
 def evaluate(window, shoot):
