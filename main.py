@@ -38,7 +38,8 @@ def build_parser():
     t.add_argument("--momentum", type=float, default=0.9, help="momentum μ (optimizer momentum)")
     t.add_argument("--l2", type=float, default=0.0, help="L2 weight decay λ")
     t.add_argument("--batch", type=int, default=128, help="mini-batch size")
-    t.add_argument("--epochs", type=int, default=5, help="passes over the training set")
+    t.add_argument("--epochs", type=int, default=None, help="passes over the training set (default 5; with "
+                                                          "--resume, the saved total)")
     t.add_argument("--seed", type=int, default=0, help="seed for initial weights, shuffling, augmentation")
     t.add_argument("--augment", nargs="?", const="", default=None, metavar="SETTINGS",
                    help="augment images like real drawings (shifts, rotations, scale, thickness); SETTINGS "
@@ -51,7 +52,10 @@ def build_parser():
     t.add_argument("--float64", action="store_true", help="train in float64 (slower; float32 by default)")
     t.add_argument("--samples", type=int, default=1000, help="points in a built-in 2-D dataset")
     t.add_argument("--noise", type=float, default=None, help="noise σ of a built-in 2-D dataset")
-    t.add_argument("--out", metavar="MODEL.npz", help="save the trained model here")
+    t.add_argument("--out", metavar="MODEL.npz", help="save the trained model (and its training state) here")
+    t.add_argument("--resume", metavar="CHECKPOINT.npz",
+                   help="continue exactly where a checkpoint saved by train --out or the app stopped; its "
+                        "dataset and settings are used, --epochs is the new total")
     t.add_argument("--weights-only", action="store_true",
                    help="save without the optimiser's state (Adam's moments triple the file); for models "
                         "that are used, not trained further")
@@ -170,23 +174,29 @@ def build_network(args, dataset):
 
 def cmd_train(args, out=sys.stdout):
     from engine.checkpoint import save_checkpoint
+    from engine.trainer_state import save_training
     from engine.training import BatchDone, Diverged, EpochDone, Trainer
 
-    dataset = load_dataset(args.dataset, args.data, args)
-    net = build_network(args, dataset)
-    augment = None
-    if args.augment is not None:
-        if not dataset.is_image:
-            raise UsageError("--augment applies to image datasets (MNIST) only")
-        augment = make_augment(args.augment)
-    if not 0 < args.lr_decay <= 1 or not 0 <= args.styles <= 1:
-        raise UsageError("--lr-decay must be in (0, 1] and --styles in [0, 1]")
-    if args.styles:
-        if dataset.name != "mnist":
-            raise UsageError("--styles applies to MNIST only")
-        dataset = with_styles(dataset, args.styles, args.seed)
-    lr0 = net.lr  # the learning rate of epoch 1; --lr-decay shrinks it after each epoch
-    trainer = Trainer(net, dataset, batch_size=args.batch, epochs=args.epochs, seed=args.seed, augment=augment)
+    if args.resume:
+        dataset, trainer, lr0 = resume_training(args)
+        net = trainer.net
+    else:
+        args.epochs = 5 if args.epochs is None else args.epochs
+        dataset = load_dataset(args.dataset, args.data, args)
+        net = build_network(args, dataset)
+        augment = None
+        if args.augment is not None:
+            if not dataset.is_image:
+                raise UsageError("--augment applies to image datasets (MNIST) only")
+            augment = make_augment(args.augment)
+        if not 0 < args.lr_decay <= 1 or not 0 <= args.styles <= 1:
+            raise UsageError("--lr-decay must be in (0, 1] and --styles in [0, 1]")
+        if args.styles:
+            if dataset.name != "mnist":
+                raise UsageError("--styles applies to MNIST only")
+            dataset = with_styles(dataset, args.styles, args.seed)
+        lr0 = net.lr  # the learning rate of epoch 1; --lr-decay shrinks it after each epoch
+        trainer = Trainer(net, dataset, batch_size=args.batch, epochs=args.epochs, seed=args.seed, augment=augment)
     print(f"{dataset.title}: {len(dataset.y_train):,} train / {len(dataset.y_test):,} test · {net!r} · "
           f"{net.n_params():,} parameters", file=out, flush=True)
     bar = ProgressBar(None if args.quiet else sys.stderr)
@@ -229,17 +239,41 @@ def cmd_train(args, out=sys.stdout):
                                      "augment": args.augment, "lr": lr0, "lr_decay": args.lr_decay,
                                      "styles": args.styles},
                  "test_accuracy": result["test_accuracy"]}
-        saved = net
+        saved = None
         if args.weights_only:
             from engine.optimizers import SGD
 
             saved = net.clone()
             saved.optimizer = SGD(lr=net.lr)  # plain SGD keeps no state: the file holds the weights alone
-            extra["hyperparameters"]["optimizer"] = args.optimizer
-        save_checkpoint(args.out, saved, extra=extra)
+            extra["hyperparameters"]["optimizer"] = net.optimizer.name
+        if saved is None:  # the network with its training state: `train --resume` continues it exactly
+            save_training(args.out, trainer, extra=extra)
+        else:
+            save_checkpoint(args.out, saved, extra=extra)
         result["model"] = os.path.abspath(args.out)
     print(json.dumps(result), file=out, flush=True)
     return 0
+
+
+def resume_training(args):
+    """(dataset, trainer, lr of epoch 1) continuing ``args.resume`` exactly; ``args`` takes its settings."""
+    from engine.checkpoint import load_checkpoint
+    from engine.trainer_state import resume
+
+    net, extra = load_checkpoint(args.resume)
+    hyper, params = extra.get("hyperparameters") or {}, extra.get("dataset_params") or {}
+    args.samples, args.noise, args.seed = params.get("n", 1000), params.get("noise"), params.get("seed", 0)
+    dataset = load_dataset(extra.get("dataset"), args.data, args)
+    args.augment, args.lr_decay = hyper.get("augment"), hyper.get("lr_decay", 1.0)
+    args.styles, args.seed = hyper.get("styles") or 0.0, hyper.get("seed", 0)
+    if args.styles:
+        dataset = with_styles(dataset, args.styles, args.seed)
+    augment = make_augment(args.augment) if args.augment is not None else None
+    trainer = resume(net, dataset, extra, name=os.path.basename(args.resume), augment=augment)
+    if args.epochs is not None:
+        trainer.epochs = args.epochs
+    args.batch, args.epochs = trainer.batch_size, trainer.epochs
+    return dataset, trainer, hyper.get("lr", net.lr)
 
 
 def make_augment(text):

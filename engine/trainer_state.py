@@ -6,7 +6,8 @@ to continue exactly as if it had never stopped — mid-epoch too — the trainer
   extra["trainer"]  version, epoch, epochs, batch_size, batch_in_epoch, samples_seen, steps, n_train,
                     position (next index into ``order``), epoch_loss_sum, epoch_seconds,
                     rng (the bit generator's state; its big integers as decimal strings, so any JSON
-                    reader keeps them exact), order (int64 array: this epoch's sample order)
+                    reader keeps them exact), order (int64 array: this epoch's sample order),
+                    pending (hyperparameters set for the next batch, not applied yet: lr, batch_size, …)
   extra["history"]  TrainingHistory.as_arrays(): batch_loss, batch_samples, epoch_* curves
 
 ``capture`` must run where the trainer trains (its thread, between two batches).
@@ -27,8 +28,9 @@ _HISTORY_KEYS = tuple(vars(TrainingHistory()))
 
 def capture(trainer):
     """{"trainer": …, "history": …} for ``extra``: copies, so training may go on at once."""
-    trainer._apply_pending()  # what the next batch would use (a live lr change waiting) is what gets saved
     rng = trainer.rng.bit_generator.state
+    with trainer._lock:
+        pending = dict(trainer._pending)  # e.g. the CLI's decayed lr, queued at an epoch's end
     state = {
         "version": STATE_VERSION,
         "epoch": trainer.epoch, "epochs": trainer.epochs, "batch_size": trainer.batch_size,
@@ -37,6 +39,7 @@ def capture(trainer):
         "epoch_loss_sum": float(trainer._epoch_loss_sum), "epoch_seconds": float(trainer._epoch_seconds),
         "rng": _ints_to_text(rng),
         "order": np.array(trainer._order, dtype=np.int64),
+        "pending": {k: (v.item() if isinstance(v, np.generic) else v) for k, v in pending.items()},
     }
     return {"trainer": state, "history": trainer.history.as_arrays()}
 
@@ -93,6 +96,14 @@ def restore(trainer, extra, *, name="checkpoint"):
         rng.bit_generator.state = _text_to_ints(state["rng"])
     except (TypeError, ValueError, KeyError, OverflowError) as exc:
         raise CheckpointError(f"{name}: corrupt trainer state (random generator: {exc})") from None
+
+    pending = state.get("pending", {})
+    try:
+        if not isinstance(pending, dict) or not all(_is_number(v) for v in pending.values()):
+            raise ValueError(f"{pending!r}")
+        trainer.set_hyperparameters(**pending)  # checks the names and the batch size; applies at the next batch
+    except (TypeError, ValueError) as exc:
+        raise CheckpointError(f"{name}: corrupt trainer state (pending settings: {exc})") from None
 
     # Everything checked: nothing below can fail halfway.
     trainer.rng = rng
@@ -156,6 +167,10 @@ def _checked_history(arrays, state, name):
 
 def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _ints_to_text(value):

@@ -82,11 +82,13 @@ def test_float64_and_a_saved_then_changed_batch_size_resume_exactly(tmp_path, sp
     train_batches(straight, 9)
     first = make_trainer(spirals, dtype=np.float64)
     train_batches(first, 3)
-    first.set_hyperparameters(batch_size=10, lr=0.002)  # waiting for the next batch when saved: saved applied
+    first.set_hyperparameters(batch_size=10, lr=0.002)  # waiting for the next batch when saved: saved waiting
     save_training(tmp_path / "run.npz", first)
-    resumed, _ = load_training(tmp_path / "run.npz", spirals)
-    assert resumed.batch_size == 10 and resumed.net.lr == 0.002 and resumed.net.dtype == np.float64
+    assert first.batch_size == 32 and first.net.lr == 0.01  # saving changed nothing
+    resumed, extra = load_training(tmp_path / "run.npz", spirals)
+    assert extra["trainer"]["pending"] == {"batch_size": 10, "lr": 0.002} and resumed.net.lr == 0.01
     train_batches(resumed, 9)
+    assert resumed.batch_size == 10 and resumed.net.lr == 0.002 and resumed.net.dtype == np.float64
     assert_same_training(straight, resumed)
     assert resumed.history.batch_samples[3] - resumed.history.batch_samples[2] == 10
 
@@ -146,6 +148,9 @@ def _rewrite_extra(path, change):
     (lambda e: e["trainer"].update(epoch=3), "lengths disagree"),
     (lambda e: e["history"].pop("batch_samples"), "training history"),
     (lambda e: e.update(trainer=[1, 2]), "not a dictionary"),
+    (lambda e: e["trainer"].update(pending={"lr": "fast"}), "pending settings"),
+    (lambda e: e["trainer"].update(pending={"colour": 1}), "pending settings: unknown hyperparameter"),
+    (lambda e: e["trainer"].update(pending={"batch_size": 0}), "pending settings: batch size"),
 ])
 def test_damaged_state_is_refused_with_a_message(tmp_path, spirals, change, match):
     trainer = make_trainer(spirals)
