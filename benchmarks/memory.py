@@ -1,21 +1,25 @@
 """Memory over a long run in the app: a 20-epoch MNIST run in the real main window, RSS after every epoch.
 
-Run:  python benchmarks/memory.py [--data DIR] [--epochs 20] [--batch 32] [--hidden 128,64]
+Run:  python benchmarks/memory.py [--data DIR] [--epochs 20] [--batch 32] [--hidden 128,64] [--trim]
 
 The window is shown (offscreen unless a display is set) and opens on MNIST with its seed network
 (784-16-16-10, leaky ReLU, cross-entropy, Adam, batch 32), as a person starting the app gets it (or
-with the --hidden layers instead); the epochs control is raised to --epochs and Play pressed. After each epoch (the window's own
-``epoch_finished``) it records the resident set size now (VmRSS) and its peak so far (VmHWM), both
-from /proc/self/status, and the size of every buffer that grows with training: the trainer's
-history, the loss plot's series, the timeline's snapshots. It prints the figures at epoch 1 and at
-the last epoch, their ratio, and the growth per epoch after the first (least-squares slopes) of the
-RSS and of those buffers. By design the history and the loss plot keep a few numbers per batch (the
-whole curve is drawn), and the timeline fills up to its capacity, then thins itself; the memory is
-bounded when the RSS grows by no more than those buffers account for (1 MB per epoch of slack).
+with the --hidden layers instead); the epochs control is raised to --epochs and Play pressed. After
+each epoch (the window's own ``epoch_finished``) it records the resident set size now (VmRSS) and its
+peak so far (VmHWM), both from /proc/self/status, and the size of every buffer that grows with
+training: the trainer's history, the loss plot's series, the timeline's snapshots. It prints the
+figures at epoch 1 and at the last epoch, their ratio, and the growth per epoch after the first
+(least-squares slopes) of the RSS and of those buffers. By design the history and the loss plot keep
+a few numbers per batch (the whole curve is drawn), and the timeline fills up to its capacity, then
+thins itself; the memory is bounded when the RSS grows by no more than those buffers account for
+(1 MB per epoch of slack). With --trim, glibc's malloc_trim(0) runs before each reading, so heap
+memory that was freed (thinned timeline snapshots, outgrown plot buffers) but not yet given back to
+the system does not count.
 Settings and user data go to a temporary folder, never the user's own.
 """
 
 import argparse
+import ctypes
 import os
 import sys
 import tempfile
@@ -72,6 +76,7 @@ def main(argv=None):
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--batch", type=int, default=32, help="batch size (the seed network's default is 32)")
     parser.add_argument("--hidden", default="", help="hidden layer sizes such as 128,64 (default: the seed's 16,16)")
+    parser.add_argument("--trim", action="store_true", help="give freed heap memory back before each reading (glibc)")
     args = parser.parse_args(argv)
     if not has_mnist(args.data):
         parser.error(f"no MNIST files in {args.data}: name the folder with --data or {MNIST_ENV}")
@@ -106,6 +111,8 @@ def main(argv=None):
 
         @Slot(object)
         def epoch_done(self, event):
+            if args.trim:
+                ctypes.CDLL("libc.so.6").malloc_trim(0)
             rss, hwm = proc_status()
             self.rows.append({"epoch": event.epoch + 1, "seconds": time.perf_counter() - self.t0, "rss": rss,
                               "hwm": hwm, "accuracy": event.test_accuracy, **buffer_sizes(self.window)})
@@ -172,6 +179,11 @@ def main(argv=None):
           f"{timeline_slope / MB:.2f} MB (at most {last['timeline_capacity']} snapshots of "
           f"{last['timeline'] / max(1, last['timeline_snapshots']) / MB:.2f} MB) "
           f"+ unexplained {unexplained / MB:.2f} MB")
+    batches_per_epoch = (later[-1]["batches"] - later[0]["batches"]) / max(1, later[-1]["epoch"] - later[0]["epoch"])
+    per_batch = curves_slope / max(1.0, batches_per_epoch)
+    batches_per_hour = last["batches"] / last["seconds"] * 3600
+    print(f"the per-batch curves keep {per_batch:.0f} B per batch: at this run's {batches_per_hour / 3600:,.0f} "
+          f"batches/s, {per_batch * batches_per_hour / MB:,.0f} MB per hour of training")
     bounded = unexplained <= 1.0 * MB
     print(f"memory {'bounded' if bounded else 'GROWING'}: unexplained growth ≤ 1 MB per epoch")
     scratch.cleanup()
