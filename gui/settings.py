@@ -1,4 +1,4 @@
-"""What the app remembers between runs (QSettings, INI format, per user): for now the chosen MNIST folder."""
+"""What the app remembers between runs (QSettings, INI format, per user): the MNIST folder, recent files."""
 
 import os
 
@@ -7,6 +7,8 @@ from PySide6.QtCore import QSettings
 ORGANIZATION = "Backprop Studio"
 APPLICATION = "Backprop Studio"
 MNIST_FOLDER_KEY = "data/mnist_folder"  # a folder the user picked that holds the four MNIST files
+RECENT_FILES_KEY = "files/recent"  # checkpoints opened or saved, newest first
+MAX_RECENT_FILES = 8
 
 
 def app_settings():
@@ -27,4 +29,30 @@ def remember_mnist_folder(folder):
         settings.setValue(MNIST_FOLDER_KEY, os.path.abspath(os.fspath(folder)))
     else:
         settings.remove(MNIST_FOLDER_KEY)
+    settings.sync()
+
+
+def recent_files():
+    """Checkpoints opened or saved lately, newest first (absolute paths; some may no longer exist)."""
+    value = app_settings().value(RECENT_FILES_KEY, [])
+    if isinstance(value, str):  # an INI list of one comes back as a plain string
+        value = [value]
+    return [os.fspath(v) for v in (value or []) if isinstance(v, str) and v][:MAX_RECENT_FILES]
+
+
+def remember_recent_file(path):
+    """Put ``path`` first in the recent files (once), keeping the newest MAX_RECENT_FILES."""
+    path = os.path.abspath(os.fspath(path))
+    _store_recent([path] + [p for p in recent_files() if p != path])
+
+
+def forget_recent_file(path):
+    """Take ``path`` out of the recent files (it was moved or deleted)."""
+    path = os.path.abspath(os.fspath(path))
+    _store_recent([p for p in recent_files() if p != path])
+
+
+def _store_recent(paths):
+    settings = app_settings()
+    settings.setValue(RECENT_FILES_KEY, paths[:MAX_RECENT_FILES])
     settings.sync()

@@ -69,6 +69,10 @@ class TrainingSession(QObject):
     def rebuild(self, config, dataset):
         """A fresh network and trainer from ``config`` (same seed → same initial weights); pauses."""
         net, trainer = build(config, dataset)
+        self.install(config, dataset, net, trainer)
+
+    def install(self, config, dataset, net, trainer):
+        """Make ``trainer`` (training ``net`` on ``dataset``, as ``config`` describes) the current one; pauses."""
         self.generation += 1
         self.trainer, self.config, self.dataset, self.network = trainer, config.copy(), dataset, net.clone()
         self.worker.set_epoch_limit(config.epochs)

@@ -10,6 +10,9 @@ Phase stepping walks one batch through ``Trainer.step_phases(record=True)`` (a P
 the batch like any other (BatchDone, EpochDone, an update of the views). A batch step or a run first
 finishes a walk in progress; a new trainer discards it.
 
+``call_between_batches`` runs a function in the worker thread between two batches while the caller
+waits (at most one batch): how a consistent copy of the trainer is taken for a checkpoint.
+
 Results flow out as past-tense signals carrying copies, throttled to ≤ ``max_rate`` updates a second
 (the batch losses of the skipped updates travel with the next one, so no loss is lost). Every signal
 carries the trainer's *generation* so the GUI can drop what a replaced trainer sent before a reset.
@@ -21,7 +24,7 @@ import traceback
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from engine.training import BatchDone, Diverged, EpochDone, Finished
 
@@ -49,6 +52,28 @@ class TrainingUpdate:
         return min(1.0, self.batch.samples_seen / max(1, self.epochs * self.n_train))
 
 
+class WalkInProgress(RuntimeError):
+    """A batch is being walked phase by phase: the trainer is half way through a step."""
+
+
+class _Call:
+    """A function to run in the worker thread, and what it returned or raised."""
+
+    def __init__(self, fn):
+        self.fn, self.result, self.error = fn, None, None
+
+    def outcome(self):
+        """The result, or raise the error (once: neither this object nor a local keeps it, so its traceback,
+        which holds the callers' frames and their windows, forms no reference cycle)."""
+        error, self.error = self.error, None
+        if error is None:
+            return self.result
+        try:
+            raise error
+        finally:
+            del error
+
+
 class TrainingWorker(QObject):
     """Runs, pauses and steps a Trainer in the thread it is moved to; see the module docstring."""
 
@@ -65,6 +90,7 @@ class TrainingWorker(QObject):
     _step_requested = Signal()
     _phase_requested = Signal()
     _trainer_offered = Signal(object, int)
+    _call_requested = Signal(object)  # a _Call; the caller waits until it has run
 
     def __init__(self, max_rate=30.0):
         super().__init__()
@@ -87,6 +113,7 @@ class TrainingWorker(QObject):
         self._step_requested.connect(self._step)
         self._phase_requested.connect(self._step_phase)
         self._trainer_offered.connect(self._set_trainer)
+        self._call_requested.connect(self._call, Qt.ConnectionType.BlockingQueuedConnection)
 
     def __repr__(self):
         return f"TrainingWorker(generation={self._generation}, running={self._running})"
@@ -139,6 +166,23 @@ class TrainingWorker(QObject):
         """End any run after the batch in progress; the owner then quits and waits for the thread."""
         self._token += 1
 
+    def call_between_batches(self, fn):
+        """Pause, then run ``fn(trainer)`` in the worker thread, after the requests already queued; its result.
+
+        The caller waits (a batch at most). A waiting optimiser swap is installed first, so ``fn`` sees
+        what the next batch would use. Raises WalkInProgress while a batch is half walked, and what
+        ``fn`` raised. For saving a consistent copy of a trainer that lives in this thread.
+        """
+        call = _Call(fn)
+        if QThread.currentThread() is self.thread():
+            self._call(call)
+        elif not self.thread().isRunning():
+            raise RuntimeError("the training thread has stopped")
+        else:
+            self._token += 1
+            self._call_requested.emit(call)
+        return call.outcome()
+
     # -- work, in the worker thread --------------------------------------------------------
     @Slot(object, int)
     def _set_trainer(self, trainer, generation):
@@ -147,6 +191,17 @@ class TrainingWorker(QObject):
         self._last_batch = None
         self._dirty = False
         self._xs, self._losses = [], []
+
+    @Slot(object)
+    def _call(self, call):
+        try:
+            if self._walk is not None:
+                raise WalkInProgress("a training step is being walked phase by phase")
+            if self._trainer is not None:
+                self._swap_optimizer(self._trainer)
+            call.result = call.fn(self._trainer)
+        except Exception as exc:  # noqa: BLE001 - handed to the waiting caller
+            call.error = exc
 
     @Slot(int)
     def _run(self, token):
@@ -221,11 +276,14 @@ class TrainingWorker(QObject):
 
     def _before_batch(self, trainer):
         """Install a new optimiser if one is waiting, and keep the weights (ΔW of the step needs them)."""
+        self._swap_optimizer(trainer)
+        self._keep_weights(trainer.net)
+
+    def _swap_optimizer(self, trainer):
         with self._lock:
             swap, self._optimizer_swap = self._optimizer_swap, None
         if swap is not None and swap[0] is trainer:
             trainer.net.optimizer = swap[1]
-        self._keep_weights(trainer.net)
 
     def _train_batch(self, trainer):
         """One mini-batch; sends what it produced (throttled). Returns the engine's events."""
