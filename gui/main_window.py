@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
+from .checkpoint_actions import CheckpointActions
 from .controls_panel import ControlsPanel
 from .dataset_loader import DatasetStore
 from .digit_panel import DigitPanel
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self.set_draw_pad_panel(self.digit_panel)
         self.digit_panel.draw_pad.input_changed.connect(self._on_drawn_input)
         self.evaluation = EvaluationTab(self)  # the centre as Training / Evaluation tabs, and the View menu
+        self.file_actions = CheckpointActions(self)  # the File menu: checkpoints, recent files, configurations
         self._open_first_dataset(dataset)
 
     def __repr__(self):
