@@ -20,8 +20,12 @@ def limit_blas_threads(threads=1):
 
 
 def make_application(argv=None):
-    """The QApplication (the existing one if any), named for QSettings, with the Fusion style."""
+    """The QApplication (the existing one if any), named for QSettings, with the Fusion style, the app icon,
+    and the system's light or dark palette followed."""
     from PySide6.QtWidgets import QApplication
+
+    from .icons import app_icon
+    from .theme import follow_system_scheme
 
     app = QApplication.instance()
     if app is None:
@@ -31,6 +35,9 @@ def make_application(argv=None):
     app.setApplicationName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationDisplayName(APP_NAME)
+    app.setDesktopFileName("backprop-studio")  # Wayland and docks match the window to its .desktop entry
+    app.setWindowIcon(app_icon())
+    follow_system_scheme(app)
     return app
 
 

@@ -1,6 +1,7 @@
 """ArchitectureEditor: hidden layers as rows (neurons, activation, remove), plus fixed input and output."""
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QLabel, QPushButton, QSpinBox, QToolButton,
                                QVBoxLayout, QWidget)
 
@@ -43,7 +44,7 @@ class ArchitectureEditor(QWidget):
         self.output_label = QLabel()
         self.output_label.setToolTip("The output layer: one neuron per class; its size is set by the dataset.")
         self.summary_label = QLabel()
-        self.summary_label.setStyleSheet("color: #666;")
+        self.summary_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, on light and dark
         self.summary_label.setWordWrap(True)
         for w in (self.input_label,):
             outer.addWidget(w)

@@ -6,6 +6,7 @@ reset). ``set_config`` writes values under signal blockers, so pushing a config 
 """
 
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel, QSpinBox,
                                QVBoxLayout, QWidget)
 
@@ -54,7 +55,7 @@ class ControlsPanel(QWidget):
         self.dataset.setToolTip("The samples the network learns from; switching asks for a reset.")
         self.dataset_info = QLabel()
         self.dataset_info.setWordWrap(True)
-        self.dataset_info.setStyleSheet("color: #666;")
+        self.dataset_info.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, on light and dark
         form.addRow("Dataset", self.dataset)
         form.addRow(self.dataset_info)
         layout.addWidget(data)

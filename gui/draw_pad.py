@@ -246,6 +246,8 @@ class DrawPad(QWidget):
     def paintEvent(self, event):
         painter = QPainter(self)
         painter.drawImage(event.rect(), self._image, event.rect())
+        painter.setPen(QColor(128, 128, 128))  # a frame, so the black pad stands out from a dark window too
+        painter.drawRect(self.rect().adjusted(0, 0, -1, -1))
         if self.is_empty():
             painter.setPen(QColor(120, 120, 120))
             font = painter.font()

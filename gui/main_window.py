@@ -26,6 +26,7 @@ from .training_actions import TrainingActions
 from .training_config import DEFAULT_TOY, MNIST, dataset_title, defaults_for
 from .training_session import TrainingSession
 from .walkthrough import WalkthroughPanel
+from .window_polish import polish_window
 
 _WHAT_CHANGED = {"dataset": "The dataset", "architecture": "The architecture", "loss": "The loss",
                  "seed": "The seed"}
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.evaluation = EvaluationTab(self)  # the centre as Training / Evaluation tabs, and the View menu
         self.file_actions = CheckpointActions(self)  # the File menu: checkpoints, recent files, configurations
         self._open_first_dataset(dataset)
+        polish_window(self, restore_config=dataset is None)  # last: remembered layout and config, Help menu
 
     def __repr__(self):
         config = self.session.config

@@ -3,10 +3,17 @@
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QToolButton
 
+from .theme import is_dark
+
 _STYLES = {  # background, border, text
     "info": ("#e8f1fb", "#9cc0e8", "#13395e"),
     "warning": ("#fdf3df", "#e6c07a", "#5c3d00"),
     "error": ("#fbe6e6", "#e09a9a", "#6b1111"),
+}
+_DARK_STYLES = {  # the same tints on a dark palette: deep background, light text
+    "info": ("#1c2f45", "#3d6791", "#d3e6fb"),
+    "warning": ("#3a2e14", "#8c6c2c", "#f6e2b3"),
+    "error": ("#40201f", "#904848", "#f8d0d0"),
 }
 
 
@@ -16,6 +23,7 @@ class NoticeBar(QFrame):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.kind = "info"  # "info", "warning" or "error"
+        self._dark = None  # whether the tint in use is the dark palette's (None: none yet)
         self._buttons = []  # the buttons of the current message
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 5, 4, 5)
@@ -43,9 +51,8 @@ class NoticeBar(QFrame):
     def show_message(self, text, kind="info", buttons=(), tooltip=""):
         """Show ``text``; ``buttons`` are (label, tooltip, callable) triples placed at the right."""
         self.kind = kind
-        background, border, color = _STYLES[kind]
-        self.setStyleSheet(f"NoticeBar {{ background: {background}; border: 1px solid {border}; border-radius: 4px; }}"
-                           f" NoticeBar QLabel {{ color: {color}; }}")
+        self._dark = is_dark()
+        self.retint()
         self.label.setText(text)
         self.label.setToolTip(tooltip)
         for button in self._buttons:
@@ -59,6 +66,15 @@ class NoticeBar(QFrame):
             self._button_layout.addWidget(button)
             self._buttons.append(button)
         self.show()
+
+    def retint(self):
+        """Colour the bar for the application palette (light or dark); the window calls this when it changes."""
+        if self._dark is None:
+            return  # nothing shown yet: show_message tints
+        self._dark = is_dark()
+        background, border, color = (_DARK_STYLES if self._dark else _STYLES)[self.kind]
+        self.setStyleSheet(f"NoticeBar {{ background: {background}; border: 1px solid {border}; border-radius: 4px; }}"
+                           f" NoticeBar QLabel {{ color: {color}; }}")
 
     @Slot()
     def clear(self):

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 from engine.timeline import Snapshot, Timeline
 
 from .formatting import percent, sig3
+from .theme import pick
 
 
 def moment_text(snap, live=False):
@@ -136,5 +137,5 @@ class TimelineBar(QWidget):
         self.label.setText(moment_text(snap) + "  (the past: training goes on)")
         self.label.setToolTip(f"exact loss {snap.loss!r}; {len(self.timeline)} snapshots, one every "
                               f"{self.timeline.every} batch{'es' if self.timeline.every > 1 else ''}")
-        self.label.setStyleSheet("color: rgb(130, 60, 190); font-weight: bold")
+        self.label.setStyleSheet(f"color: {pick('rgb(130, 60, 190)', 'rgb(200, 160, 255)')}; font-weight: bold")
         self.moment_shown.emit(snap)

@@ -2,15 +2,17 @@
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QStyle, QToolBar
+from PySide6.QtWidgets import QToolBar
 
-# objectName, text, standard icon, shortcut, one-sentence tooltip
+from .icons import icon
+
+# objectName, text, icon (resources/icons), shortcut, one-sentence tooltip
 SPECS = [
-    ("play_pause", "Play", "SP_MediaPlay", "Space", "Trains continuously; press again to pause."),
-    ("step_batch", "Step batch", "SP_MediaSkipForward", "Right", "Trains exactly one mini-batch, then shows the result."),
-    ("step_phase", "Step phase", "SP_MediaSeekForward", "Shift+Right",
+    ("play_pause", "Play", "play", "Space", "Trains continuously; press again to pause."),
+    ("step_batch", "Step batch", "step_batch", "Right", "Trains exactly one mini-batch, then shows the result."),
+    ("step_phase", "Step phase", "step_phase", "Shift+Right",
      "Walks one training step phase by phase: forward, loss, backward, update."),
-    ("reset", "Reset", "SP_BrowserReload", "Ctrl+R", "Builds a fresh network from the controls, initialised from the seed."),
+    ("reset", "Reset", "reset", "Ctrl+R", "Builds a fresh network from the controls, initialised from the seed."),
 ]
 
 
@@ -23,12 +25,11 @@ class TrainingActions:
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         window.addToolBar(toolbar)
-        style = window.style()
-        self.icon = lambda name: style.standardIcon(getattr(QStyle.StandardPixmap, name))
-        self._play_icon, self._pause_icon = self.icon("SP_MediaPlay"), self.icon("SP_MediaPause")
+        self.icon = icon  # our icon by name, or by the standard pixmap name it replaces ("SP_ArrowDown")
+        self._play_icon, self._pause_icon = icon("play"), icon("pause")
         self.actions = {}  # objectName → QAction
-        for name, text, icon, keys, tip in SPECS:
-            action = QAction(self.icon(icon), text, window)
+        for name, text, icon_name, keys, tip in SPECS:
+            action = QAction(icon(icon_name), text, window)
             action.setObjectName(name)
             action.setShortcut(QKeySequence(keys))
             native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)

@@ -6,12 +6,15 @@ hovering them shows the exact values.
 """
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout
 
 from .phase_captions import IDLE
+from .theme import pick
 
 ACCENT = "#b4500f"  # the current step (the network view's accent, darkened for a light panel)
 DONE_GREY, TODO_GREY = "#303030", "#a0a0a0"
+DARK_COLOURS = ("#f0a060", "#e0e0e0", "#7a7a80")  # accent, done, to do on a dark panel
 
 
 def walk_steps(n_layers):
@@ -25,11 +28,12 @@ def walk_steps(n_layers):
 def progress_html(n_layers, index):
     """The strip of steps as rich text, step ``index`` lit (None: nothing lit, everything grey)."""
     parts, group = [], None
+    accent, done, todo = pick((ACCENT, DONE_GREY, TODO_GREY), DARK_COLOURS)
     for i, (name, label) in enumerate(walk_steps(n_layers)):
-        colour = ACCENT if i == index else (DONE_GREY if index is not None and i < index else TODO_GREY)
+        colour = accent if i == index else (done if index is not None and i < index else todo)
         text = label if name == group else (f"{name} {label}".strip())
         if name != group and group is not None:
-            parts.append(f'<span style="color:{TODO_GREY}"> › </span>')
+            parts.append(f'<span style="color:{todo}"> › </span>')
         bold = ("<b>", "</b>") if i == index else ("", "")
         parts.append(f'<span style="color:{colour}">{bold[0]}{text}{bold[1]}</span>')
         group = name
@@ -58,7 +62,7 @@ class WalkthroughCaption(QFrame):
         _scale_font(self.progress, 1.1)
         self.title = QLabel()
         self.title.setObjectName("caption_title")
-        self.title.setStyleSheet("color: #606060")
+        self.title.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # muted, on light and dark
         self.text = QLabel()
         self.text.setObjectName("caption_text")
         self.text.setWordWrap(True)
