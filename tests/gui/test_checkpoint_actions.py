@@ -420,3 +420,25 @@ def test_a_failed_call_leaves_no_reference_cycle(qtbot):
         gc.set_debug(0)
         gc.garbage.clear()
     assert cyclic_frames == []
+
+
+def test_an_mnist_checkpoint_opened_while_mnist_loads_opens_when_it_is_there(qtbot, tmp_path, mnist_dir, monkeypatch):
+    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_dir, None))
+    window = MainWindow()
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: window.network() is not None, timeout=TIMEOUT)
+    step(window, qtbot, times=2)
+    assert window.file_actions.save_to(tmp_path / "digits.npz")
+    saved = weights(window.trainer.net)
+
+    other = MainWindow()  # reads MNIST in the background: the file waits for it
+    qtbot.addWidget(other)
+    assert other.datasets.loading == "mnist"
+    assert not other.file_actions.open_path(tmp_path / "digits.npz")
+    assert "to open digits.npz" in other.status.currentMessage()
+    qtbot.waitUntil(lambda: other.trainer is not None and other.trainer.steps == 2, timeout=TIMEOUT)
+    assert other.dataset().name == "mnist" and other.windowTitle().startswith("digits.npz")
+    assert_same_weights(weights(other.network()), saved)
+    step(other, qtbot)
+    straight = reference(window, 3)
+    assert_same_weights(weights(other.trainer.net), weights(straight.net))
