@@ -4,14 +4,24 @@ One call, at the end of the window's construction (the Help menu is then the las
 and splitter exists to be restored).
 """
 
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 
 from .help_menu import HelpMenu
-from .icons import app_icon
+from .icons import app_icon, icon
 from .palette_follower import PaletteFollower
 from .window_state import WindowState
 
 TALL_DOCK = 480  # a dock whose content needs more height than this scrolls instead (logical pixels)
+ACTION_ICONS = {"open_checkpoint": "open", "save_checkpoint": "save", "evaluate": "evaluate"}  # objectName → icon
+
+
+def give_icons(window):
+    """Our icons on the window's actions that have none yet (File and View menus)."""
+    for name, icon_name in ACTION_ICONS.items():
+        action = window.findChild(QAction, name)
+        if action is not None and action.icon().isNull():
+            action.setIcon(icon(icon_name))
 
 
 def scroll_tall_docks(window):
@@ -37,6 +47,7 @@ def scroll_tall_docks(window):
 def polish_window(window, restore_config=True):
     """Give ``window`` its WindowState, HelpMenu and PaletteFollower (as attributes of the same names)."""
     window.setWindowIcon(app_icon())
+    give_icons(window)
     scroll_tall_docks(window)
     window.palette_follower = PaletteFollower(window)
     window.help_menu = HelpMenu(window)

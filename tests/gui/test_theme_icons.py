@@ -115,7 +115,8 @@ def test_icons_take_the_palettes_text_colour_and_are_sharp_at_200_percent(qapp, 
 
 def test_the_toolbar_uses_our_icons_and_the_window_has_the_app_icon(qtbot):
     window = open_window(qtbot)
-    for name in ("play_pause", "step_batch", "step_phase", "reset", "download_mnist"):
+    for name in ("play_pause", "step_batch", "step_phase", "reset", "download_mnist", "open_checkpoint",
+                 "save_checkpoint", "evaluate"):
         icon = window.findChild(QAction, name).icon()
         assert not icon.isNull() and icon.availableSizes() == [QSize(s, s) for s in icons.APP_SIZES], name
     assert not window.windowIcon().isNull()
