@@ -21,6 +21,7 @@ from .mnist_location import discover_mnist
 from .network_view import NetworkView
 from .network_view_feed import NetworkViewFeed
 from .notice_bar import NoticeBar
+from .pretrained_preview import PretrainedPreview
 from .status_bar import TrainingStatusBar
 from .training_actions import TrainingActions
 from .training_config import DEFAULT_TOY, MNIST, dataset_title, defaults_for
@@ -97,7 +98,7 @@ class MainWindow(QMainWindow):
         self.set_network_view(NetworkView())
         self.digit_panel = DigitPanel()  # the draw pad, classifying with the bundled model from the start
         self.set_draw_pad_panel(self.digit_panel)
-        self.digit_panel.draw_pad.input_changed.connect(self._on_drawn_input)
+        self.preview = PretrainedPreview(self, self._view_feed)  # the pad's model in the view until training starts
         self.evaluation = EvaluationTab(self)  # the centre as Training / Evaluation tabs, and the View menu
         self.file_actions = CheckpointActions(self)  # the File menu: checkpoints, recent files, configurations
         self._open_first_dataset(dataset)
@@ -368,17 +369,6 @@ class MainWindow(QMainWindow):
         """Show a message above the views; unless ``sticky``, the next reset clears it."""
         self._notice_sticky = sticky
         self.notice.show_message(text, kind, buttons, tooltip)
-
-    @Slot(object)
-    def _on_drawn_input(self, x):
-        """The digit drawn on the pad becomes the network view's input, when the network reads 28×28 images."""
-        net = self.network()
-        if self._network_view is None or net is None or net.sizes[0] != 784:
-            return
-        try:
-            self._network_view.set_input(None if x is None else x.ravel())
-        except ValueError:  # the view has not been given the network yet
-            pass
 
     # -- closing -----------------------------------------------------------------------------------
     @Slot()

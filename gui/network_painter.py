@@ -11,6 +11,7 @@ TEXT = QColor(200, 204, 212)  # ordinary labels
 DIM_TEXT = QColor(130, 136, 146)  # secondary labels
 OUTLINE = QColor(120, 126, 136)  # node outlines
 ACCENT = QColor(255, 255, 255)  # highlighted layer, selection
+STRIP_HALF = 5.0  # half the width of the bars that stand for neurons too small to draw as circles
 
 
 def small_font(painter, size=8.5, bold=False):
@@ -58,6 +59,13 @@ def draw_input_grid(painter, layout, pixels, cache=None):
 
 def draw_circles(painter, centres, r, fills, outline=OUTLINE, width=1.0):
     """Nodes as circles of radius r filled with RGB ``fills`` (n, 3) (or a neutral grey)."""
+    if r < 2.5 and len(centres) > 1:  # hundreds of neurons: a strip of bars, so their activations still show
+        h = max(1.0, float(centres[1, 1] - centres[0, 1]))
+        for j, (x, y) in enumerate(centres):
+            c = fills[j] if fills is not None else (60, 64, 72)
+            colour = QColor(int(c[0]), int(c[1]), int(c[2]))
+            painter.fillRect(QRectF(x - STRIP_HALF, y - h / 2, 2 * STRIP_HALF, h), colour)
+        return
     painter.setRenderHint(painter.RenderHint.Antialiasing, True)
     pen = QPen(outline, width) if r >= 2.5 else Qt.PenStyle.NoPen
     painter.setPen(pen)

@@ -2,7 +2,7 @@
 
 import time
 
-from PySide6.QtCore import QObject, QTimer, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 BUDGET = 0.2  # the view may take at most this share of the GUI thread; updates beyond it are coalesced
@@ -10,6 +10,8 @@ MIN_INTERVAL = 0.1  # seconds between two view updates, however cheap (10 a seco
 # A frame longer than LONG_FRAME freezes the window for that long (a 784×128 layer takes 50–100 ms):
 # such frames come at most every LONG_FRAME_INTERVAL, so the GUI answers within 50 ms > 99 % of the time.
 LONG_FRAME, LONG_FRAME_INTERVAL = 0.04, 2.0
+
+STAND_IN = "stand_in"  # the hold while another network is shown (show_instead)
 
 MODE_CHOICES = [  # (NetworkView mode, what people read)
     ("weights", "Weights W"),
@@ -25,10 +27,15 @@ class NetworkViewFeed(QObject):
     names, and for 2-D sets the training points; for images a first test image lights the input grid
     until something else (the draw pad) sets an input.
 
+    ``show_instead(net)`` puts another network of the same input size in the view (the draw pad's
+    pretrained model before any training); the session's networks and updates then wait for ``show_session``.
+
     Drawing every edge of a large network takes tens of milliseconds, so the feed measures each
     update + repaint and waits (cost / BUDGET, and longer after a long frame) before the next one; the
     latest update is kept and shown when its turn comes, so the view always ends on the newest weights.
     """
+
+    stand_in_ended = Signal()  # show_instead ended because something else held the view (a walked step)
 
     def __init__(self, view, session, parent=None):
         super().__init__(parent)
@@ -38,6 +45,7 @@ class NetworkViewFeed(QObject):
         self._pending = None  # the newest TrainingUpdate not yet shown
         self._latest = None  # the newest TrainingUpdate received (shown again when a hold ends with restore)
         self._held = set()  # why the view is not fed now (a walked step, a past moment): updates wait
+        self._stand_in = None  # the network shown instead of the session's (show_instead), or None
         self._next_time = 0.0  # perf_counter() time before which the view is not fed again
         self._timer = QTimer(self)  # shows the pending update when the budget allows
         self._timer.setSingleShot(True)
@@ -69,6 +77,9 @@ class NetworkViewFeed(QObject):
 
     def hold(self, reason):
         """Stop feeding the view for ``reason`` (the view shows something else); updates wait, the newest kept."""
+        if self._stand_in is not None and reason != STAND_IN:  # a walk, a past moment: about the session's network
+            self.show_session()
+            self.stand_in_ended.emit()
         self._held.add(reason)
         self._timer.stop()
 
@@ -85,6 +96,28 @@ class NetworkViewFeed(QObject):
     def held(self):
         return bool(self._held)
 
+    def show_instead(self, net):
+        """Show ``net`` instead of the session's network (same input size); the session's networks wait."""
+        if net is self._stand_in:
+            return
+        self._stand_in = net
+        self.hold(STAND_IN)
+        self.view.set_network(net)
+
+    def show_session(self):
+        """End ``show_instead``: the view shows the session's network again, with its newest weights."""
+        if self._stand_in is None:
+            return
+        self._stand_in = None
+        if self.session.network is not None:
+            self.view.set_network(self.session.network)
+        self.release(STAND_IN, restore=True)
+
+    @property
+    def stand_in(self):
+        """The network shown instead of the session's, or None."""
+        return self._stand_in
+
     def detach(self):
         """Stop feeding the view (it is being replaced)."""
         self.session.network_reset.disconnect(self._on_network_reset)
@@ -98,8 +131,12 @@ class NetworkViewFeed(QObject):
     def _on_network_reset(self, net):
         self._pending, self._latest, self._next_time = None, None, 0.0
         self._timer.stop()
-        self.view.set_network(net)
         dataset = self.session.dataset
+        if self._stand_in is not None and (not dataset.is_image or net.sizes[0] != self._stand_in.sizes[0]):
+            self._stand_in = None  # it cannot read this dataset's samples
+            self._held.discard(STAND_IN)
+        if self._stand_in is None:
+            self.view.set_network(net)
         if dataset is self._dataset:
             return
         self._dataset = dataset

@@ -2,6 +2,7 @@
 
 import time
 
+import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Signal
 
@@ -95,3 +96,57 @@ def test_a_reset_drops_an_update_still_waiting(qtbot, dataset):
     session.network_reset.emit("net2")
     qtbot.wait(int(1000 * network_view_feed.MIN_INTERVAL) + 300)
     assert view.shown("set_weights") == [[0]] and view.shown("set_network") == ["net", "net2"]
+
+
+class Net:
+    """A stand-in for a NeuralNetwork: the feed reads only its sizes."""
+
+    def __init__(self, *sizes):
+        self.sizes = list(sizes)
+
+
+def test_a_network_shown_instead_holds_the_updates_until_the_sessions_network_returns(qtbot, dataset):
+    view, session = SlowView(0.0), FakeSession(dataset)
+    session.playing, session.network = False, Net(2, 3, 2)
+    feed = NetworkViewFeed(view, session)
+    pretrained = Net(2, 50, 2)
+    feed.show_instead(pretrained)
+    assert view.shown("set_network")[-1] is pretrained and feed.stand_in is pretrained and feed.held
+    session.updated.emit(Update(1))
+    qtbot.wait(int(1000 * network_view_feed.MIN_INTERVAL) + 100)
+    assert view.shown("set_weights") == []
+    feed.show_session()
+    assert view.shown("set_network")[-1] is session.network and view.shown("set_weights") == [[1]]
+    assert feed.stand_in is None and not feed.held
+
+
+def test_another_hold_ends_the_network_shown_instead(qtbot, dataset):
+    view, session = SlowView(0.0), FakeSession(dataset)
+    session.network = Net(2, 3, 2)
+    feed = NetworkViewFeed(view, session)
+    feed.show_instead(Net(2, 50, 2))
+    with qtbot.waitSignal(feed.stand_in_ended, timeout=1000):
+        feed.hold("walkthrough")  # a walked step is about the session's network
+    assert feed.stand_in is None and view.shown("set_network")[-1] is session.network and feed.held
+
+
+class ImageSet:
+    """A stand-in for an image Dataset: class names and one test column."""
+
+    is_image, class_names = True, [str(d) for d in range(10)]
+
+    def columns(self, part, start, n):
+        return np.zeros((784, n)), np.zeros(n, int)
+
+
+def test_a_reset_keeps_the_network_shown_instead_only_while_it_reads_the_samples(qtbot, dataset):
+    view, session = SlowView(0.0), FakeSession(ImageSet())
+    feed = NetworkViewFeed(view, session)
+    pretrained = Net(784, 384, 10)
+    feed.show_instead(pretrained)
+    session.network_reset.emit(Net(784, 16, 10))
+    assert view.shown("set_network") == [pretrained] and feed.stand_in is pretrained
+    assert view.shown("set_input")[-1].shape == (784,)  # the first test image, read by the network shown
+    session.dataset = dataset  # a 2-D set: the pretrained network cannot read its points
+    session.network_reset.emit(Net(2, 8, 2))
+    assert view.shown("set_network")[-1].sizes == [2, 8, 2] and feed.stand_in is None and not feed.held
