@@ -104,7 +104,9 @@ def test_updates_are_throttled_but_carry_every_batch_loss(worker, qtbot, dataset
     qtbot.waitUntil(lambda: trainer.steps > 30, timeout=TIMEOUT)
     with qtbot.waitSignal(worker.finished, timeout=TIMEOUT):
         worker.pause()
-    qtbot.waitUntil(lambda: len(received) >= 1, timeout=TIMEOUT)
+    # The blocker hears `finished` in the worker's thread; the updates queued before it reach the
+    # recorder's slot later, in the GUI thread: wait until every batch's loss has arrived.
+    qtbot.waitUntil(lambda: sum(len(u.losses) for u in received) >= trainer.steps, timeout=TIMEOUT)
     # One update per epoch end (forced) plus the one at the pause, far fewer than the batches trained.
     epochs_done = trainer.epoch
     assert len(received) <= epochs_done + 1 < trainer.steps
