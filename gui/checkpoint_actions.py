@@ -24,6 +24,7 @@ from engine.training import Trainer
 from .checkpoint_contents import MnistMissing, checkpoint_extra, config_from_checkpoint, dataset_for, trained_config
 from .config_transfer import export_config, import_config
 from .settings import forget_recent_file, recent_files, remember_recent_file
+from .status_bar import Resumed
 from .training_config import MNIST, dataset_title
 from .training_worker import WalkInProgress
 
@@ -278,16 +279,11 @@ class CheckpointActions(QObject):
                                          np.asarray(h.batch_loss))
         for k, values in enumerate(zip(h.epoch_train_loss, h.epoch_test_loss, h.epoch_test_accuracy)):
             window.loss_plot.add_epoch(k + 1, *values)
-        status, t = window.status, trainer
+        t = trainer
         if t.steps:
-            if t.batch_in_epoch == 0:  # between epochs
-                where = f"epoch {t.epoch}/{t.epochs} done"
-            else:
-                n_batches = t.batch_in_epoch + -(-(n_train - t._pos) // t.batch_size)
-                where = f"epoch {t.epoch + 1}/{t.epochs} · batch {t.batch_in_epoch}/{n_batches}"
-            status.progress_label.setText(f"{where} · {t.samples_seen:,} samples trained · opened from "
-                                          f"{os.path.basename(self.path)}")
-            status.progress_bar.setValue(round(1000 * min(1.0, t.samples_seen / max(1, t.epochs * n_train))))
+            n_batches = t.batch_in_epoch + -(-(n_train - t._pos) // t.batch_size)
+            window.status.show_resumed(Resumed(self.path, t.epoch, t.batch_in_epoch, n_batches, t.samples_seen,
+                                               t.epochs, n_train))
 
     @Slot(str)
     def _on_dataset_loaded(self, name):

@@ -309,8 +309,8 @@ class MainWindow(QMainWindow):
         if not self._same_dataset():
             return
         self.session.set_live(values)
-        if "epochs" in values and self.session.is_fresh():
-            self.status.show_idle(values["epochs"])
+        if "epochs" in values:  # the new total at once, not with the next batch
+            self.status.set_epochs(values["epochs"])
 
     @Slot(str)
     def _on_optimizer_changed(self, kind):

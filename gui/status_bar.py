@@ -1,4 +1,11 @@
-"""TrainingStatusBar: "epoch 3/10 · batch 212/469 · 41,000 samples/s · ETA 0:12" and a progress bar."""
+"""TrainingStatusBar: "epoch 3/10 · batch 212/469 · 41,000 samples/s · ETA 0:12" and a progress bar.
+
+It remembers what it shows (nothing trained yet, the latest update, a checkpoint just opened), so a new
+number of planned epochs is shown at once (``set_epochs``), not only with the next batch.
+"""
+
+import dataclasses
+import os
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
@@ -21,6 +28,7 @@ class TrainingStatusBar(QStatusBar):
         self.progress_bar.setToolTip("Progress through all planned epochs.")
         self.addPermanentWidget(self.progress_label, 1)
         self.addPermanentWidget(self.progress_bar)
+        self._shown = ("idle", None)  # what the label shows, to draw it again for another epoch total
         self.show_idle(0)
 
     def __repr__(self):
@@ -29,6 +37,7 @@ class TrainingStatusBar(QStatusBar):
     @Slot(int)
     def show_idle(self, epochs):
         """A fresh network: nothing trained yet."""
+        self._shown = ("idle", None)
         self.progress_label.setText(f"epoch 0/{epochs} · not trained yet" if epochs else "")
         self.progress_label.setToolTip("Where training stands: epoch, batch within it, speed and time left.")
         self.progress_bar.setValue(0)
@@ -36,6 +45,7 @@ class TrainingStatusBar(QStatusBar):
     @Slot(object)
     def show_update(self, update):
         """Show a worker's TrainingUpdate: epoch k/N, batch, samples/s (3 significant digits) and ETA."""
+        self._shown = ("update", update)
         b = update.batch
         rate = b.samples_per_second
         parts = [f"epoch {b.epoch + 1}/{update.epochs}", f"batch {b.batch}/{b.n_batches}",
@@ -48,3 +58,49 @@ class TrainingStatusBar(QStatusBar):
             f"(batch size {b.batch_size}); {b.samples_seen:,} samples and {b.step:,} batches trained; "
             f"{rate:,.1f} samples/s over this epoch's training time; last batch loss {b.loss!r}.")
         self.progress_bar.setValue(round(1000 * update.progress))
+
+    def show_resumed(self, resumed):
+        """Where an opened checkpoint's training stands (a Resumed), until its first batch."""
+        self._shown = ("resumed", resumed)
+        r = resumed
+        if r.batch == 0:  # between epochs
+            where = f"epoch {r.epoch}/{r.epochs} done"
+        else:
+            where = f"epoch {r.epoch + 1}/{r.epochs} · batch {r.batch}/{r.n_batches}"
+        self.progress_label.setText(f"{where} · {r.samples_seen:,} samples trained · opened from "
+                                    f"{os.path.basename(r.path)}")
+        self.progress_bar.setValue(round(1000 * min(1.0, r.samples_seen / max(1, r.epochs * r.n_train))))
+
+    @Slot(int)
+    def set_epochs(self, epochs):
+        """The planned number of epochs changed: show the new total and progress now."""
+        kind, what = self._shown
+        if kind == "idle":
+            self.show_idle(epochs)
+        elif kind == "resumed":
+            self.show_resumed(dataclasses.replace(what, epochs=epochs))
+        else:
+            self.show_update(dataclasses.replace(what, epochs=epochs, eta_seconds=_eta(what, epochs)))
+
+
+@dataclasses.dataclass(frozen=True)
+class Resumed:
+    """Where the training of an opened checkpoint stands."""
+
+    path: str  # the checkpoint file
+    epoch: int  # epochs done
+    batch: int  # batches done in the epoch in progress (0: between epochs)
+    n_batches: int  # batches in that epoch
+    samples_seen: int
+    epochs: int  # epochs planned
+    n_train: int  # training samples per epoch
+
+
+def _eta(update, epochs):
+    """The time left for ``epochs`` planned epochs, at the speed ``update``'s ETA was computed with."""
+    seen, n_train = update.batch.samples_seen, update.n_train
+    left_before = max(0, update.epochs * n_train - seen)
+    rate = left_before / update.eta_seconds if left_before and update.eta_seconds > 0 else \
+        update.batch.samples_per_second
+    left = max(0, epochs * n_train - seen)
+    return left / rate if rate > 0 else float("nan")

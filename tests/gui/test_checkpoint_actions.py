@@ -150,6 +150,20 @@ def test_save_then_open_restores_weights_config_and_history(qtbot, tmp_path, mon
     assert window.windowTitle().startswith("run.npz[*]") and not window.isWindowModified()
 
 
+def test_raising_epochs_after_opening_shows_the_new_total_at_once(qtbot, tmp_path):
+    window = make_window(qtbot, batch_size=32, epochs=2)  # 25 batches an epoch
+    step(window, qtbot, times=30)
+    window.file_actions.save_to(tmp_path / "run.npz")
+    window.reset()
+    window.file_actions.open_path(tmp_path / "run.npz")
+    status = window.status
+    assert status.progress_label.text().startswith("epoch 2/2 · batch 5/25 · 960 samples trained")
+    assert status.progress_bar.value() == 600
+    window.controls.epochs.setValue(4)
+    assert status.progress_label.text().startswith("epoch 2/4 · batch 5/25 · 960 samples trained · opened from run")
+    assert status.progress_bar.value() == 300
+
+
 @pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
 def test_resuming_in_the_window_is_bit_exact(qtbot, tmp_path, optimizer):
     window = make_window(qtbot, optimizer=optimizer, lr=0.02 if optimizer != "sgd" else 0.1, batch_size=16)

@@ -317,3 +317,24 @@ def test_run_app_shows_the_window_with_one_blas_thread_and_restores_it():
         assert seen["before"] != [1]  # BLAS would use more threads: the limit is the GUI's doing
     assert seen["during"] == [1] and seen["windows"] == 1 and seen["status"] == 0
     assert seen["name"] == seen["organization"] == "Backprop Studio"
+
+
+def test_raising_epochs_after_the_last_one_shows_the_new_total_at_once(qtbot):
+    window = make_window(qtbot, epochs=1)
+    with qtbot.waitSignal(window.worker.finished, timeout=TIMEOUT):
+        action(window, "play_pause").trigger()
+    qtbot.waitUntil(lambda: window.status.progress_bar.value() == 1000, timeout=TIMEOUT)
+    assert window.status.progress_label.text().startswith("epoch 1/1 ")
+    type_into(qtbot, window.controls.epochs, "3")
+    label = window.status.progress_label.text()
+    assert label.startswith("epoch 1/3 · ") and "ETA" in label  # no batch trained since
+    assert window.status.progress_bar.value() == 333
+    type_into(qtbot, window.controls.epochs, "1")  # back to one: done again
+    assert window.status.progress_label.text().startswith("epoch 1/1 ") and window.status.progress_bar.value() == 1000
+
+
+def test_changing_epochs_of_a_fresh_network_shows_the_new_total(qtbot):
+    window = make_window(qtbot, epochs=2)
+    assert window.status.progress_label.text() == "epoch 0/2 · not trained yet"
+    type_into(qtbot, window.controls.epochs, "7")
+    assert window.status.progress_label.text() == "epoch 0/7 · not trained yet"
