@@ -132,8 +132,12 @@ class MainWindow(QMainWindow):
         return self._network_view
 
     def action(self, name):
-        """A toolbar QAction by objectName: play_pause, step_batch, step_phase or reset."""
-        return self._actions[name]
+        """Any of the window's QActions by objectName: toolbar (play_pause, …) and menus (evaluate, quit, …)."""
+        found = self._actions.get(name) or self.findChild(QAction, name)
+        if found is None:
+            known = sorted({a.objectName() for a in self.findChildren(QAction)} - {""})
+            raise KeyError(f"the window has no action named {name!r}; it has: {', '.join(known)}")
+        return found
 
     def set_network_view(self, widget):
         """Put a NetworkView above the loss plot, fed from training, with its edge-mode selector in the toolbar."""

@@ -338,3 +338,17 @@ def test_changing_epochs_of_a_fresh_network_shows_the_new_total(qtbot):
     assert window.status.progress_label.text() == "epoch 0/2 · not trained yet"
     type_into(qtbot, window.controls.epochs, "7")
     assert window.status.progress_label.text() == "epoch 0/7 · not trained yet"
+
+
+def test_action_finds_any_of_the_windows_actions_by_name(qtbot):
+    window = make_window(qtbot)
+    for name in ("play_pause", "download_mnist", "evaluate", "show_evaluation", "open_checkpoint", "quit"):
+        assert window.action(name) is action(window, name)
+    window.action("show_evaluation").trigger()  # the real QAction: the Evaluation tab shows
+    assert window.evaluation.showing_evaluation
+    try:  # (pytest.raises would keep the traceback, and with it the window, alive in a reference cycle)
+        window.action("no_such_action")
+        message = None
+    except KeyError as error:
+        message = str(error)
+    assert "no_such_action" in message and "evaluate" in message and "play_pause" in message
