@@ -93,6 +93,39 @@ def draw_tiles(painter, centres, half, images, rings=None, outline=OUTLINE):
         painter.drawRect(rect)
 
 
+def node_half_width(layout, k):
+    """How far column k's nodes reach left and right of its centre line: tile, circle or strip of bars."""
+    r = float(layout.radius[k])
+    return STRIP_HALF if r < 2.5 and len(layout.centres[k]) > 1 and not layout.tiles[k] else r
+
+
+def draw_band_note(painter, layout, k, rect, text, pad=4.0):
+    """``text`` in layer k's band (``rect``), in the free space between the two columns' nodes.
+
+    The band runs from node centre to node centre; the nodes are painted over it, so text drawn across
+    the whole band would be partly hidden by heat-map tiles. It wraps, and shrinks, to fit between them.
+    """
+    x0, x1 = rect.left(), rect.right()
+    if not (k == 0 and layout.grid is not None):  # the input grid's band already starts at its edge
+        x0 = max(x0, float(layout.centres[k][0, 0]) + node_half_width(layout, k))
+    x1 = min(x1, float(layout.centres[k + 1][0, 0]) - node_half_width(layout, k + 1))
+    free = QRectF(x0 + pad, rect.top(), x1 - x0 - 2 * pad, rect.height())
+    flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+    painter.setPen(DIM_TEXT)
+    for size in (8.5, 7.5, 6.5):
+        small_font(painter, size)
+        if free.width() > 0 and \
+                painter.fontMetrics().boundingRect(free.toRect(), int(flags), text).width() <= free.width():
+            painter.drawText(free, flags, text)
+            return
+    if free.width() >= painter.fontMetrics().height():  # too narrow for a word: along the gap, bottom to top
+        painter.save()
+        painter.translate(free.center())
+        painter.rotate(-90)
+        painter.drawText(QRectF(-free.height() / 2, -free.width() / 2, free.height(), free.width()), flags, text)
+        painter.restore()
+
+
 def _short_percent(p):
     """A probability for a label: 3 significant digits, and "< 0.1 %" below that (the card is exact)."""
     return "< 0.1 %" if p < 0.001 else f"{sig3(100 * p)} %"

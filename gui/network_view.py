@@ -351,9 +351,7 @@ class NetworkView(QWidget):
             if self._stale_edges:  # stretch the old picture over the band's new place
                 rect = EdgeLayer.band_rect(lay.centres[k], lay.centres[k + 1], *lay.bands[k])
             if img is None:
-                npaint.small_font(p, 8.5)
-                p.setPen(npaint.DIM_TEXT)
-                p.drawText(rect, Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, MISSING[self._mode])
+                npaint.draw_band_note(p, lay, k, rect, MISSING[self._mode])
                 continue
             faded = dim_all or (self._highlight is not None and k != self._highlight)
             p.setOpacity(0.22 if faded else 1.0)

@@ -8,6 +8,7 @@ from engine import Identity, Layer, NeuralNetwork
 from gui import colormaps as cm
 from gui.edge_layer import composite_bins
 from gui.network_view import NetworkView, NeuronInfo
+from gui.view_layout import compute_layout
 
 W_SIZE, H_SIZE = 900, 560
 
@@ -340,3 +341,26 @@ def test_a_diverged_network_is_still_drawn(view, qtbot):
     qtbot.mouseMove(view, view.neuron_center(2, 3).toPoint())
     assert img.width() == W_SIZE
     assert view.neuron_info(1, 0).bias == pytest.approx(float(net.layers[0].b[0, 0]))
+
+
+@pytest.mark.parametrize("size", [(1000, 560), (640, 420)])
+def test_no_gradient_yet_is_written_between_the_heat_map_tiles_not_under_them(view, monkeypatch, size):
+    """The note of a layer without values stays clear of the tiles (which are painted over the band)."""
+    import gui.network_view as network_view
+
+    view.resize(*size)
+    view.set_network(make_net([2, 16, 16, 16, 3]))
+    view.set_mode("gradient")
+    with_text = view.grab().toImage()
+    monkeypatch.setitem(network_view.MISSING, "gradient", "")
+    without = view.grab().toImage()
+    lay = compute_layout(view.snapshot().sizes, view.width(), view.height(), plane=True)
+    text_x = [x for x in range(with_text.width()) for y in range(with_text.height())
+              if with_text.pixel(x, y) != without.pixel(x, y)]
+    assert text_x, "the note is drawn"
+    for k in range(len(lay.sizes) - 1):  # every band has its note
+        assert any(lay.bands[k][0] < x < lay.bands[k][1] for x in text_x)
+    for k, tiled in enumerate(lay.tiles):
+        if tiled:  # no text within 2 px of a tile column (before: it ran on under the tiles)
+            cx, half = lay.centres[k][0, 0], lay.radius[k]
+            assert not [x for x in text_x if cx - half - 2 <= x <= cx + half + 2], k
