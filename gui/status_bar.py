@@ -2,19 +2,21 @@
 
 It remembers what it shows (nothing trained yet, the latest update, a checkpoint just opened), so a new
 number of planned epochs is shown at once (``set_epochs``), not only with the next batch.
+Temporary messages (``showMessage``) appear beside that text: QStatusBar would draw them where the
+permanent widgets leave no room.
 """
 
 import dataclasses
 import os
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QLabel, QProgressBar, QStatusBar
+from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar
 
 from .formatting import duration, sig3
 
 
 class TrainingStatusBar(QStatusBar):
-    """The window's status bar: where training stands (left, permanent) and overall progress (right)."""
+    """The window's status bar: where training stands (left), the latest message, overall progress (right)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -26,13 +28,22 @@ class TrainingStatusBar(QStatusBar):
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setFormat("%p %")
         self.progress_bar.setToolTip("Progress through all planned epochs.")
-        self.addPermanentWidget(self.progress_label, 1)
+        self.message_label = QLabel()  # the temporary message, if any (its tooltip holds all of it)
+        self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens
+        self.messageChanged.connect(self._on_message_changed)
+        self.addPermanentWidget(self.progress_label)
+        self.addPermanentWidget(self.message_label, 1)
         self.addPermanentWidget(self.progress_bar)
         self._shown = ("idle", None)  # what the label shows, to draw it again for another epoch total
         self.show_idle(0)
 
     def __repr__(self):
         return f"TrainingStatusBar({self.progress_label.text()!r})"
+
+    @Slot(str)
+    def _on_message_changed(self, text):
+        self.message_label.setText(f"   {text}" if text else "")
+        self.message_label.setToolTip(text)
 
     @Slot(int)
     def show_idle(self, epochs):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QPushButton,
+from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QLabel, QPushButton,
                                QToolButton)
 
 import gui.main_window as main_window
@@ -352,3 +352,18 @@ def test_action_finds_any_of_the_windows_actions_by_name(qtbot):
     except KeyError as error:
         message = str(error)
     assert "no_such_action" in message and "evaluate" in message and "play_pause" in message
+
+
+def test_status_messages_show_beside_the_training_progress(qtbot):
+    window = make_window(qtbot)
+    step(window, qtbot)
+    status = window.status
+    status.showMessage("Saved run.npz", 5000)
+    shown = [label for label in status.findChildren(QLabel) if label.isVisible() and "Saved run.npz" in label.text()]
+    assert shown, "the message is on screen"
+    label = shown[0]
+    assert label.width() >= label.fontMetrics().horizontalAdvance(label.text())  # all of it
+    assert not label.geometry().intersects(status.progress_label.geometry())
+    assert status.progress_label.isVisible() and status.progress_label.text().startswith("epoch 1/")
+    status.clearMessage()
+    assert not any("Saved" in label.text() for label in status.findChildren(QLabel))
