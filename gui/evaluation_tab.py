@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, QTimer, Slot
 from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from .evaluation_view import EvaluationView
+from .picked_sample import PickedSample
 from .view_menu import ViewMenu
 
 AUTO_INTERVAL = 1.0  # seconds at least between the starts of two evaluations the tab begins by itself
@@ -72,6 +73,7 @@ class EvaluationTab(QObject):
         window.dataset_changed.connect(self._on_dataset_changed)
         if session.network is not None:
             self.view.set_model(session.network, session.dataset)
+        self.picked = PickedSample(self)  # a sample clicked in a gallery becomes the network view's input
 
     def __repr__(self):
         return f"EvaluationTab(showing {'evaluation' if self.showing_evaluation else 'training'}, {self.view!r})"

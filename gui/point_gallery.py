@@ -92,7 +92,8 @@ class PointGallery(QWidget):
         self.plot.hideButtons()
         self.plot.setMenuEnabled(False)
         self.plot.setToolTip("The split's points in their true class's colour, over the network's decision "
-                             "regions; large rings: the samples listed in the table.")
+                             "regions; large rings: the samples listed in the table (click one to see it in the "
+                             "network view).")
         for axis in ("left", "bottom"):
             self.plot.getAxis(axis).setTextPen(pg.mkPen(60, 60, 60))
             self.plot.getAxis(axis).setPen(pg.mkPen(150, 150, 150))

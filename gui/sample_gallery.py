@@ -43,7 +43,7 @@ class SampleGallery(QAbstractScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.verticalScrollBar().setSingleStep(CARD_H // 4)
         self.setToolTip("Each card: the image, true → predicted class, and the top probabilities. "
-                        "Blue bar: the true class; orange: a wrong guess.")
+                        "Blue bar: the true class; orange: a wrong guess. Click a card to see it in the network view.")
 
     def __repr__(self):
         return f"SampleGallery({len(self._indices)} samples)"

@@ -4,7 +4,7 @@ import threading
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication
 
@@ -279,3 +279,46 @@ def test_closing_during_a_real_mnist_evaluation_never_hangs(qtbot, mnist_window)
         action(mnist_window, "evaluate").trigger()
     mnist_window.close()
     assert not view.evaluation_thread.isRunning() and not view.running
+
+
+def test_clicking_a_mistake_on_the_plane_makes_it_the_network_views_input(qtbot):
+    window = open_window(qtbot, "blobs")
+    step(window, qtbot, 5)  # part-trained: a few mistakes to click
+    evaluate_now(window, qtbot)
+    gallery = window.evaluation.view.gallery
+    assert isinstance(gallery, PointGallery)
+    i = int(gallery.indices()[0])
+    X, labels = window.dataset().columns("test", i, i + 1)
+    plot = gallery.plot
+    qtbot.waitUntil(lambda: plot.isVisible() and plot.width() > 100)
+    scene_pos = plot.getPlotItem().vb.mapViewToScene(QPointF(float(X[0, 0]), float(X[1, 0])))
+    at = plot.mapFromScene(scene_pos)
+    qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=at)
+    assert window.evaluation.tabs.currentWidget() is window.evaluation.training_page  # shown at once
+    np.testing.assert_allclose(window.network_view.snapshot().input, X[:, 0], rtol=1e-6)
+    predicted = int(window.network().predict(X)[0])
+    names = window.dataset().class_names
+    assert predicted != labels[0]
+    assert window.status.currentMessage().startswith(
+        f"test sample {i}: “{names[labels[0]]}” read as “{names[predicted]}” (")
+    qtbot.keyClick(window.loss_plot, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)  # and back to the mistakes
+    assert window.evaluation.showing_evaluation and int(gallery.indices()[0]) == i
+
+
+def test_clicking_a_misread_digit_lights_the_network_view_like_a_drawn_one(qtbot, mnist_window):
+    window = mnist_window
+    assert window.preview.showing()  # before training the view shows the draw pad's model…
+    step(window, qtbot, 20)
+    result = evaluate_now(window, qtbot, timeout=60_000)
+    gallery = window.evaluation.view.gallery
+    assert isinstance(gallery, SampleGallery)
+    qtbot.waitUntil(lambda: gallery.viewport().isVisible())
+    i = int(gallery.indices()[0])
+    qtbot.mouseClick(gallery.viewport(), Qt.MouseButton.LeftButton, pos=gallery.card_rect(0).center())
+    assert window.evaluation.tabs.currentWidget() is window.evaluation.training_page
+    X, labels = window.dataset().columns("test", i, i + 1)
+    snap = window.network_view.snapshot()
+    assert snap.sizes == window.network().sizes and not window.preview.showing()  # …the judged network now
+    np.testing.assert_array_equal(snap.input, X[:, 0])
+    t, p = int(labels[0]), int(result.predicted[i])
+    assert window.status.currentMessage().startswith(f"test sample {i}: a {t} read as {p} (")
