@@ -25,9 +25,8 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from engine.mnist_source import MNIST_ENV, has_mnist  # noqa: E402
+from engine.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
 
-SHARED_MNIST = os.path.join(os.path.dirname(ROOT), "shared", "datasets", "mnist")
 TARGET = 2.0  # seconds to a shown, useful window
 WATCH = 4.0  # seconds after the window is shown during which stalls are measured
 
@@ -126,11 +125,12 @@ def launch(env):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get(MNIST_ENV) or SHARED_MNIST)
+    parser.add_argument("--data", help=f"MNIST folder (default: ${MNIST_ENV}, else the user cache)")
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args(argv)
+    args.data = find_mnist(args.data) or ""
     if not has_mnist(args.data):
-        parser.error(f"no MNIST files in {args.data}: name the folder with --data or {MNIST_ENV}")
+        parser.error(f"no MNIST found: name its folder with --data or {MNIST_ENV}, or run `python main.py download`")
     with tempfile.TemporaryDirectory(prefix="bps-first-minute-") as scratch:
         env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                    FIRST_MINUTE_SETTINGS=os.path.join(scratch, "settings"), FIRST_MINUTE_WATCH=str(WATCH),

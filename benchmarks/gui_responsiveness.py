@@ -28,10 +28,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from engine.mnist_source import MNIST_ENV, has_mnist  # noqa: E402
+from engine.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
 from gui.training_config import TrainingConfig, build  # noqa: E402
 
-SHARED_MNIST = os.path.join(os.path.dirname(ROOT), "shared", "datasets", "mnist")
 CONFIG = TrainingConfig(hidden=[128, 64], activations=["relu", "relu"], loss="ce", optimizer="adam", lr=0.001,
                         batch_size=128, epochs=1000, seed=0)
 
@@ -57,7 +56,7 @@ class Headless:
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", default=os.environ.get(MNIST_ENV) or SHARED_MNIST)
+    parser.add_argument("--data", help=f"MNIST folder (default: ${MNIST_ENV}, else the user cache)")
     parser.add_argument("--seconds", type=float, default=12.0, help="GUI training time in all")
     parser.add_argument("--segments", type=int, default=6)
     parser.add_argument("--no-view", action="store_true", help="hide the network view (to see its share)")
@@ -70,8 +69,9 @@ def main(argv=None):
     from gui.app import limit_blas_threads, make_application
     from gui.main_window import MainWindow
 
+    args.data = find_mnist(args.data) or ""
     if not has_mnist(args.data):
-        parser.error(f"no MNIST files in {args.data}: name the folder with --data or {MNIST_ENV}")
+        parser.error(f"no MNIST found: name its folder with --data or {MNIST_ENV}, or run `python main.py download`")
     os.environ[MNIST_ENV] = args.data
     limiter = limit_blas_threads(1)
     app = make_application([])

@@ -20,11 +20,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from engine.datasets import load_mnist  # noqa: E402
-from engine.mnist_source import MNIST_ENV  # noqa: E402
+from engine.mnist_source import MNIST_ENV, find_mnist  # noqa: E402
 from engine.network import NeuralNetwork  # noqa: E402
 from engine.training import Diverged, EpochDone, Trainer  # noqa: E402
 
-SHARED_MNIST = os.path.join(os.path.dirname(ROOT), "shared", "datasets", "mnist")
 
 
 @dataclass(frozen=True)
@@ -101,7 +100,7 @@ def main(argv=None):
         description=__doc__.split("\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="presets:\n" + "\n".join(f"  {name}: {p.describe()}" for name, p in PRESETS.items()))
     parser.add_argument("presets", nargs="*", default=list(PRESETS), help=f"any of {', '.join(PRESETS)}")
-    parser.add_argument("--data", help=f"MNIST folder (default: ${MNIST_ENV}, else shared/datasets/mnist)")
+    parser.add_argument("--data", help=f"MNIST folder (default: ${MNIST_ENV}, else the user cache)")
     parser.add_argument("--budget", type=float, default=60.0, help="seconds of training per preset")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads (the app trains with 1)")
@@ -109,7 +108,7 @@ def main(argv=None):
     unknown = set(args.presets) - set(PRESETS)
     if unknown:
         parser.error(f"unknown preset(s) {', '.join(sorted(unknown))}; choose from {', '.join(PRESETS)}")
-    dataset = load_mnist(args.data or os.environ.get(MNIST_ENV) or SHARED_MNIST)
+    dataset = load_mnist(find_mnist(args.data) or sys.exit(f"no MNIST found: name its folder with --data or {MNIST_ENV}, or run `python main.py download`"))
     with threadpool_limits(args.threads):
         for name in args.presets:
             run(name, PRESETS[name], dataset, args)

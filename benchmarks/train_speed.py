@@ -31,11 +31,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from engine.datasets import load_mnist  # noqa: E402
-from engine.mnist_source import MNIST_ENV  # noqa: E402
+from engine.mnist_source import MNIST_ENV, find_mnist  # noqa: E402
 from engine.network import NeuralNetwork  # noqa: E402
 from engine.training import Trainer  # noqa: E402
 
-SHARED_MNIST = os.path.join(os.path.dirname(ROOT), "shared", "datasets", "mnist")
 BLAS_VARS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 clock = time.perf_counter  # wall clock; --cpu-time switches to this thread's CPU time
 
@@ -147,7 +146,7 @@ def torch_epoch(case, torch_data, seed, threads):
 
 # -- running and reporting -------------------------------------------------------------------------
 def load_dataset(folder):
-    folder = folder or os.environ.get(MNIST_ENV) or SHARED_MNIST
+    folder = find_mnist(folder) or sys.exit(f"no MNIST found: name its folder with --data or {MNIST_ENV}, or run `python main.py download`")
     full = load_mnist(folder)
     return dataclasses.replace(full, x_test=full.x_test[:0], y_test=full.y_test[:0])
 
@@ -212,7 +211,7 @@ def _load():
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", help=f"MNIST folder (default: ${MNIST_ENV}, else shared/datasets/mnist)")
+    parser.add_argument("--data", help=f"MNIST folder (default: ${MNIST_ENV}, else the user cache)")
     parser.add_argument("--reps", type=int, default=7, help="timed runs per measurement (median reported)")
     parser.add_argument("--threads", default="1", help="comma-separated thread counts, e.g. 1,2")
     parser.add_argument("--only", help="run only the cases whose name contains this text")
