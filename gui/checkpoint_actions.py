@@ -27,6 +27,7 @@ from .settings import forget_recent_file, recent_files, remember_recent_file
 from .status_bar import Resumed
 from .training_config import MNIST, dataset_title
 from .training_worker import WalkInProgress
+from .unsaved_changes import UnsavedChanges
 
 CHECKPOINT_FILTER = "Backprop Studio checkpoints (*.npz);;All files (*)"
 CONFIG_FILTER = "Backprop Studio configurations (*.json);;All files (*)"
@@ -41,7 +42,8 @@ SPECS = [
     ("export_config", "&Export configuration…", "", "Writes the controls' settings (no weights) to a small JSON "
                                                     "file to share a setup."),
     ("import_config", "&Import configuration…", "", "Reads settings from a configuration file into the controls."),
-    ("quit", "&Quit", "Ctrl+Q", "Stops training and closes the window."),
+    ("quit", "&Quit", "Ctrl+Q", "Stops training and closes the window, first offering to save training the "
+                                "current file lacks."),
 ]
 
 
@@ -58,6 +60,7 @@ class CheckpointActions(QObject):
         self._base_title = window.windowTitle()  # the window's own title, before the file name is added
         self._pending = None  # a checkpoint waiting for MNIST to finish loading
         self._installing = False  # True while an opened checkpoint is being installed (not a change)
+        self.unsaved = UnsavedChanges(self, window)  # closing asks before training since the last save is lost
         self.actions = {}  # objectName → QAction
         for name, text, keys, tip in SPECS:
             action = QAction(text, window)
@@ -128,7 +131,7 @@ class CheckpointActions(QObject):
 
     @Slot()
     def quit(self):
-        """Close the window: training stops after its batch, the threads are joined."""
+        """Close the window (first asking to save training the current file lacks); training stops, threads join."""
         self._window.close()
 
     @Slot()
@@ -175,11 +178,13 @@ class CheckpointActions(QObject):
             window.tell("Nothing to save yet: the network is still being built.", "info")
             return False
         base, dataset, playing = session.config, session.dataset, session.playing
+        written = []  # the training step the file holds
 
         def write(trainer):  # in the training thread, between two batches
             state = capture(trainer)
             config = trained_config(base, trainer, state["trainer"]["pending"])
             save_checkpoint(path, trainer.net, extra={**checkpoint_extra(config, dataset, trainer), **state})
+            written.append(trainer.steps)
 
         if playing:
             session.pause()
@@ -201,6 +206,7 @@ class CheckpointActions(QObject):
             if playing:
                 session.play()
         self.path, self.modified = path, False
+        self.unsaved.mark_saved(session.generation, written[0])
         remember_recent_file(path)
         self._show_recent()
         self._show_title()
@@ -262,6 +268,7 @@ class CheckpointActions(QObject):
         finally:
             self._installing = False
         self.path, self.modified = path, False
+        self.unsaved.mark_saved(window.session.generation, trainer.steps)
         self._show_history(trainer)
         remember_recent_file(path)
         self._show_recent()

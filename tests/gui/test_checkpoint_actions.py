@@ -9,7 +9,7 @@ import zipfile
 import numpy as np
 import pytest
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMenu, QPushButton
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox, QPushButton
 
 import gui.main_window as main_window
 from engine.checkpoint import load_checkpoint, save_checkpoint
@@ -65,6 +65,23 @@ def answer_dialogs(monkeypatch, path):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", answer("save"))
     monkeypatch.setattr(QFileDialog, "getOpenFileName", answer("open"))
     return calls
+
+
+def answer_questions(monkeypatch, button):
+    """QMessageBox.question answers ``button`` (tests never block on a dialog); returns the texts asked."""
+    asked = []
+
+    def question(parent, title, text, buttons, default):
+        asked.append(text)
+        return button
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+@pytest.fixture(autouse=True)
+def discard_on_close(monkeypatch):
+    """Windows closed at the end of a test with training their file lacks are closed without saving."""
+    return answer_questions(monkeypatch, QMessageBox.StandardButton.Discard)
 
 
 def weights(net):
@@ -456,3 +473,74 @@ def test_an_mnist_checkpoint_opened_while_mnist_loads_opens_when_it_is_there(qtb
     step(other, qtbot)
     straight = reference(window, 3)
     assert_same_weights(weights(other.trainer.net), weights(straight.net))
+
+
+# -- closing with training the file lacks ----------------------------------------------------------
+def test_quitting_after_training_since_the_save_asks_and_cancel_keeps_the_window(qtbot, tmp_path, monkeypatch):
+    window = make_window(qtbot)
+    step(window, qtbot, times=2)
+    assert window.file_actions.save_to(tmp_path / "run.npz")
+    step(window, qtbot)
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
+    action(window, "quit").trigger()
+    assert len(asked) == 1 and asked[0].startswith("Save changes to run.npz?")
+    assert window.isVisible() and window.worker.thread().isRunning()  # still open, still able to train
+    assert window.windowTitle().startswith("run.npz[*]") and window.isWindowModified()
+    step(window, qtbot)
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Discard)
+    window.close()
+    assert len(asked) == 1 and not window.isVisible() and window.worker.thread().isFinished()
+    assert load_checkpoint(tmp_path / "run.npz")[1]["trainer"]["steps"] == 2  # discarded: the file is as saved
+
+
+def test_save_on_close_writes_the_training_then_closes(qtbot, tmp_path, monkeypatch):
+    window = make_window(qtbot, epochs=100_000)
+    step(window, qtbot)
+    window.file_actions.save_to(tmp_path / "run.npz")
+    action(window, "play_pause").trigger()  # closing while it trains
+    qtbot.waitUntil(lambda: window.trainer.steps > 20, timeout=TIMEOUT)
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
+    window.close()
+    assert window.isVisible() and window.playing  # cancelled: training goes on as it was
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Save)
+    window.close()
+    assert len(asked) == 1 and not window.isVisible()
+    assert load_checkpoint(tmp_path / "run.npz")[1]["trainer"]["steps"] == window.trainer.steps > 20  # all of it
+
+
+def test_a_save_that_fails_on_close_keeps_the_window_open(qtbot, tmp_path, monkeypatch):
+    window = make_window(qtbot)
+    step(window, qtbot)
+    window.file_actions.save_to(tmp_path / "run.npz")
+    step(window, qtbot)
+    with qtbot.waitSignal(window.session.phase_reached, timeout=TIMEOUT):
+        action(window, "step_phase").trigger()  # half way through a step: a checkpoint cannot hold it
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Save)
+    window.close()
+    assert len(asked) == 1 and window.isVisible() and "walked phase by phase" in window.notice.text()
+    assert load_checkpoint(tmp_path / "run.npz")[1]["trainer"]["steps"] == 1
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Discard)
+    window.close()
+    assert not window.isVisible()
+
+
+def test_closing_never_asks_without_a_file_or_without_training_since(qtbot, tmp_path, monkeypatch):
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
+    never_saved = make_window(qtbot)
+    step(never_saved, qtbot, times=3)  # trained, but nothing was ever saved: no nagging
+    never_saved.close()
+    opened = make_window(qtbot)
+    step(opened, qtbot, times=2)
+    opened.file_actions.save_to(tmp_path / "run.npz")
+    opened.reset()
+    opened.file_actions.open_path(tmp_path / "run.npz")
+    opened.controls.lr.setValue(0.5)  # a setting, not training
+    qtbot.wait(100)
+    assert opened.isWindowModified()
+    opened.close()
+    reset = make_window(qtbot)
+    step(reset, qtbot)
+    reset.file_actions.save_to(tmp_path / "other.npz")
+    action(reset, "reset").trigger()  # the file keeps the trained network; the fresh one is the seed's
+    reset.close()
+    assert asked == [] and not any(w.isVisible() for w in (never_saved, opened, reset))
