@@ -1,10 +1,11 @@
 """UnsavedChanges: closing the window (or File ▸ Quit) asks before training done since the last save is lost.
 
 It asks only when the window has a checkpoint file (opened or saved in it) and the network trained since:
-"Save changes to run.npz?" (training pauses meanwhile) — Save writes the file and closes (a save that fails keeps the window open,
-its notice saying why), Discard closes, Cancel keeps the window open. Without a file there is nothing the
-training could be a change to, so quitting never nags; a reset with no training since loses nothing
-(the file still holds the trained network, the seed makes the fresh one again).
+"Save changes to run.npz?", training paused meanwhile. Save writes the file and closes (a save that fails
+keeps the window open, its notice saying why), Discard closes, Cancel keeps the window open and training
+as it was. Without a file there is nothing the training could be a change to, so quitting never nags; a
+reset with no training since loses nothing (the file still holds the trained network, the seed makes the
+fresh one again).
 """
 
 import os
