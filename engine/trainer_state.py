@@ -8,7 +8,8 @@ to continue exactly as if it had never stopped — mid-epoch too — the trainer
                     rng (the bit generator's state; its big integers as decimal strings, so any JSON
                     reader keeps them exact), order (int64 array: this epoch's sample order),
                     pending (hyperparameters set for the next batch, not applied yet: lr, batch_size, …)
-  extra["history"]  TrainingHistory.as_arrays(): batch_loss, batch_samples, epoch_* curves
+  extra["history"]  TrainingHistory.as_arrays(): batch_loss, batch_samples, epoch_* curves, and batch_stride
+                    once a long run's batch curve has merged points (engine/thinned_series.py)
 
 ``capture`` must run where the trainer trains (its thread, between two batches).
 """
@@ -150,7 +151,7 @@ def _checked_state(extra, name):
 
 def _checked_history(arrays, state, name):
     """A TrainingHistory from saved curves whose lengths agree with the counters."""
-    if not isinstance(arrays, dict) or set(arrays) != set(_HISTORY_KEYS):
+    if not isinstance(arrays, dict) or not set(_HISTORY_KEYS) <= set(arrays) <= {*_HISTORY_KEYS, "batch_stride"}:
         raise CheckpointError(f"{name}: corrupt training history (expected {', '.join(_HISTORY_KEYS)})")
     for key, value in arrays.items():
         if not isinstance(value, np.ndarray) or value.ndim != 1 or value.dtype.kind != "f":
@@ -160,8 +161,10 @@ def _checked_history(arrays, state, name):
             len(arrays[k]) != n_epochs for k in ("epoch_test_loss", "epoch_test_accuracy")):
         raise CheckpointError(f"{name}: corrupt training history (its curves' lengths disagree)")
     history = TrainingHistory()
-    history.load_arrays(arrays)
-    history.batch_samples = [int(x) for x in arrays["batch_samples"]]
+    try:
+        history.load_arrays(arrays)  # merges an old file's longer batch curve to fit, as training would have
+    except ValueError as exc:
+        raise CheckpointError(f"{name}: corrupt training history ({exc})") from None
     return history
 
 

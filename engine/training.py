@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .phases import Loss
+from .training_history import TrainingHistory
 
 
 @dataclass(frozen=True)
@@ -56,24 +57,6 @@ class Finished:
     reason: str
     epochs_done: int
     seconds: float
-
-
-class TrainingHistory:
-    """Losses so far: per batch, and per epoch (train loss, test loss, test accuracy)."""
-
-    def __init__(self):
-        self.batch_loss = []  # one float per batch trained
-        self.batch_samples = []  # samples seen after each of those batches (x of the loss curve)
-        self.epoch_train_loss = []
-        self.epoch_test_loss = []
-        self.epoch_test_accuracy = []
-
-    def as_arrays(self):
-        return {k: np.asarray(v, dtype=np.float64) for k, v in vars(self).items()}
-
-    def load_arrays(self, arrays):
-        for k in vars(self):
-            setattr(self, k, [float(x) for x in arrays.get(k, [])])
 
 
 class Trainer:
@@ -205,8 +188,7 @@ class Trainer:
             return
         self.samples_seen += n
         self._epoch_loss_sum += loss * n
-        self.history.batch_loss.append(float(loss))
-        self.history.batch_samples.append(self.samples_seen)
+        self.history.add_batch(loss, self.samples_seen)
         n_batches = self.batch_in_epoch + -(-(self._n_train - self._pos) // self.batch_size)
         rate = self._epoch_samples() / self._epoch_seconds if self._epoch_seconds > 0 else 0.0
         yield BatchDone(self.epoch, self.batch_in_epoch, n_batches, float(loss), n, self.samples_seen,
