@@ -1,6 +1,8 @@
 """LossPlot: live batch loss (raw and smoothed), per-epoch train/test loss, and test accuracy.
 
-Items are created once and fed with ``setData`` from buffers that double when full; long curves are
+Items are created once and fed with ``setData`` from buffers that double when full (gui/loss_series.py);
+the per-batch ones stop growing at a bound and thin themselves evenly instead, so memory and redraw cost
+stay bounded however long training runs, and the curves always span the whole run. Long curves are
 peak-downsampled to the view's width. The x axis is in epochs (samples seen / training-set size), so
 the curves stay aligned when the batch size changes mid-run. Losses are stored with their log10 and
 plotted as such under a log-labelled axis (pyqtgraph's own log mode would take the log of the whole
@@ -14,6 +16,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QTimer, Slot
 
 from .formatting import percent, sig3
+from .loss_series import EnvelopeSeries, GrowingSeries
 
 REDRAW_RATE = 10  # redraws a second at most, however often data arrives (each costs ~7 ms of the GUI thread)
 MARKED_EPOCHS = 30  # epoch curves show a marker per epoch up to this many epochs, plain lines beyond
@@ -25,49 +28,6 @@ ORANGE, RED, GREEN = (230, 120, 20), (200, 40, 40), (40, 150, 60)
 PURPLE = (130, 60, 190)  # the timeline's moment
 
 
-class GrowingSeries:
-    """An (x, y) series that grows by appending; storage doubles when full (amortised O(1))."""
-
-    def __init__(self, capacity=1024):
-        self._x = np.empty(capacity)
-        self._y = np.empty(capacity)
-        self._log = np.empty(capacity)  # log10 of y (for a log axis), where y > 0
-        self.n = 0  # points held
-
-    def extend(self, xs, ys):
-        k = len(xs)
-        if self.n + k > len(self._x):
-            size = max(2 * len(self._x), self.n + k)
-            self._x, self._y, self._log = (np.concatenate([a[: self.n], np.empty(size - self.n)])
-                                           for a in (self._x, self._y, self._log))
-        self._x[self.n : self.n + k] = xs
-        self._y[self.n : self.n + k] = ys
-        with np.errstate(divide="ignore", invalid="ignore"):
-            np.log10(self._y[self.n : self.n + k], out=self._log[self.n : self.n + k])
-        self.n += k
-
-    def clear(self):
-        self.n = 0
-
-    @property
-    def x(self):
-        return self._x[: self.n]
-
-    @property
-    def y(self):
-        return self._y[: self.n]
-
-    @property
-    def log_y(self):
-        return self._log[: self.n]
-
-    def __len__(self):
-        return self.n
-
-    def __repr__(self):
-        return f"GrowingSeries({self.n} points)"
-
-
 class LossPlot(pg.GraphicsLayoutWidget):
     """Two linked plots: losses (log scale) on the left, test accuracy on the right."""
 
@@ -75,8 +35,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground("w")
         self.setMinimumHeight(180)
-        self.batch = GrowingSeries()  # raw batch losses
-        self.smooth = GrowingSeries()  # their bias-corrected EMA
+        self.batch = EnvelopeSeries()  # raw batch losses (bounded: thinned to runs' lowest and highest)
+        self.smooth = EnvelopeSeries()  # their bias-corrected EMA, thinned alike
         self.epoch_train = GrowingSeries()
         self.epoch_test = GrowingSeries()
         self.accuracy = GrowingSeries()  # test accuracy in %
@@ -270,7 +230,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         i = _nearest(self.batch.x, x)
         if i is None:
             return ""
-        text = f"epoch {self.batch.x[i]:.3f}\nbatch loss {sig3(self.batch.y[i])}\nsmoothed {sig3(self.smooth.y[i])}"
+        k = _nearest(self.smooth.x, x)  # its own x: once thinned, the two curves keep different batches
+        text = f"epoch {self.batch.x[i]:.3f}\nbatch loss {sig3(self.batch.y[i])}\nsmoothed {sig3(self.smooth.y[k])}"
         j = _nearest(self.epoch_test.x, x)
         if j is not None and abs(self.epoch_test.x[j] - x) < 0.25:
             text += f"\ntest loss {sig3(self.epoch_test.y[j])} (epoch {self.epoch_test.x[j]:.3g})"

@@ -1,4 +1,4 @@
-"""LossPlot: growing buffers, smoothed line, epoch curves, hover read-out, clearing; items made once."""
+"""LossPlot: bounded growing buffers, smoothed line, epoch curves, hover read-out, clearing; items made once."""
 
 import numpy as np
 import pytest
@@ -6,6 +6,7 @@ from PySide6.QtCore import QPointF
 
 from gui.formatting import sig3
 from gui.loss_plot import SMOOTHING, GrowingSeries, LossPlot
+from gui.loss_series import CAPACITY
 
 
 @pytest.fixture
@@ -120,3 +121,29 @@ def test_clear_empties_every_curve_and_keeps_the_plots(plot):
     assert plot.loss_plot.scene() is plot.scene() and plot.hint.isVisible()
     plot.add_batches(np.array([0.1]), np.array([3.0]))
     assert plot.smooth.y[0] == pytest.approx(3.0)  # the smoothing restarted too
+
+
+def test_a_long_run_stays_bounded_and_is_shown_from_its_first_batch_to_its_latest(plot, qtbot):
+    n = 4 * CAPACITY + 123
+    xs = np.arange(1, n + 1) / 1875
+    losses = 2.0 / np.sqrt(np.arange(1, n + 1))  # falling: the first batch is the highest of its run
+    losses[n // 3] = 50.0  # one spike, long since thinned when the run ends
+    for start in range(0, n, 1000):
+        plot.add_batches(xs[start : start + 1000], losses[start : start + 1000])
+    assert len(plot.batch) <= CAPACITY + 3 and len(plot.smooth) <= CAPACITY + 3
+    assert (plot.batch.x[0], plot.batch.y[0]) == (xs[0], losses[0])
+    assert (plot.batch.x[-1], plot.batch.y[-1]) == (xs[-1], losses[-1])
+    assert 50.0 in plot.batch.y and plot.batch.y.min() == losses[-1]  # the raw curve keeps its spread
+    ema, smooth = 0.0, np.empty(n)  # the smoothed line, computed batch by batch over the whole run
+    for i, value in enumerate(losses):
+        ema = SMOOTHING * ema + (1 - SMOOTHING) * value
+        smooth[i] = ema / (1 - SMOOTHING ** (i + 1))
+    kept = np.rint(plot.smooth.x * 1875).astype(int) - 1  # the batches its points are
+    assert kept[0] == 0 and kept[-1] == n - 1
+    np.testing.assert_allclose(plot.smooth.y, smooth[kept], rtol=1e-12)
+    assert plot.smooth.y.max() == pytest.approx(smooth.max())  # the spike's mark on the smoothed line too
+    qtbot.waitUntil(lambda: points(plot.batch_curve) == len(plot.batch), timeout=2000)
+    x, _ = plot.batch_curve.getOriginalDataset()
+    assert x[0] == xs[0] and x[-1] == xs[-1]
+    (x0, x1), _ = plot.loss_plot.vb.viewRange()
+    assert x0 <= 0 and x1 >= xs[-1]  # the view shows the whole run
