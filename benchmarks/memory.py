@@ -1,6 +1,6 @@
 """Memory over a long run in the app: a 20-epoch MNIST run in the real main window, RSS after every epoch.
 
-Run:  python benchmarks/memory.py [--data DIR] [--epochs 20] [--batch 32] [--hidden 128,64] [--trim]
+Run:  python benchmarks/memory.py [--data DIR] [--epochs 20] [--batch 32] [--hidden 128,64] [--trim] [--cap 4096]
 
 The window is shown (offscreen unless a display is set) and opens on MNIST with its seed network
 (784-16-16-10, leaky ReLU, cross-entropy, Adam, batch 32), as a person starting the app gets it (or
@@ -9,12 +9,12 @@ each epoch (the window's own ``epoch_finished``) it records the resident set siz
 peak so far (VmHWM), both from /proc/self/status, and the size of every buffer that grows with
 training: the trainer's history, the loss plot's series, the timeline's snapshots. It prints the
 figures at epoch 1 and at the last epoch, their ratio, and the growth per epoch after the first
-(least-squares slopes) of the RSS and of those buffers. By design the history and the loss plot keep
-a few numbers per batch (the whole curve is drawn), and the timeline fills up to its capacity, then
-thins itself; the memory is bounded when the RSS grows by no more than those buffers account for
-(1 MB per epoch of slack). With --trim, glibc's malloc_trim(0) runs before each reading, so heap
-memory that was freed (thinned timeline snapshots, outgrown plot buffers) but not yet given back to
-the system does not count.
+(least-squares slopes) of the RSS and of those buffers. The history and the loss plot keep a few
+numbers per batch until their capacity of points (--cap shrinks it, to see the plateau in a short run),
+then thin themselves to span the whole run on a coarser grid; the timeline likewise. The memory is
+bounded when the RSS grows by no more than those buffers account for (1 MB per epoch of slack).
+With --trim, glibc's malloc_trim(0) runs before each reading, so heap memory that was freed (thinned
+timeline snapshots, outgrown buffers) but not yet given back to the system does not count.
 Settings and user data go to a temporary folder, never the user's own.
 """
 
@@ -51,19 +51,24 @@ def proc_status():
 def buffer_sizes(window):
     """Bytes held by what grows with training: the trainer's history, the loss plot, the timeline."""
     history = window.trainer.history
-    per_float = sys.getsizeof(1.0) + 8  # a float object and the list's pointer to it
-    history_bytes = sum(sys.getsizeof(v) + len(v) * sys.getsizeof(1.0) for v in vars(history).values())
+    per_batch = (history.batch_loss, history.batch_samples)  # bounded NumPy series (engine/thinned_series.py)
+    per_epoch = (history.epoch_train_loss, history.epoch_test_loss, history.epoch_test_accuracy)  # lists of floats
+    history_bytes = sum(s.nbytes for s in per_batch) + sum(
+        sys.getsizeof(v) + len(v) * sys.getsizeof(1.0) for v in per_epoch)
     plot = window.loss_plot
     series = [plot.batch, plot.smooth, plot.epoch_train, plot.epoch_test, plot.accuracy]
-    plot_bytes = sum(s._x.nbytes + s._y.nbytes + s._log.nbytes for s in series)
     timeline = window.walkthrough.timeline.timeline
     return {
-        "batches": len(history.batch_loss),
+        "batches": history.batch_loss.batches,
         "history": history_bytes,
-        "history_per_batch": per_float * sum(len(v) for v in (history.batch_loss, history.batch_samples))
-        / max(1, len(history.batch_loss)),
+        "history_points": len(history.batch_loss),
+        "history_per_batch": sum(s.nbytes for s in per_batch) / max(1, history.batch_loss.batches),
         "plot_points": len(plot.batch),
-        "plot": plot_bytes,
+        "plot": sum(s.nbytes for s in series),
+        # The most the per-batch curves can ever hold, and the points that takes.
+        "curves_bound": sum(8 * s.capacity for s in per_batch) + sum(3 * 8 * (s.capacity + 3)
+                                                                     for s in (plot.batch, plot.smooth)),
+        "capacities": (history.batch_loss.capacity, plot.batch.capacity),
         "timeline_snapshots": len(timeline),
         "timeline_capacity": timeline.capacity,
         "timeline": sum(s.nbytes for s in timeline),
@@ -77,6 +82,9 @@ def main(argv=None):
     parser.add_argument("--batch", type=int, default=32, help="batch size (the seed network's default is 32)")
     parser.add_argument("--hidden", default="", help="hidden layer sizes such as 128,64 (default: the seed's 16,16)")
     parser.add_argument("--trim", action="store_true", help="give freed heap memory back before each reading (glibc)")
+    parser.add_argument("--cap", type=int, default=0,
+                        help="points the history and the loss plot keep per batch curve (a multiple of 4; "
+                             "default: their own)")
     args = parser.parse_args(argv)
     if not has_mnist(args.data):
         parser.error(f"no MNIST files in {args.data}: name the folder with --data or {MNIST_ENV}")
@@ -88,6 +96,14 @@ def main(argv=None):
 
     from gui.app import limit_blas_threads, make_application
     from gui.main_window import MainWindow
+
+    if args.cap:
+        if args.cap < 4 or args.cap % 4:
+            parser.error(f"--cap must be a multiple of 4, got {args.cap}")
+        import engine.thinned_series
+        import gui.loss_series
+
+        engine.thinned_series.DEFAULT_CAPACITY = gui.loss_series.CAPACITY = args.cap
 
     QSettings.setDefaultFormat(QSettings.IniFormat)
     for scope in (QSettings.UserScope, QSettings.SystemScope):
@@ -154,11 +170,11 @@ def main(argv=None):
           f"{rows[-1]['seconds']:.0f} s (run ended: {probe.ended}), test accuracy {100 * rows[-1]['accuracy']:.2f} %")
     print(f"RSS before the window {rss_start / MB:.0f} MB; window up on MNIST {rss_ready / MB:.0f} MB "
           f"(peak {hwm_ready / MB:.0f} MB)")
-    print(f"{'epoch':>5} {'RSS MB':>7} {'peak MB':>8} {'batches':>8} {'history kB':>10} {'plot kB':>8} "
-          f"{'timeline':>9} {'timeline MB':>11}")
+    print(f"{'epoch':>5} {'RSS MB':>7} {'peak MB':>8} {'batches':>8} {'history kB':>10} {'points':>7} "
+          f"{'plot kB':>8} {'points':>7} {'timeline':>9} {'timeline MB':>11}")
     for r in rows:
         print(f"{r['epoch']:>5} {r['rss'] / MB:>7.1f} {r['hwm'] / MB:>8.1f} {r['batches']:>8} "
-              f"{r['history'] / 1024:>10.0f} {r['plot'] / 1024:>8.0f} "
+              f"{r['history'] / 1024:>10.0f} {r['history_points']:>7} {r['plot'] / 1024:>8.0f} {r['plot_points']:>7} "
               f"{r['timeline_snapshots']:>4}/{r['timeline_capacity']:<4} {r['timeline'] / MB:>11.1f}")
     first, last = rows[0], rows[-1]
     later = rows[1:] if len(rows) > 2 else rows
@@ -182,8 +198,11 @@ def main(argv=None):
     batches_per_epoch = (later[-1]["batches"] - later[0]["batches"]) / max(1, later[-1]["epoch"] - later[0]["epoch"])
     per_batch = curves_slope / max(1.0, batches_per_epoch)
     batches_per_hour = last["batches"] / last["seconds"] * 3600
-    print(f"the per-batch curves keep {per_batch:.0f} B per batch: at this run's {batches_per_hour / 3600:,.0f} "
-          f"batches/s, {per_batch * batches_per_hour / MB:,.0f} MB per hour of training")
+    history_cap, plot_cap = last["capacities"]
+    print(f"the per-batch curves keep {per_batch:.0f} B per batch over these epochs, and never more than "
+          f"{last['curves_bound'] / MB:.1f} MB in all (history {history_cap:,} points, loss plot {plot_cap:,} points "
+          f"a curve; then they thin themselves): at this run's {batches_per_hour / 3600:,.0f} batches/s the history "
+          f"reaches its bound after {history_cap / batches_per_hour * 3600:,.0f} s of training")
     bounded = unexplained <= 1.0 * MB
     print(f"memory {'bounded' if bounded else 'GROWING'}: unexplained growth ≤ 1 MB per epoch")
     scratch.cleanup()
