@@ -20,6 +20,7 @@ Targets: p99 lateness ≤ 50 ms; GUI training speed ≥ 80 % of headless.
 import argparse
 import os
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -64,7 +65,7 @@ def main(argv=None):
     parser.add_argument("--rate", type=float, default=0, help="updates per second from the worker (default: its own)")
     args = parser.parse_args(argv)
 
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer
 
     from gui.app import limit_blas_threads, make_application
     from gui.main_window import MainWindow
@@ -73,6 +74,11 @@ def main(argv=None):
     if not has_mnist(args.data):
         parser.error(f"no MNIST found: name its folder with --data or {MNIST_ENV}, or run `python main.py download`")
     os.environ[MNIST_ENV] = args.data
+    # Settings of its own: a configuration the user's last session left must not change what is measured.
+    scratch = tempfile.TemporaryDirectory(prefix="bps-responsiveness-")
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    for scope in (QSettings.UserScope, QSettings.SystemScope):
+        QSettings.setPath(QSettings.IniFormat, scope, os.path.join(scratch.name, "settings"))
     limiter = limit_blas_threads(1)
     app = make_application([])
 
