@@ -37,7 +37,7 @@ DIGIT_BOX, DIGIT_OFFSET = 0.5, (-0.15, -0.12)  # its size and off-centre positio
 TOY = "spirals"
 TOY_WALK_EPOCH = 36  # the 2-D walk happens after these epochs, while the spirals are still being learnt
 TOY_EPOCHS = 100
-SHOTS = ("mnist_training", "evaluation", "draw_pad", "walk_forward", "walk_backward", "spirals",
+SHOTS = ("first_minute", "mnist_training", "evaluation", "draw_pad", "walk_forward", "walk_backward", "spirals",
          "walk_2d_forward", "walk_2d_backward")
 
 
@@ -80,7 +80,7 @@ def check_inputs(args):
     if not mnist_source.has_mnist(args.data):
         missing = ", ".join(mnist_source.missing_files(args.data)) or "the four files"
         raise ScreenshotError(f"MNIST not found in {args.data} (missing {missing}); pass --data DIR")
-    if "draw_pad" in args.only and not os.path.isfile(args.unipen):
+    if args.only & {"draw_pad", "first_minute"} and not os.path.isfile(args.unipen):
         raise ScreenshotError(f"real pen strokes not found at {args.unipen} (pass --unipen PATH)")
 
 
@@ -227,6 +227,8 @@ def mnist_scene(window, shoot, unipen_path):
 
     if window.session.config.dataset != MNIST or window.network().sizes != [784, 16, 16, 10]:
         raise ScreenshotError(f"expected the seed network 784-16-16-10 on MNIST at start, got {window!r}")
+    if "first_minute" in shoot.wanted:  # before any training: the pretrained model, lit by the drawing
+        draw_digit(window, unipen_path, shoot, "first_minute")
     play_to_end(window, 1, "the first epoch on MNIST")
     window.controls.epochs.setValue(MNIST_EPOCHS)  # room for more: the walk is the first batch of epoch 2
     walk(window, shoot, 1, 1, ("walk_forward", "walk_backward"))
@@ -279,7 +281,7 @@ def evaluate(window, shoot):
     settle()
 
 
-def draw_digit(window, unipen_path, shoot):
+def draw_digit(window, unipen_path, shoot, name="draw_pad"):
     """A real pen-stroke digit drawn on the pad with mouse events: the guess, the bars, the preprocessing."""
     import numpy as np
     from PySide6.QtCore import QPoint, Qt
@@ -310,7 +312,7 @@ def draw_digit(window, unipen_path, shoot):
     else:
         raise ScreenshotError(f"no {DIGIT} drawn from {unipen_path} was read right by the pad's model")
     hover_away(window)
-    shoot("draw_pad", window)
+    shoot(name, window)
     pad.clear_action.trigger()
     settle()
 
