@@ -16,11 +16,11 @@ Layout of the archive (every entry a plain NumPy array; nothing is pickled):
 import json
 import math
 import os
-import secrets
 
 import numpy as np
 
 from .activations import get_activation
+from .atomic_file import write_atomic
 from .layers import Layer
 from .losses import get_loss
 from .network import NeuralNetwork
@@ -69,7 +69,7 @@ def save_checkpoint(path, net, *, extra=None):
         "extra": extra_json,
     }
     arrays["meta"] = np.array(json.dumps(meta))
-    _write_atomic(path, arrays)
+    write_atomic(path, lambda fh: np.savez(fh, **arrays))  # complete under its name, or not at all
 
 
 def _encode_extra(value, arrays, name, where):
@@ -96,24 +96,6 @@ def _encode_extra(value, arrays, name, where):
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     raise CheckpointError(f"{name}: {where} is a {type(value).__name__}; extra holds JSON values and arrays")
-
-
-def _write_atomic(path, arrays):
-    """np.savez into a temporary file beside ``path``, then os.replace; no temporary file survives."""
-    folder = os.path.dirname(os.path.abspath(path))
-    tmp = os.path.join(folder, f".{os.path.basename(path)}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "xb") as fh:  # "x": never clobber; plain open keeps the user's umask
-            np.savez(fh, **arrays)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
-        raise
 
 
 # -- reading --------------------------------------------------------------------------------------

@@ -7,9 +7,10 @@ os.replace), so a crash leaves the old set or the new one, never half of either.
 """
 
 import os
-import secrets
 
 import numpy as np
+
+from .atomic_file import write_atomic
 
 FILE_NAME = "personal_digits.npz"
 VERSION = 1  # bump when the layout changes
@@ -80,19 +81,7 @@ class PersonalDigits:
 
     def _write(self, images, labels):
         os.makedirs(self.folder, exist_ok=True)
-        tmp = os.path.join(self.folder, f".{FILE_NAME}.{secrets.token_hex(4)}.tmp")
-        try:
-            with open(tmp, "xb") as fh:
-                np.savez(fh, images=images, labels=labels, version=np.int64(VERSION))
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            try:
-                os.remove(tmp)
-            except OSError:
-                pass
-            raise
+        write_atomic(self.path, lambda fh: np.savez(fh, images=images, labels=labels, version=np.int64(VERSION)))
         self.images, self.labels = images, labels
 
     def __repr__(self):

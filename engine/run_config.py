@@ -29,9 +29,9 @@ import difflib
 import json
 import math
 import os
-import secrets
 
 from .activations import ACTIVATIONS
+from .atomic_file import write_atomic
 from .losses import LOSSES
 from .optimizers import OPTIMIZERS
 from .toy_datasets import TOY_DATASETS
@@ -199,18 +199,9 @@ def write_config(path, values):
         text = config_text(values)
     except ConfigError as exc:
         raise ConfigError(f"{name}: not saved; {str(exc).partition(': ')[2]}") from None
-    tmp = os.path.join(os.path.dirname(os.path.abspath(path)), f".{name}.{secrets.token_hex(4)}.tmp")
     try:
-        with open(tmp, "x", encoding="utf-8") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        write_atomic(path, lambda fh: fh.write(text.encode("utf-8")))
     except OSError as exc:
-        try:
-            os.remove(tmp)
-        except OSError:
-            pass
         raise ConfigError(f"{name}: cannot be written ({exc.strerror or exc})") from None
 
 
