@@ -5,30 +5,20 @@ import threading
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
 import gui.main_window as main_window
-from gui.main_window import MainWindow
 from gui.point_gallery import PointGallery
 from gui.sample_gallery import SampleGallery
-
-TIMEOUT = 10_000  # ms
+from tests.gui.window_helpers import TIMEOUT, action, change_config, shown_window, step
 
 
 def open_window(qtbot, dataset="circles", **config_changes):
     """A shown window on ``dataset`` (a 2-D set, or "mnist"), fresh and paused."""
-    window = MainWindow(dataset=dataset)
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
+    window = shown_window(qtbot, dataset, size=(1400, 900))
     qtbot.waitUntil(lambda: window.network() is not None and window.dataset().name == dataset, timeout=TIMEOUT)
-    if config_changes:
-        config = window.controls.config()
-        for key, value in config_changes.items():
-            setattr(config, key, value)
-        window.controls.set_config(config)
-        window.reset()
+    change_config(window, **config_changes)
     return window
 
 
@@ -36,18 +26,6 @@ def open_window(qtbot, dataset="circles", **config_changes):
 def mnist_window(qtbot, mnist_dir, monkeypatch):
     monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_dir, None))
     return open_window(qtbot, "mnist")
-
-
-def action(window, name):
-    found = window.findChild(QAction, name)
-    assert found is not None, name
-    return found
-
-
-def step(window, qtbot, times):
-    for _ in range(times):
-        with qtbot.waitSignal(window.weights_updated, timeout=TIMEOUT):
-            action(window, "step_batch").trigger()
 
 
 def evaluate_now(window, qtbot, timeout=TIMEOUT):

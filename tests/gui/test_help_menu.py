@@ -1,8 +1,6 @@
 """The Help menu: the shortcuts dialog lists the window's real shortcuts; the About box names versions and accuracy."""
 
-import gc
 import re
-import weakref
 
 import numpy
 import PySide6
@@ -12,14 +10,7 @@ from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
 from gui.help_menu import app_version, shortcut_rows
 from gui.main_window import MainWindow
-
-
-def open_window(qtbot):
-    window = MainWindow(dataset="circles")
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+from tests.gui.window_helpers import assert_freed_by_reference_counting, exposed_window
 
 
 def native(keys):
@@ -27,7 +18,7 @@ def native(keys):
 
 
 def test_help_is_the_last_menu_with_its_two_actions(qtbot):
-    window = open_window(qtbot)
+    window = exposed_window(qtbot)
     menus = [a.menu() for a in window.menuBar().actions() if a.menu() is not None]
     assert menus[-1].objectName() == "help_menu"
     names = [a.objectName() for a in menus[-1].actions()]
@@ -36,7 +27,7 @@ def test_help_is_the_last_menu_with_its_two_actions(qtbot):
 
 
 def test_f1_opens_a_list_of_every_shortcut_of_the_window(qtbot):
-    window = open_window(qtbot)
+    window = exposed_window(qtbot)
     window.activateWindow()
     qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
     qtbot.keyClick(window, Qt.Key.Key_F1)
@@ -55,7 +46,7 @@ def test_f1_opens_a_list_of_every_shortcut_of_the_window(qtbot):
 
 
 def test_the_list_is_built_from_the_actions_so_it_never_goes_stale(qtbot):
-    window = open_window(qtbot)
+    window = exposed_window(qtbot)
     extra = QAction("Zoom to fit", window)
     extra.setShortcut(QKeySequence("Ctrl+0"))
     extra.setToolTip("Fits the network into the view (Ctrl+0).")
@@ -69,7 +60,7 @@ def test_the_list_is_built_from_the_actions_so_it_never_goes_stale(qtbot):
 
 
 def test_about_names_the_version_the_libraries_and_the_bundled_models_accuracy(qtbot):
-    window = open_window(qtbot)
+    window = exposed_window(qtbot)
     window.findChild(QAction, "about").trigger()
     box = window.findChild(QMessageBox, "about_dialog")
     assert box is not None and box.isVisible()
@@ -84,7 +75,7 @@ def test_about_names_the_version_the_libraries_and_the_bundled_models_accuracy(q
 
 
 def test_help_menu_entries_are_reachable_from_the_menu_bar(qtbot):
-    window = open_window(qtbot)
+    window = exposed_window(qtbot)
     help_menu = window.findChild(QMenu, "help_menu")
     assert help_menu.title().replace("&", "") == "Help"
     assert all(a.text() and a.statusTip() for a in help_menu.actions())
@@ -98,13 +89,7 @@ def test_the_window_is_still_freed_by_reference_counting_after_its_dialogs(qtbot
     window.findChild(QAction, "show_shortcuts").trigger()
     window.findChild(QAction, "about").trigger()
     window.palette_follower.apply()
-    ref = weakref.ref(window)
     window.close()
-    window.shutdown()
-    gc.collect()
-    gc.disable()
-    try:
-        del window
-        assert ref() is None
-    finally:
-        gc.enable()
+    windows = [window]
+    del window
+    assert_freed_by_reference_counting(windows)

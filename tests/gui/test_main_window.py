@@ -8,7 +8,7 @@ import sys
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QLabel, QPushButton,
                                QToolButton)
 
@@ -17,34 +17,7 @@ from engine.activations import Tanh
 from engine.optimizers import Momentum
 from gui.main_window import MainWindow
 from gui.training_config import build, defaults_for
-
-TIMEOUT = 10_000  # ms
-
-
-def make_window(qtbot, dataset="circles", **config_changes):
-    """A shown window on a built-in 2-D set (fast), optionally with a changed config, fresh and paused."""
-    window = MainWindow(dataset=dataset)
-    qtbot.addWidget(window)
-    window.show()
-    if config_changes:
-        config = window.controls.config()
-        for key, value in config_changes.items():
-            setattr(config, key, value)
-        window.controls.set_config(config)
-        window.reset()
-    return window
-
-
-def action(window, name):
-    found = window.findChild(QAction, name)
-    assert found is not None, name
-    return found
-
-
-def step(window, qtbot, times=1):
-    for _ in range(times):
-        with qtbot.waitSignal(window.weights_updated, timeout=TIMEOUT):
-            action(window, "step_batch").trigger()
+from tests.gui.window_helpers import TIMEOUT, action, make_window, step
 
 
 def type_into(qtbot, spin, text):

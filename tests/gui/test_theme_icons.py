@@ -10,9 +10,9 @@ from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
 from gui import icons
-from gui.main_window import MainWindow
 from gui.notice_bar import NoticeBar
 from gui.theme import SchemeFollower, dark_palette, is_dark
+from tests.gui.window_helpers import exposed_window
 
 
 @pytest.fixture
@@ -21,14 +21,6 @@ def app_palette(qapp):
     yield qapp
     qapp.setPalette(QPalette())  # nothing set: the style's own palette again
     assert not is_dark()
-
-
-def open_window(qtbot):
-    window = MainWindow(dataset="circles")
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
 
 
 def lightness(color):
@@ -45,7 +37,7 @@ def ink(pixmap):
 
 
 def test_a_dark_palette_turns_the_plots_dark_and_a_light_one_back(qtbot, app_palette):
-    window = open_window(qtbot)
+    window = exposed_window(qtbot)
     plot = window.loss_plot
     assert lightness(plot.backgroundBrush().color()) > 200
     light_axis_text = plot.loss_plot.getAxis("left").textPen().color()
@@ -61,13 +53,13 @@ def test_a_dark_palette_turns_the_plots_dark_and_a_light_one_back(qtbot, app_pal
 
 def test_a_window_opened_under_a_dark_palette_starts_dark(qtbot, app_palette):
     app_palette.setPalette(dark_palette())
-    window = open_window(qtbot)
+    window = exposed_window(qtbot)
     assert window.palette_follower.dark
     assert lightness(window.loss_plot.backgroundBrush().color()) < 60
 
 
 def test_notices_are_tinted_for_the_palette_even_while_shown(qtbot, app_palette):
-    window = open_window(qtbot)
+    window = exposed_window(qtbot)
     window.tell("Training diverged.", "warning")
     light_sheet = window.notice.styleSheet()
     app_palette.setPalette(dark_palette())
@@ -114,7 +106,7 @@ def test_icons_take_the_palettes_text_colour_and_are_sharp_at_200_percent(qapp, 
 
 
 def test_the_toolbar_uses_our_icons_and_the_window_has_the_app_icon(qtbot):
-    window = open_window(qtbot)
+    window = exposed_window(qtbot)
     for name in ("play_pause", "step_batch", "step_phase", "reset", "download_mnist", "open_checkpoint",
                  "save_checkpoint", "evaluate"):
         icon = window.findChild(QAction, name).icon()

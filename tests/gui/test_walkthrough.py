@@ -1,12 +1,8 @@
 """Walking a training step phase by phase through the real QActions: the view, the captions, the batch."""
 
-import gc
-import weakref
-
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QComboBox
 
 from engine.phases import Backward, Forward, Loss, Update
@@ -14,34 +10,7 @@ from engine.training import BatchDone
 from gui.main_window import MainWindow
 from gui.phase_captions import num
 from gui.training_config import build
-
-TIMEOUT = 10_000  # ms
-
-
-def make_window(qtbot, dataset="circles", **config_changes):
-    window = MainWindow(dataset=dataset)
-    qtbot.addWidget(window)
-    window.show()
-    if config_changes:
-        config = window.controls.config()
-        for key, value in config_changes.items():
-            setattr(config, key, value)
-        window.controls.set_config(config)
-        window.reset()
-    return window
-
-
-def action(window, name):
-    found = window.findChild(QAction, name)
-    assert found is not None, name
-    return found
-
-
-def phase(window, qtbot):
-    """Press Step phase; returns the PhaseStep the session reached (its views are updated by then)."""
-    with qtbot.waitSignal(window.session.phase_reached, timeout=TIMEOUT) as blocker:
-        action(window, "step_phase").trigger()
-    return blocker.args[0]
+from tests.gui.window_helpers import TIMEOUT, action, assert_freed_by_reference_counting, make_window, phase
 
 
 def caption(window):
@@ -272,15 +241,9 @@ def test_the_window_is_freed_by_reference_counting_after_a_walk(qtbot):
     window.show()
     for _ in range(3):
         phase(window, qtbot)
-    ref = weakref.ref(window)
-    window.shutdown()
-    gc.collect()
-    gc.disable()
-    try:
-        del window
-        assert ref() is None
-    finally:
-        gc.enable()
+    windows = [window]
+    del window
+    assert_freed_by_reference_counting(windows)
 
 
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
