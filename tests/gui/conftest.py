@@ -38,3 +38,13 @@ def unipen_path():
             pytest.fail(message)
         pytest.skip(message)
     return path
+
+
+@pytest.fixture
+def discard_on_close(monkeypatch):
+    """Windows closed at the end of a test with training their file lacks are closed without saving."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from tests.gui.checkpoint_helpers import answer_questions
+
+    return answer_questions(monkeypatch, QMessageBox.StandardButton.Discard)
