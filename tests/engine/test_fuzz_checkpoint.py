@@ -10,21 +10,18 @@ import io
 import json
 import os
 import tempfile
-import zipfile
-from datetime import timedelta
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, example, given, settings
+from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from engine import NeuralNetwork
 from engine.checkpoint import CheckpointError, checkpoint_info, load_checkpoint, save_checkpoint
+from tests.npz_mutations import (ANY_DTYPE, COMPRESSIONS, FILE_STARTS, FUZZ, flipped, flips, npy_bytes, npz_bytes,
+                                 zip_bytes)
 
-# The deadline is a hang guard, far above the milliseconds one example takes.
-FUZZ = settings(max_examples=60, deadline=timedelta(seconds=5),
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
 NAME = "fuzzed.npz"
 X = np.linspace(-1, 1, 20).reshape(4, 5)
 
@@ -46,13 +43,6 @@ def _valid():
 
 
 VALID_BYTES, VALID_ARRAYS, VALID_META, VALID_NET = _valid()
-
-
-def npz_bytes(arrays):
-    """The .npz archive np.savez writes for ``arrays`` (object arrays get pickled, as a hostile file would)."""
-    buffer = io.BytesIO()
-    np.savez(buffer, **arrays)
-    return buffer.getvalue()
 
 
 def load_or_none(tmp_path, data):
@@ -81,7 +71,7 @@ def load_or_none(tmp_path, data):
 
 # -- bytes ------------------------------------------------------------------------------------------
 @FUZZ
-@given(data=st.binary(max_size=400), prefix=st.sampled_from([b"", b"PK\x03\x04", b"PK\x05\x06", b"\x93NUMPY"]))
+@given(data=st.binary(max_size=400), prefix=FILE_STARTS)
 def test_random_bytes_are_refused(tmp_path, data, prefix):
     assert load_or_none(tmp_path, prefix + data) is None
 
@@ -93,12 +83,9 @@ def test_truncated_files_are_refused_by_both_readers(tmp_path, cut):
 
 
 @FUZZ
-@given(flips=st.lists(st.tuples(st.integers(0, len(VALID_BYTES) - 1), st.integers(1, 255)), min_size=1, max_size=8))
-def test_flipped_bytes_are_refused_or_change_nothing_that_is_read(tmp_path, flips):
-    damaged = bytearray(VALID_BYTES)
-    for where, mask in flips:
-        damaged[where] ^= mask
-    loaded = load_or_none(tmp_path, bytes(damaged))
+@given(where_masks=flips(VALID_BYTES))
+def test_flipped_bytes_are_refused_or_change_nothing_that_is_read(tmp_path, where_masks):
+    loaded = load_or_none(tmp_path, flipped(VALID_BYTES, where_masks))
     if loaded is not None:  # zip CRCs guard the members: only unread bytes (timestamps, say) may differ
         assert np.array_equal(loaded[0].infer(X), VALID_NET.infer(X))
 
@@ -194,8 +181,6 @@ def test_deeply_nested_extra_is_refused_or_read(tmp_path, depth):
 
 
 # -- arrays ------------------------------------------------------------------------------------------
-ANY_DTYPE = (hnp.scalar_dtypes() | hnp.byte_string_dtypes(max_len=4) | hnp.unicode_string_dtypes(max_len=4)
-             | hnp.nested_dtypes(max_itemsize=16))
 ANY_ARRAY = hnp.arrays(ANY_DTYPE, hnp.array_shapes(min_dims=0, max_dims=3, min_side=0, max_side=7))
 
 
@@ -223,44 +208,28 @@ def test_object_arrays_are_never_unpickled(tmp_path, key, value):
 
 
 # -- archives ----------------------------------------------------------------------------------------
-def _npy(array):
-    buffer = io.BytesIO()
-    np.save(buffer, array)
-    return buffer.getvalue()
-
-
 MEMBER_NAMES = st.sampled_from(sorted(VALID_ARRAYS)) | st.sampled_from(
     ["meta", "W0", "dir/", "dir/W0.npy", "../W0.npy", "W0.npy.npy", "extra_0.txt"]) | st.text(
     st.characters(exclude_characters="\x00"), min_size=1, max_size=10)  # zipfile cannot write an empty name
-MEMBER_DATA = (st.binary(max_size=64) | st.sampled_from([_npy(a) for a in VALID_ARRAYS.values()])
-               | st.builds(_npy, hnp.arrays(hnp.scalar_dtypes(), hnp.array_shapes(min_dims=0, max_dims=2))))
+MEMBER_DATA = (st.binary(max_size=64) | st.sampled_from([npy_bytes(a) for a in VALID_ARRAYS.values()])
+               | st.builds(npy_bytes, hnp.arrays(hnp.scalar_dtypes(), hnp.array_shapes(min_dims=0, max_dims=2))))
 
 
 @FUZZ
 @pytest.mark.filterwarnings("ignore:Duplicate name")
 @given(members=st.lists(st.tuples(MEMBER_NAMES, MEMBER_DATA), max_size=8), keep=st.sets(st.sampled_from(
-       sorted(VALID_ARRAYS))), compress=st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]))
+       sorted(VALID_ARRAYS))), compress=COMPRESSIONS)
 def test_archives_with_the_wrong_members_are_refused_or_used(tmp_path, members, keep, compress):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compress) as archive:
-        for key in sorted(keep):
-            archive.writestr(key + ".npy", _npy(VALID_ARRAYS[key]))
-        for name, data in members:
-            archive.writestr(name, data)  # duplicate names and non-.npy members included
-    load_or_none(tmp_path, buffer.getvalue())
+    valid = [(key + ".npy", npy_bytes(VALID_ARRAYS[key])) for key in sorted(keep)]
+    load_or_none(tmp_path, zip_bytes(valid + members, compress))  # duplicate names and non-.npy members included
 
 
 @pytest.mark.parametrize("member", ["meta", "W0", "opt.t", "extra_0"])
 def test_a_member_that_is_not_an_npy_file_is_refused(tmp_path, member):
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for key, array in VALID_ARRAYS.items():
-            if key == member:
-                archive.writestr(key, b"plain bytes, no .npy header")
-            else:
-                archive.writestr(key + ".npy", _npy(array))
+    members = [(key, b"plain bytes, no .npy header") if key == member else (key + ".npy", npy_bytes(array))
+               for key, array in VALID_ARRAYS.items()]
     path = tmp_path / NAME
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(zip_bytes(members))
     with pytest.raises(CheckpointError, match=f"entry '{member}' is not an array"):
         load_checkpoint(path)
 
@@ -268,13 +237,9 @@ def test_a_member_that_is_not_an_npy_file_is_refused(tmp_path, member):
 def test_a_member_declaring_a_huge_shape_is_refused(tmp_path):
     header = io.BytesIO()
     np.lib.format.write_array_header_1_0(header, {"descr": "<f4", "fortran_order": False, "shape": (2**40,)})
-    arrays = {key + ".npy": _npy(value) for key, value in VALID_ARRAYS.items()}
+    arrays = {key + ".npy": npy_bytes(value) for key, value in VALID_ARRAYS.items()}
     arrays["W0.npy"] = header.getvalue() + bytes(16)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for key, data in arrays.items():
-            archive.writestr(key, data)
     path = tmp_path / NAME
-    path.write_bytes(buffer.getvalue())
+    path.write_bytes(zip_bytes(arrays.items()))
     with pytest.raises(CheckpointError, match="corrupt or truncated"):
         load_checkpoint(path)
