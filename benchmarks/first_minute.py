@@ -14,31 +14,24 @@ Target: both shown and pretrained within 2 s. Settings and user data go to a tem
 """
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from engine.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
+from isolated_app import CHILD_PRELUDE, child_env, empty_interpreter, run_child  # noqa: E402
 
 TARGET = 2.0  # seconds to a shown, useful window
 WATCH = 4.0  # seconds after the window is shown during which stalls are measured
 
-CHILD = r"""
-import json, os, sys, time
-sys.path.insert(0, os.getcwd())
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Slot
+CHILD = CHILD_PRELUDE + r"""
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtWidgets import QApplication
 
-QSettings.setDefaultFormat(QSettings.IniFormat)
-for scope in (QSettings.UserScope, QSettings.SystemScope):
-    QSettings.setPath(QSettings.IniFormat, scope, os.environ["FIRST_MINUTE_SETTINGS"])
 WATCH = float(os.environ["FIRST_MINUTE_WATCH"])
 seen = {"stall": 0.0}
 
@@ -111,13 +104,7 @@ print("FIRST " + json.dumps(seen), flush=True)
 
 def launch(env):
     """What the child saw, with times in seconds from the launch."""
-    t0 = time.time()
-    out = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=120)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("FIRST ")]
-    if out.returncode != 0 or not lines:
-        raise SystemExit(f"the app did not start and quit cleanly (exit {out.returncode}):\n{out.stderr}")
-    seen = json.loads(lines[-1][len("FIRST "):])
+    t0, seen, _ = run_child(CHILD, "FIRST", env)
     seen["shown"] -= t0
     seen["pretrained"] -= t0
     return seen
@@ -132,17 +119,10 @@ def main(argv=None):
     if not has_mnist(args.data):
         parser.error(f"no MNIST found: name its folder with --data or {MNIST_ENV}, or run `python main.py download`")
     with tempfile.TemporaryDirectory(prefix="bps-first-minute-") as scratch:
-        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-                   FIRST_MINUTE_SETTINGS=os.path.join(scratch, "settings"), FIRST_MINUTE_WATCH=str(WATCH),
-                   BACKPROP_STUDIO_DATA_DIR=os.path.join(scratch, "user-data"))
-        env[MNIST_ENV] = os.path.abspath(args.data)
+        env = child_env(scratch, args.data, FIRST_MINUTE_WATCH=str(WATCH))
         launch(env)  # once unmeasured: the OS file cache holds the libraries afterwards, as it would
         runs = [launch(env) for _ in range(args.runs)]
-        empty = []
-        for _ in range(args.runs):
-            t0 = time.perf_counter()
-            subprocess.run([sys.executable, "-c", "pass"], check=True)
-            empty.append(time.perf_counter() - t0)
+        empty = [empty_interpreter() for _ in range(args.runs)]
     med = {key: statistics.median(run[key] for run in runs) for key in ("shown", "pretrained", "stall", "paint_ms")}
     print(f"{args.runs} runs of `python main.py` (offscreen, MNIST from {args.data}); the view shows "
           f"{'-'.join(map(str, runs[-1]['sizes']))}; seconds from launching the process")

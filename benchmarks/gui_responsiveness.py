@@ -31,6 +31,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from engine.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
 from gui.training_config import TrainingConfig, build  # noqa: E402
+from isolated_app import private_settings, wait, window_on_mnist  # noqa: E402
 
 CONFIG = TrainingConfig(hidden=[128, 64], activations=["relu", "relu"], loss="ce", optimizer="adam", lr=0.001,
                         batch_size=128, epochs=1000, seed=0)
@@ -65,10 +66,9 @@ def main(argv=None):
     parser.add_argument("--rate", type=float, default=0, help="updates per second from the worker (default: its own)")
     args = parser.parse_args(argv)
 
-    from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, Qt, QTimer
+    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
     from gui.app import limit_blas_threads, make_application
-    from gui.main_window import MainWindow
 
     args.data = find_mnist(args.data) or ""
     if not has_mnist(args.data):
@@ -76,25 +76,10 @@ def main(argv=None):
     os.environ[MNIST_ENV] = args.data
     # Settings of its own: a configuration the user's last session left must not change what is measured.
     scratch = tempfile.TemporaryDirectory(prefix="bps-responsiveness-")
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    for scope in (QSettings.UserScope, QSettings.SystemScope):
-        QSettings.setPath(QSettings.IniFormat, scope, os.path.join(scratch.name, "settings"))
+    private_settings(os.path.join(scratch.name, "settings"))
     limiter = limit_blas_threads(1)
     app = make_application([])
-
-    def wait(ms):
-        loop = QEventLoop()
-        QTimer.singleShot(int(ms), loop.quit)
-        loop.exec()
-
-    window = MainWindow()
-    window.resize(1400, 900)
-    window.show()
-    started = time.perf_counter()
-    while window.dataset() is None or window.dataset().name != "mnist":
-        if time.perf_counter() - started > 60:
-            raise SystemExit(f"the window did not open on MNIST: {window.notice.text()}")
-        wait(20)
+    window = window_on_mnist(size=(1400, 900))
     window.controls.set_config(CONFIG)
     window.reset()
     if args.no_view:

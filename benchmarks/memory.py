@@ -32,6 +32,7 @@ sys.path.insert(0, ROOT)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from engine.mnist_source import MNIST_ENV, has_mnist  # noqa: E402
+from isolated_app import private_settings, wait, window_on_mnist  # noqa: E402
 
 SHARED_MNIST = os.path.join(os.path.dirname(ROOT), "shared", "datasets", "mnist")
 MB = 2**20
@@ -92,10 +93,9 @@ def main(argv=None):
     scratch = tempfile.TemporaryDirectory(prefix="bps-memory-")
     os.environ[MNIST_ENV] = args.data
     os.environ["BACKPROP_STUDIO_DATA_DIR"] = os.path.join(scratch.name, "user-data")
-    from PySide6.QtCore import QEventLoop, QObject, QSettings, QTimer, Slot
+    from PySide6.QtCore import QObject, Slot
 
     from gui.app import limit_blas_threads, make_application
-    from gui.main_window import MainWindow
 
     if args.cap:
         if args.cap < 4 or args.cap % 4:
@@ -105,17 +105,10 @@ def main(argv=None):
 
         engine.thinned_series.DEFAULT_CAPACITY = gui.loss_series.CAPACITY = args.cap
 
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    for scope in (QSettings.UserScope, QSettings.SystemScope):
-        QSettings.setPath(QSettings.IniFormat, scope, os.path.join(scratch.name, "settings"))
+    private_settings(os.path.join(scratch.name, "settings"))
     limiter = limit_blas_threads(1)
     app = make_application([])
     rss_start, _ = proc_status()
-
-    def wait(ms):
-        loop = QEventLoop()
-        QTimer.singleShot(int(ms), loop.quit)
-        loop.exec()
 
     class Probe(QObject):
         """Records memory and buffer sizes after each epoch; notes when the run ends."""
@@ -137,13 +130,7 @@ def main(argv=None):
         def run_ended(self, event):
             self.ended = event.reason
 
-    window = MainWindow()
-    window.show()
-    started = time.perf_counter()
-    while window.dataset() is None or window.dataset().name != "mnist":
-        if time.perf_counter() - started > 60:
-            raise SystemExit(f"the window did not open on MNIST: {window.notice.text()}")
-        wait(20)
+    window = window_on_mnist()
     config = window.controls.config()
     config.epochs, config.batch_size = args.epochs, args.batch
     if args.hidden:

@@ -14,32 +14,25 @@ Target: the window shown within 2 s. Settings and user data go to a temporary fo
 """
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from engine.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
+from isolated_app import CHILD_PRELUDE, child_env, empty_interpreter, run_child  # noqa: E402
 
 TARGET = 2.0  # seconds to a shown window
 
 # The child: QSettings to a scratch folder, a probe timer posted for when the event loop starts, then
 # main.main([]) as `python main.py` runs it. Times are time.time(), comparable with the parent's.
-CHILD = r"""
-import json, os, sys, time
-sys.path.insert(0, os.getcwd())
-from PySide6.QtCore import QEvent, QObject, QSettings, QTimer, Slot
+CHILD = CHILD_PRELUDE + r"""
+from PySide6.QtCore import QEvent, QObject, QTimer, Slot
 from PySide6.QtWidgets import QApplication
 
-QSettings.setDefaultFormat(QSettings.IniFormat)
-for scope in (QSettings.UserScope, QSettings.SystemScope):
-    QSettings.setPath(QSettings.IniFormat, scope, os.environ["STARTUP_SETTINGS"])
 seen = {}
 
 
@@ -91,23 +84,11 @@ print("STARTUP " + json.dumps(seen), flush=True)
 """
 
 
-def launch(args, env):
-    """(seconds to the window shown, to MNIST ready, what the child saw) for one fresh process."""
-    t0 = time.time()
-    out = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True,
-                         timeout=120)
-    lines = [line for line in out.stdout.splitlines() if line.startswith("STARTUP ")]
-    if out.returncode != 0 or not lines:
-        raise SystemExit(f"the app did not start and quit cleanly (exit {out.returncode}):\n{out.stderr}")
-    seen = json.loads(lines[-1][len("STARTUP "):])
-    noise = [line for line in out.stderr.splitlines() if line.strip() and "propagateSizeHints" not in line]
+def launch(env):
+    """(seconds to the window shown, to MNIST ready, what the child saw, its stderr lines) for one fresh process."""
+    t0, seen, stderr = run_child(CHILD, "STARTUP", env)
+    noise = [line for line in stderr.splitlines() if line.strip() and "propagateSizeHints" not in line]
     return seen["shown"] - t0, seen["mnist"] - t0, seen, noise
-
-
-def empty_interpreter():
-    t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "pass"], check=True)
-    return time.perf_counter() - t0
 
 
 def main(argv=None):
@@ -120,14 +101,11 @@ def main(argv=None):
         parser.error(f"no MNIST found: name its folder with --data or {MNIST_ENV}, or run `python main.py download`")
 
     with tempfile.TemporaryDirectory(prefix="bps-startup-") as scratch:
-        env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
-                   STARTUP_SETTINGS=os.path.join(scratch, "settings"),
-                   BACKPROP_STUDIO_DATA_DIR=os.path.join(scratch, "user-data"))
-        env[MNIST_ENV] = os.path.abspath(args.data)
-        launch(args, env)  # once unmeasured: the OS file cache holds the libraries afterwards, as it would
+        env = child_env(scratch, args.data)
+        launch(env)  # once unmeasured: the OS file cache holds the libraries afterwards, as it would
         shown, ready, lazy, noise = [], [], [], set()
         for _ in range(args.runs):
-            s, r, seen, extra = launch(args, env)
+            s, r, seen, extra = launch(env)
             shown.append(s)
             ready.append(r)
             lazy.append(seen["mnist_loading_when_shown"])
