@@ -44,13 +44,10 @@ class Probe(QObject):
 
     @Slot()
     def find_window(self):
-        from gui.main_window import MainWindow
-
-        windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-        if not windows:
+        self.window = isolated_app.shown_main_window()
+        if self.window is None:
             QTimer.singleShot(1, self.find_window)
             return
-        self.window = windows[0]
         self.window.installEventFilter(self)
         self.window.network_view.installEventFilter(self)
 

@@ -28,6 +28,15 @@ def private_settings(folder):
         QSettings.setPath(QSettings.IniFormat, scope, folder)
 
 
+def shown_main_window():
+    """The visible MainWindow of this process, or None while main.main has not shown it yet."""
+    from PySide6.QtWidgets import QApplication
+
+    from gui.main_window import MainWindow
+
+    return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
+
+
 def child_env(scratch, mnist, **extra):
     """Environment of a child: offscreen unless a display is set, settings and user data in ``scratch``."""
     from engine.mnist_source import MNIST_ENV
