@@ -12,24 +12,26 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from . import colormaps as cm
 from .formatting import percent
+from .theme import is_dark, pick
 
 EMPTY = (246, 246, 246)  # a cell with no samples
 PAPER = (255, 255, 255)  # where shades start from
 INK = QColor(40, 40, 40)
+DARK_PAPER, DARK_EMPTY, DARK_INK = (32, 33, 37), (44, 45, 50), QColor(215, 216, 221)  # the same under a dark palette
 MAX_CELL, MIN_CELL = 64, 14  # cell side in pixels
 MAX_CELL_FEW = 110  # cell side at most when there are only a few classes
 
 
-def cell_rgb(count, row_total, is_diagonal, max_wrong):
+def cell_rgb(count, row_total, is_diagonal, max_wrong, paper=PAPER):
     """RGB 0–255 of one cell: blue by the row share on the diagonal, orange by count relative off it."""
     if count == 0:
-        return EMPTY
+        return EMPTY if paper == PAPER else DARK_EMPTY
     if is_diagonal:
         t, end = count / max(row_total, 1), cm.POSITIVE
     else:
         t, end = np.sqrt(count / max(max_wrong, 1)), cm.NEGATIVE  # sqrt: single errors still show
     t = 0.12 + 0.88 * float(t)
-    return tuple(int(round(p + (e - p) * t)) for p, e in zip(PAPER, end))
+    return tuple(int(round(p + (e - p) * t)) for p, e in zip(paper, end))
 
 
 class ConfusionMatrixView(QWidget):
@@ -193,7 +195,9 @@ class ConfusionMatrixView(QWidget):
     def paintEvent(self, event):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        painter.fillRect(self.rect(), QColor(*PAPER))
+        dark = is_dark()
+        paper, ink = (DARK_PAPER, DARK_INK) if dark else (PAPER, INK)
+        painter.fillRect(self.rect(), QColor(*paper))
         if self._confusion is None:
             painter.setPen(QColor(120, 120, 120))
             painter.drawText(self.rect(), Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
@@ -212,34 +216,34 @@ class ConfusionMatrixView(QWidget):
         for t in range(k):
             for p in range(k):
                 rect = QRect(left + p * side, top + t * side, side, side)
-                rgb = cell_rgb(int(m[t, p]), int(rows[t]), t == p, max_wrong)
+                rgb = cell_rgb(int(m[t, p]), int(rows[t]), t == p, max_wrong, paper)
                 painter.fillRect(rect, QColor(*rgb))
                 if m[t, p]:
-                    dark = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] < 150
-                    painter.setPen(QColor(255, 255, 255) if dark else INK)
+                    deep = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2] < 150
+                    painter.setPen(QColor(255, 255, 255) if deep else INK)
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{int(m[t, p]):,}")
-        painter.setPen(QPen(QColor(225, 225, 225), 1))
+        painter.setPen(QPen(QColor(*pick((225, 225, 225), (70, 71, 78))), 1))
         for i in range(k + 1):
             painter.drawLine(left, top + i * side, left + k * side, top + i * side)
             painter.drawLine(left + i * side, top, left + i * side, top + k * side)
         painter.setFont(self.font())
-        self._paint_labels(painter, side, left, top, k, fm)
-        self._paint_legend(painter, left, top + k * side + 8, fm)
-        for cell, pen in ((self._hover, QPen(QColor(90, 90, 90), 1)), (self._selected, QPen(INK, 3))):
+        self._paint_labels(painter, side, left, top, k, fm, ink)
+        self._paint_legend(painter, left, top + k * side + 8, fm, paper)
+        for cell, pen in ((self._hover, QPen(QColor(90, 90, 90), 1)), (self._selected, QPen(ink, 3))):
             if cell is not None:
                 painter.setPen(pen)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRect(self.cell_rect(*cell).adjusted(1, 1, -1, -1))
 
-    def _paint_labels(self, painter, side, left, top, k, fm):
-        painter.setPen(INK)
+    def _paint_labels(self, painter, side, left, top, k, fm, ink=INK):
+        painter.setPen(ink)
         h = fm.height()
         for i, name in enumerate(self._names):
             painter.drawText(QRect(0, top + i * side, left - 6, side),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
             painter.drawText(QRect(left + i * side, top - h - 4, side, h), Qt.AlignmentFlag.AlignCenter,
                              fm.elidedText(name, Qt.TextElideMode.ElideRight, side))
-        painter.setPen(QColor(100, 100, 100))
+        painter.setPen(QColor(*pick((100, 100, 100), (160, 162, 170))))
         painter.drawText(QRect(left, 2, k * side, h), Qt.AlignmentFlag.AlignCenter, "predicted class →")
         painter.save()
         painter.translate(QPointF(left - self._label_width() - h * 0.2, top + k * side / 2))
@@ -249,17 +253,17 @@ class ConfusionMatrixView(QWidget):
         x = left + k * side + 8
         painter.drawText(QRect(x, top - h - 4, 80, h), Qt.AlignmentFlag.AlignLeft, "right")
         for i, acc in enumerate(self._accuracy):
-            painter.setPen(INK if np.isfinite(acc) else QColor(150, 150, 150))
+            painter.setPen(ink if np.isfinite(acc) else QColor(150, 150, 150))
             painter.drawText(QRect(x, top + i * side, 80, side), Qt.AlignmentFlag.AlignLeft |
                              Qt.AlignmentFlag.AlignVCenter, percent(acc) if np.isfinite(acc) else "–")
 
-    def _paint_legend(self, painter, x, y, fm):
+    def _paint_legend(self, painter, x, y, fm, paper=PAPER):
         h = fm.height()
         for label, end in (("right (share of the class)", cm.POSITIVE), ("wrong (count)", cm.NEGATIVE)):
             for j in range(5):
-                rgb = tuple(int(p + (e - p) * (0.12 + 0.22 * j)) for p, e in zip(PAPER, end))
+                rgb = tuple(int(p + (e - p) * (0.12 + 0.22 * j)) for p, e in zip(paper, end))
                 painter.fillRect(QRect(x + j * 8, y + 2, 8, h - 4), QColor(*rgb))
-            painter.setPen(QColor(90, 90, 90))
+            painter.setPen(QColor(*pick((90, 90, 90), (170, 172, 180))))
             painter.drawText(QRect(x + 46, y, 400, h), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              label)
             y += h + 2
