@@ -14,13 +14,13 @@ import weakref
 
 import numpy as np
 from PySide6.QtCore import QObject, Slot
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from engine.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from engine.trainer_state import capture, has_state, resume
 from engine.training import Trainer
 
+from .action_spec import make_action
 from .checkpoint_contents import MnistMissing, checkpoint_extra, config_from_checkpoint, dataset_for, trained_config
 from .config_transfer import export_config, import_config
 from .settings import forget_recent_file, recent_files, remember_recent_file
@@ -63,13 +63,7 @@ class CheckpointActions(QObject):
         self.unsaved = UnsavedChanges(self, window)  # closing asks before training since the last save is lost
         self.actions = {}  # objectName → QAction
         for name, text, keys, tip in SPECS:
-            action = QAction(text, window)
-            action.setObjectName(name)
-            if keys:
-                action.setShortcut(QKeySequence(keys))
-            action.setToolTip(tip)
-            action.setStatusTip(tip)
-            self.actions[name] = action
+            self.actions[name] = make_action(window, name, text, keys, tip)
         self.menu = QMenu("&File", window)
         self.menu.setObjectName("file_menu")
         self.menu.setToolTipsVisible(True)

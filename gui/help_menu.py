@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMenu, QMessageBox, QTextBrowser, QVBoxLayout
 
+from .action_spec import make_action
 from .icons import app_icon
 
 WINDOW = "Anywhere in the window"
@@ -151,12 +152,7 @@ class HelpMenu(QObject):
                  self.show_shortcuts),
                 ("about", "&About Backprop Studio", "", "Version, libraries and the bundled model's accuracy.",
                  self.show_about)):
-            action = QAction(text, window)
-            action.setObjectName(name)
-            if keys:
-                action.setShortcut(QKeySequence(keys))
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
+            action = make_action(window, name, text, keys, tip)
             action.setMenuRole(QAction.MenuRole.AboutRole if name == "about" else QAction.MenuRole.NoRole)
             action.triggered.connect(slot)
             self.menu.addAction(action)

@@ -1,9 +1,9 @@
 """The training toolbar's QActions: play/pause, step batch, step phase, reset (names tests rely on)."""
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QToolBar
 
+from .action_spec import make_action
 from .icons import icon
 
 # objectName, text, icon (resources/icons), shortcut, one-sentence tooltip
@@ -29,11 +29,7 @@ class TrainingActions:
         self._play_icon, self._pause_icon = icon("play"), icon("pause")
         self.actions = {}  # objectName → QAction
         for name, text, icon_name, keys, tip in SPECS:
-            action = QAction(icon(icon_name), text, window)
-            action.setObjectName(name)
-            action.setShortcut(QKeySequence(keys))
-            native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
-            action.setToolTip(f"{tip} ({native})")
+            action = make_action(window, name, text, keys, tip, icon(icon_name))
             toolbar.addAction(action)
             self.actions[name] = action
 

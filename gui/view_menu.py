@@ -6,8 +6,10 @@ the others (in the order they came), Help.
 """
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QMenu
+
+from .action_spec import make_action
 
 # objectName, text, shortcut, one-sentence tooltip
 TAB_SPECS = [
@@ -26,14 +28,7 @@ def menu_title(action):
 
 
 def _action(window, spec):
-    name, text, keys, tip = spec
-    action = QAction(text, window)
-    action.setObjectName(name)
-    action.setShortcut(QKeySequence(keys))
-    native = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
-    action.setToolTip(f"{tip} ({native})")
-    action.setStatusTip(tip)
-    return action
+    return make_action(window, *spec)
 
 
 class ViewMenu(QObject):
