@@ -105,6 +105,9 @@ def test_playing_while_scrubbed_keeps_the_moment_and_reset_goes_live(qtbot):
     slider, label, live = parts(window)
     slider.setValue(1)
     shown = window.walkthrough.timeline.timeline[1]
+    # Enough epochs that the run is still going when the pause comes (100 epochs of circles end in ~1.5 s,
+    # which a loaded machine can spend before the test looks again).
+    window.controls.epochs.setValue(window.controls.epochs.maximum())
     play = window.findChild(QAction, "play_pause")
     play.trigger()
     qtbot.waitUntil(lambda: window.trainer.steps > 60, timeout=TIMEOUT)
