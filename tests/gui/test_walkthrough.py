@@ -76,7 +76,7 @@ def test_step_phase_walks_the_view_through_forward_loss_backward_update(qtbot, h
 
 
 def test_step_batch_mid_walk_finishes_that_batch_and_play_finishes_it_first(qtbot):
-    window = make_window(qtbot)
+    window = make_window(qtbot, epochs=100_000)  # still running when paused, however loaded the machine
     for _ in range(5):
         phase(window, qtbot)
     with qtbot.waitSignal(window.weights_updated, timeout=TIMEOUT):
