@@ -43,12 +43,12 @@ def build_parser():
     t.add_argument("--seed", type=int, default=0, help="seed for initial weights, shuffling, augmentation")
     t.add_argument("--augment", nargs="?", const="", default=None, metavar="SETTINGS",
                    help="augment images like real drawings (shifts, rotations, scale, thickness); SETTINGS "
-                        "such as 'shear=0.3,thickness=0.5,scale=0.85:1.15' change engine.augment.AugmentSettings")
+                        "such as 'shear=0.3,thickness=0.5,scale=0.85:1.15' change engine.data.augment.AugmentSettings")
     t.add_argument("--lr-decay", type=float, default=1.0, metavar="FACTOR",
                    help="multiply the learning rate by this after every epoch (default 1: constant)")
     t.add_argument("--styles", type=float, default=0.0, metavar="FRACTION",
                    help="add restyled copies of this fraction of MNIST's 0s, 7s and 1s to the training set: "
-                        "slashed zeros, crossed sevens, flagged ones (engine/digit_styles.py)")
+                        "slashed zeros, crossed sevens, flagged ones (engine/data/digit_styles.py)")
     t.add_argument("--float64", action="store_true", help="train in float64 (slower; float32 by default)")
     t.add_argument("--samples", type=int, default=1000, help="points in a built-in 2-D dataset")
     t.add_argument("--noise", type=float, default=None, help="noise σ of a built-in 2-D dataset")
@@ -103,9 +103,9 @@ def _fmt_bytes(n):
 # -- data -------------------------------------------------------------------------------------
 def load_dataset(name, data_dir, args=None):
     """The dataset by name; MNIST is looked up (--data, environment, cache) but never downloaded here."""
-    from engine.datasets import load_mnist
-    from engine.mnist_source import HOW_TO_GET_MNIST, MnistUnavailable, find_mnist
-    from engine.toy_datasets import TOY_DATASETS, make_toy
+    from engine.data.datasets import load_mnist
+    from engine.data.mnist_source import HOW_TO_GET_MNIST, MnistUnavailable, find_mnist
+    from engine.data.toy_datasets import TOY_DATASETS, make_toy
 
     if name is None:
         name = "mnist" if (data_dir or find_mnist()) else None
@@ -173,8 +173,8 @@ def build_network(args, dataset):
 
 
 def cmd_train(args, out=sys.stdout):
-    from engine.checkpoint import save_checkpoint
-    from engine.trainer_state import save_training
+    from engine.files.checkpoint import save_checkpoint
+    from engine.files.trainer_state import save_training
     from engine.training import BatchDone, Diverged, EpochDone, Trainer
 
     if args.resume:
@@ -257,8 +257,8 @@ def cmd_train(args, out=sys.stdout):
 
 def resume_training(args):
     """(dataset, trainer, lr of epoch 1) continuing ``args.resume`` exactly; ``args`` takes its settings."""
-    from engine.checkpoint import load_checkpoint
-    from engine.trainer_state import resume
+    from engine.files.checkpoint import load_checkpoint
+    from engine.files.trainer_state import resume
 
     net, extra = load_checkpoint(args.resume)
     hyper, params = extra.get("hyperparameters") or {}, extra.get("dataset_params") or {}
@@ -280,7 +280,7 @@ def make_augment(text):
     """augment_batch with AugmentSettings from 'key=value,…' (a range as low:high); '' = the defaults."""
     import functools
 
-    from engine.augment import AugmentSettings, augment_batch
+    from engine.data.augment import AugmentSettings, augment_batch
 
     values = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
@@ -305,7 +305,7 @@ def with_styles(dataset, fraction, seed):
 
     import numpy as np
 
-    from engine.digit_styles import add_styles
+    from engine.data.digit_styles import add_styles
 
     extra, labels = add_styles(dataset.x_train, dataset.y_train, np.random.default_rng(seed), fraction)
     return dataclasses.replace(
@@ -314,7 +314,7 @@ def with_styles(dataset, fraction, seed):
 
 
 def cmd_evaluate(args, out=sys.stdout):
-    from engine.checkpoint import load_checkpoint
+    from engine.files.checkpoint import load_checkpoint
     from engine.training import Trainer
 
     net, extra = load_checkpoint(args.model)
@@ -339,7 +339,7 @@ def cmd_evaluate(args, out=sys.stdout):
 
 
 def cmd_download(args, out=sys.stdout):
-    from engine.mnist_download import download_mnist
+    from engine.data.mnist_download import download_mnist
 
     bar = ProgressBar()
     state = {}
@@ -370,7 +370,7 @@ def main(argv=None):
     try:
         args = parser.parse_args(argv)
         if args.command is None:
-            from gui.app import run_app
+            from gui.shell.app import run_app
 
             return run_app(argv)
         command = {"train": cmd_train, "evaluate": cmd_evaluate, "download": cmd_download}[args.command]

@@ -26,8 +26,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
 
-from engine.preprocess import naive  # noqa: E402
-from engine.unipen import fit_strokes, load_unipen  # noqa: E402
+from engine.data.preprocess import naive  # noqa: E402
+from engine.data.unipen import fit_strokes, load_unipen  # noqa: E402
 
 BOX = (0.45, 0.85)  # the digit's longer side, as a fraction of the pad (people draw big and small)
 MOVE = 0.1  # max offset of the digit's centre from the pad's, as a fraction of the pad
@@ -58,19 +58,19 @@ def make_pad(harness, model_path):
     """(keep-alive widget, DrawPad, network) in the chosen harness: the main window or the panel alone."""
     from PySide6.QtWidgets import QApplication
 
-    from gui.draw_pad import DrawPad
+    from gui.draw_pad.pad import DrawPad
 
     QApplication.instance() or QApplication([])
     if harness == "window":
-        from gui.main_window import MainWindow
+        from gui.shell.main_window import MainWindow
 
         top = MainWindow()
     else:
-        from gui.digit_panel import DigitPanel
+        from gui.draw_pad.digit_panel import DigitPanel
 
         top = DigitPanel()
     if model_path:
-        from engine.checkpoint import load_checkpoint
+        from engine.files.checkpoint import load_checkpoint
 
         net, _ = load_checkpoint(model_path)
         top.findChild(DrawPad).set_model(net)

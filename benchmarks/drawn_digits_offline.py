@@ -1,8 +1,8 @@
 """How well do MNIST-trained networks read digits people actually drew? Offline, without the GUI.
 
 Real pen strokes (UNIPEN) are fitted onto a 280×280 pad at varied sizes and positions, rendered with
-a round pen as the draw pad would, preprocessed (engine.preprocess) and classified by an MLP trained
-on MNIST, once plain and once with engine.augment. Prints accuracy overall and per digit, the naive
+a round pen as the draw pad would, preprocessed (engine.data.preprocess) and classified by an MLP trained
+on MNIST, once plain and once with engine.data.augment. Prints accuracy overall and per digit, the naive
 whole-canvas resize as a baseline, and the speed of preprocessing and augmentation.
 
     python benchmarks/drawn_digits_offline.py --epochs 15 --decay 0.85 --n 4000
@@ -21,11 +21,11 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from engine import NeuralNetwork  # noqa: E402
-from engine.augment import NONE, AugmentSettings, augment_batch  # noqa: E402
-from engine.datasets import load_mnist  # noqa: E402
-from engine.digit_styles import add_styles  # noqa: E402
-from engine.preprocess import naive, preprocess  # noqa: E402
-from engine.unipen import fit_strokes, load_unipen, render_strokes  # noqa: E402
+from engine.data.augment import NONE, AugmentSettings, augment_batch  # noqa: E402
+from engine.data.datasets import load_mnist  # noqa: E402
+from engine.data.digit_styles import add_styles  # noqa: E402
+from engine.data.preprocess import naive, preprocess  # noqa: E402
+from engine.data.unipen import fit_strokes, load_unipen, render_strokes  # noqa: E402
 
 PAD = 280  # the draw pad's side in pixels
 
@@ -61,7 +61,7 @@ def as_inputs(canvases, how="preprocess", **options):
 
 
 def with_styles(mnist, seed=0, fraction=0.3):
-    """MNIST plus restyled copies of some 0s, 7s and 1s (engine.digit_styles) in its training split."""
+    """MNIST plus restyled copies of some 0s, 7s and 1s (engine.data.digit_styles) in its training split."""
     import dataclasses
 
     extra, labels = add_styles(mnist.x_train, mnist.y_train, np.random.default_rng(seed), fraction)

@@ -22,8 +22,9 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from engine.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
 from isolated_app import CHILD_PRELUDE, child_env, empty_interpreter, run_child  # noqa: E402
+
+from engine.data.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
 
 TARGET = 2.0  # seconds to a shown, useful window
 WATCH = 4.0  # seconds after the window is shown during which stalls are measured
@@ -76,7 +77,7 @@ class Probe(QObject):
             QApplication.instance().quit()
 
 
-from gui.network_view import NetworkView
+from gui.network_view.view import NetworkView
 
 paint = NetworkView.paintEvent
 

@@ -29,9 +29,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from engine.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
-from gui.training_config import TrainingConfig, build  # noqa: E402
 from isolated_app import private_settings, wait, window_on_mnist  # noqa: E402
+
+from engine.data.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
+from gui.training.config import TrainingConfig, build  # noqa: E402
 
 CONFIG = TrainingConfig(hidden=[128, 64], activations=["relu", "relu"], loss="ce", optimizer="adam", lr=0.001,
                         batch_size=128, epochs=1000, seed=0)
@@ -68,7 +69,7 @@ def main(argv=None):
 
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
-    from gui.app import limit_blas_threads, make_application
+    from gui.shell.app import limit_blas_threads, make_application
 
     args.data = find_mnist(args.data) or ""
     if not has_mnist(args.data):

@@ -32,14 +32,14 @@ def shown_main_window():
     """The visible MainWindow of this process, or None while main.main has not shown it yet."""
     from PySide6.QtWidgets import QApplication
 
-    from gui.main_window import MainWindow
+    from gui.shell.main_window import MainWindow
 
     return next((w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()), None)
 
 
 def child_env(scratch, mnist, **extra):
     """Environment of a child: offscreen unless a display is set, settings and user data in ``scratch``."""
-    from engine.mnist_source import MNIST_ENV
+    from engine.data.mnist_source import MNIST_ENV
 
     env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"),
                BACKPROP_STUDIO_DATA_DIR=os.path.join(scratch, "user-data"), **extra)
@@ -86,7 +86,7 @@ def window_on_mnist(size=None):
     """A shown MainWindow (``size`` (width, height) if given), once it has opened on MNIST (at most 60 s)."""
     import time
 
-    from gui.main_window import MainWindow
+    from gui.shell.main_window import MainWindow
 
     window = MainWindow()
     if size is not None:

@@ -31,8 +31,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from engine.mnist_source import MNIST_ENV, has_mnist  # noqa: E402
 from isolated_app import private_settings, wait, window_on_mnist  # noqa: E402
+
+from engine.data.mnist_source import MNIST_ENV, has_mnist  # noqa: E402
 
 SHARED_MNIST = os.path.join(os.path.dirname(ROOT), "shared", "datasets", "mnist")
 MB = 2**20
@@ -95,15 +96,15 @@ def main(argv=None):
     os.environ["BACKPROP_STUDIO_DATA_DIR"] = os.path.join(scratch.name, "user-data")
     from PySide6.QtCore import QObject, Slot
 
-    from gui.app import limit_blas_threads, make_application
+    from gui.shell.app import limit_blas_threads, make_application
 
     if args.cap:
         if args.cap < 4 or args.cap % 4:
             parser.error(f"--cap must be a multiple of 4, got {args.cap}")
         import engine.thinned_series
-        import gui.loss_series
+        import gui.training.loss_series
 
-        engine.thinned_series.DEFAULT_CAPACITY = gui.loss_series.CAPACITY = args.cap
+        engine.thinned_series.DEFAULT_CAPACITY = gui.training.loss_series.CAPACITY = args.cap
 
     private_settings(os.path.join(scratch.name, "settings"))
     limiter = limit_blas_threads(1)

@@ -24,7 +24,7 @@ from PySide6.QtGui import QMouseEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from engine import NeuralNetwork  # noqa: E402
-from gui.network_view import NetworkView  # noqa: E402
+from gui.network_view.view import NetworkView  # noqa: E402
 
 BUDGET_MS = {"784-16-16-10": 30.0, "784-128-64-10": 100.0, "2-8-8-2": 30.0}
 

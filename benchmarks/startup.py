@@ -22,8 +22,9 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from engine.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
 from isolated_app import CHILD_PRELUDE, child_env, empty_interpreter, run_child  # noqa: E402
+
+from engine.data.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
 
 TARGET = 2.0  # seconds to a shown window
 

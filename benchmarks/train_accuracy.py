@@ -19,11 +19,10 @@ from threadpoolctl import threadpool_limits
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from engine.datasets import load_mnist  # noqa: E402
-from engine.mnist_source import MNIST_ENV, find_mnist  # noqa: E402
+from engine.data.datasets import load_mnist  # noqa: E402
+from engine.data.mnist_source import MNIST_ENV, find_mnist  # noqa: E402
 from engine.network import NeuralNetwork  # noqa: E402
 from engine.training import Diverged, EpochDone, Trainer  # noqa: E402
-
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,7 @@ PRESETS = {
     "adam-drop": Preset((784, 256, 128, 10), "relu", "ce", "adam", 1e-3, 128, 20, lr_drops={10: 3e-4, 15: 1e-4}),
     "augmented": Preset((784, 256, 128, 10), "relu", "ce", "adam", 1e-3, 128, 100,
                         lr_drops={15: 3e-4, 20: 1e-4}, augment=True,
-                        note="engine.augment.augment_batch on every batch: random shifts, turns, sizes, thickness"),
+                        note="engine.data.augment.augment_batch on every batch: random shifts, turns, sizes, thickness"),
 }
 
 
@@ -70,7 +69,7 @@ def run(name, preset, dataset, args):
                               optimizer=preset.optimizer, lr=preset.lr, seed=args.seed)
     augment = None
     if preset.augment:
-        from engine.augment import augment_batch
+        from engine.data.augment import augment_batch
 
         augment = lambda rows, rng: augment_batch(rows, rng)  # noqa: E731
     trainer = Trainer(net, dataset, batch_size=preset.batch, epochs=preset.epochs, seed=args.seed, augment=augment)

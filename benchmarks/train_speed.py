@@ -30,8 +30,8 @@ from threadpoolctl import threadpool_info, threadpool_limits
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
-from engine.datasets import load_mnist  # noqa: E402
-from engine.mnist_source import MNIST_ENV, find_mnist  # noqa: E402
+from engine.data.datasets import load_mnist  # noqa: E402
+from engine.data.mnist_source import MNIST_ENV, find_mnist  # noqa: E402
 from engine.network import NeuralNetwork  # noqa: E402
 from engine.training import Trainer  # noqa: E402
 

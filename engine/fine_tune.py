@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .optimizers import Adam
+from engine.optimizers import Adam
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,9 @@ def fine_tune(net, personal_X, personal_y, mnist, *, steps=300, batch=128, share
     """Train ``net`` in place; a generator of FineTuneStep (stop iterating to stop early).
 
     personal_X : ndarray of shape (784, m) in [0, 1]; personal_y : ndarray of shape (m,), digits 0–9.
-    mnist : an engine.datasets.Dataset with 784 features (its training split is mixed in).
+    mnist : an engine.data.datasets.Dataset with 784 features (its training split is mixed in).
     share : fraction of each batch taken from the personal digits (at least one sample).
-    augment : function (rows (n, 784) float32, rng) → rows, as engine.augment.augment_batch; None = none.
+    augment : function (rows (n, 784) float32, rng) → rows, as engine.data.augment.augment_batch; None = none.
     A fresh Adam optimiser with ``lr`` is used, so the pretrained model's optimiser state does not matter.
     """
     personal_X = np.asarray(personal_X, dtype=net.dtype)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .activations import ActivationFunction, LeakyReLU, ReLU, get_activation
+from engine.activations import ActivationFunction, LeakyReLU, ReLU, get_activation
 
 
 def default_init(act):

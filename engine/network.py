@@ -2,11 +2,11 @@
 
 import numpy as np
 
-from .activations import activation_spec
-from .layers import Layer, as_rng
-from .losses import CrossEntropyLoss, _class_indices, get_loss
-from .optimizers import SGD, get_optimizer
-from .phases import Backward, Forward, Loss, Update
+from engine.activations import activation_spec
+from engine.layers import Layer, as_rng
+from engine.losses import CrossEntropyLoss, _class_indices, get_loss
+from engine.optimizers import SGD, get_optimizer
+from engine.phases import Backward, Forward, Loss, Update
 
 _INFER_CHUNK = 4096  # columns per chunk when predicting on a whole dataset (bounds memory)
 

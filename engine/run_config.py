@@ -30,11 +30,11 @@ import json
 import math
 import os
 
-from .activations import ACTIVATIONS
-from .atomic_file import write_atomic
-from .losses import LOSSES
-from .optimizers import OPTIMIZERS
-from .toy_datasets import TOY_DATASETS
+from engine.activations import ACTIVATIONS
+from engine.data.toy_datasets import TOY_DATASETS
+from engine.files.atomic_file import write_atomic
+from engine.losses import LOSSES
+from engine.optimizers import OPTIMIZERS
 
 FORMAT_ID = "backprop-studio-config"
 CONFIG_VERSION = 1  # bump when the meaning of a key changes; readers refuse newer files

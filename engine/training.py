@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .phases import Loss
-from .training_history import TrainingHistory
+from engine.phases import Loss
+from engine.training_history import TrainingHistory
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .thinned_series import ThinnedSeries
+from engine.thinned_series import ThinnedSeries
 
 
 class TrainingHistory:

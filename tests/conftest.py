@@ -6,7 +6,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
 
-from engine.mnist_source import MNIST_ENV  # noqa: E402
+from engine.data.mnist_source import MNIST_ENV  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -24,6 +24,6 @@ def mnist_dir():
 @pytest.fixture(scope="session")
 def mnist(mnist_dir):
     """Real MNIST as a Dataset (loaded once per session)."""
-    from engine.datasets import load_mnist
+    from engine.data.datasets import load_mnist
 
     return load_mnist(mnist_dir)

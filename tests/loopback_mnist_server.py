@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from engine.mnist_source import MNIST_SHA256
+from engine.data.mnist_source import MNIST_SHA256
 
 SLOW_PAUSE = 0.05  # seconds between pieces of a slow body: well under the tests' 0.5 s client timeout
 

@@ -75,7 +75,7 @@ def isolate_environment(args, scratch):
 
 def check_inputs(args):
     """Fail at once, with a message, when MNIST or the pen strokes are not where they should be."""
-    from engine import mnist_source
+    from engine.data import mnist_source
 
     if not mnist_source.has_mnist(args.data):
         missing = ", ".join(mnist_source.missing_files(args.data)) or "the four files"
@@ -175,7 +175,7 @@ class Shooter:
 
 # -- the scenes ------------------------------------------------------------------------------------
 def open_window():
-    from gui.main_window import MainWindow
+    from gui.shell.main_window import MainWindow
 
     window = MainWindow()
     window.resize(*SIZE)
@@ -223,7 +223,7 @@ def walk(window, shoot, forward_layer, backward_layer, names):
 
 def mnist_scene(window, shoot, unipen_path):
     """The seed network 784-16-16-10 on MNIST: a walk after one epoch, training, evaluation, the draw pad."""
-    from gui.training_config import MNIST
+    from gui.training.config import MNIST
 
     if window.session.config.dataset != MNIST or window.network().sizes != [784, 16, 16, 10]:
         raise ScreenshotError(f"expected the seed network 784-16-16-10 on MNIST at start, got {window!r}")
@@ -263,7 +263,7 @@ def evaluate(window, shoot):
     """The Evaluation tab on the network just trained (skipped while the window has no such tab)."""
     from PySide6.QtGui import QAction
 
-    from gui.evaluation_view import EvaluationView
+    from gui.evaluation.view import EvaluationView
 
     if "evaluation" not in shoot.wanted:
         return
@@ -287,8 +287,8 @@ def draw_digit(window, unipen_path, shoot, name="draw_pad"):
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
-    from engine.unipen import fit_strokes, load_unipen
-    from gui.draw_pad import DrawPad
+    from engine.data.unipen import fit_strokes, load_unipen
+    from gui.draw_pad.pad import DrawPad
 
     pads = window.findChildren(DrawPad)
     if len(pads) != 1:
@@ -321,7 +321,7 @@ def toy_scene(window, shoot):
     """A 2-D set chosen in the controls: a walk while it is still learning, then trained to the end."""
     from PySide6.QtCore import QPointF
 
-    from gui.training_config import dataset_title
+    from gui.training.config import dataset_title
 
     title = dataset_title(TOY)
     combo = window.controls.dataset
@@ -351,7 +351,7 @@ def main(argv=None):
         check_inputs(args)
         from PySide6.QtCore import QSettings
 
-        from gui.app import limit_blas_threads, make_application
+        from gui.shell.app import limit_blas_threads, make_application
 
         limiter = limit_blas_threads(1)  # as the app itself runs: one BLAS thread next to the GUI
         app = make_application([])

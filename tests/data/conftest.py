@@ -2,7 +2,7 @@
 
 import pytest
 
-from engine.mnist_source import MNIST_ENV
+from engine.data.mnist_source import MNIST_ENV
 from tests.loopback_mnist_server import direct_loopback, mirror_server, refused_url, server  # noqa: F401
 
 

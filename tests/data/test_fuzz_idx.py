@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from engine.datasets import DatasetError, read_idx
+from engine.data.datasets import DatasetError, read_idx
 
 # The deadline is a hang guard, far above the milliseconds one example takes.
 FUZZ = settings(max_examples=60, deadline=timedelta(seconds=5),

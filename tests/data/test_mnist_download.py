@@ -6,9 +6,9 @@ import time
 
 import pytest
 
-from engine.datasets import load_mnist
-from engine.mnist_download import DownloadCancelled, DownloadError, download_mnist
-from engine.mnist_source import MNIST_ENV, MNIST_SHA256, MNIST_SIZES, ensure_mnist, file_is_verified, find_mnist
+from engine.data.datasets import load_mnist
+from engine.data.mnist_download import DownloadCancelled, DownloadError, download_mnist
+from engine.data.mnist_source import MNIST_ENV, MNIST_SHA256, MNIST_SIZES, ensure_mnist, file_is_verified, find_mnist
 
 NAMES = list(MNIST_SHA256)
 CLIENT_TIMEOUT = 0.5  # seconds; the server's slow pieces pause far less, its stalls far longer

@@ -6,10 +6,17 @@ import shutil
 
 import pytest
 
-from engine import mnist_source
-from engine.datasets import MNIST_FILES, load_mnist
-from engine.mnist_source import (MNIST_ENV, MNIST_SHA256, MnistUnavailable, ensure_mnist, find_mnist,
-                                 has_mnist, missing_files)
+from engine.data import mnist_source
+from engine.data.datasets import MNIST_FILES, load_mnist
+from engine.data.mnist_source import (
+    MNIST_ENV,
+    MNIST_SHA256,
+    MnistUnavailable,
+    ensure_mnist,
+    find_mnist,
+    has_mnist,
+    missing_files,
+)
 
 
 def placeholder_folder(path, skip=()):

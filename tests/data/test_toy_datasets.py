@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from engine import NeuralNetwork
-from engine.datasets import Dataset
-from engine.toy_datasets import TOY_DATASETS, make_toy
+from engine.data.datasets import Dataset
+from engine.data.toy_datasets import TOY_DATASETS, make_toy
 from engine.training import Trainer
 
 N_CLASSES = {"quadrants": 4, "xor": 2, "circles": 2, "spirals": 2, "blobs": 3}

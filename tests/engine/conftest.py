@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from engine.mnist_source import MNIST_ENV
+from engine.data.mnist_source import MNIST_ENV
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +23,6 @@ def unipen_path():
 @pytest.fixture(scope="session")
 def unipen_digits(unipen_path):
     """All real digits as (label, strokes), loaded once per session."""
-    from engine.unipen import load_unipen
+    from engine.data.unipen import load_unipen
 
     return load_unipen(unipen_path)

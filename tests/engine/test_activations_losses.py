@@ -8,8 +8,18 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from engine import (ACTIVATIONS, CrossEntropyLoss, Identity, LeakyReLU, MSELoss, ReLU, Sigmoid, Tanh,
-                    get_activation, get_loss)
+from engine import (
+    ACTIVATIONS,
+    CrossEntropyLoss,
+    Identity,
+    LeakyReLU,
+    MSELoss,
+    ReLU,
+    Sigmoid,
+    Tanh,
+    get_activation,
+    get_loss,
+)
 from engine.activations import activation_spec
 
 HYPO = settings(max_examples=40, deadline=None)

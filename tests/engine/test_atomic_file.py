@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from engine.atomic_file import write_atomic
+from engine.files.atomic_file import write_atomic
 
 
 def test_the_new_content_replaces_the_old_and_nothing_else_is_left(tmp_path):

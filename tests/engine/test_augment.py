@@ -3,8 +3,16 @@
 import numpy as np
 import pytest
 
-from engine.augment import (NONE, AugmentSettings, affine_matrices, affine_warp, augment_batch, change_thickness,
-                            elastic_field, refit)
+from engine.data.augment import (
+    NONE,
+    AugmentSettings,
+    affine_matrices,
+    affine_warp,
+    augment_batch,
+    change_thickness,
+    elastic_field,
+    refit,
+)
 
 
 def digits(n=16, seed=0):
@@ -147,7 +155,7 @@ def centre_of_mass(images):
 
 
 def test_refit_matches_preprocessing():
-    from engine.preprocess import preprocess
+    from engine.data.preprocess import preprocess
 
     images = digits(12)
     fitted = refit(images)

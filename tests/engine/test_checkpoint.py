@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine import NeuralNetwork
-from engine.checkpoint import FORMAT_VERSION, CheckpointError, checkpoint_info, load_checkpoint, save_checkpoint
-from engine.toy_datasets import make_toy
+from engine.data.toy_datasets import make_toy
+from engine.files.checkpoint import FORMAT_VERSION, CheckpointError, checkpoint_info, load_checkpoint, save_checkpoint
 from engine.training import Trainer, TrainingHistory
 
 HYPO = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import main
-from engine.checkpoint import load_checkpoint
+from engine.files.checkpoint import load_checkpoint
 
 COMMON = ["--dataset", "spirals", "--samples", "300", "--arch", "2-8-8-2", "--act", "tanh", "--batch", "16",
           "--seed", "4", "--quiet"]

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 import main
-from engine.checkpoint import load_checkpoint
-from engine.datasets import Dataset
+from engine.data.datasets import Dataset
+from engine.files.checkpoint import load_checkpoint
 
 
 def test_lr_decay_shrinks_the_learning_rate_after_each_epoch(tmp_path, capsys):
@@ -39,7 +39,7 @@ def test_styles_add_restyled_copies_of_0_7_1():
 
 
 def test_augment_settings_reach_the_augmentation():
-    from engine.augment import AugmentSettings
+    from engine.data.augment import AugmentSettings
 
     assert main.make_augment("").keywords["settings"] == AugmentSettings()
     settings = main.make_augment("shear=0.3, thickness=0.5,scale=0.9:1.1").keywords["settings"]

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from engine.digit_styles import add_styles, cross_sevens, draw_segments, flag_ones, ink_boxes, slash_zeros
+from engine.data.digit_styles import add_styles, cross_sevens, draw_segments, flag_ones, ink_boxes, slash_zeros
 
 
 def ring():

@@ -6,9 +6,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine import Layer, NeuralNetwork
-from engine.datasets import Dataset
-from engine.evaluation import (class_counts, class_means, confusion_matrix, evaluate, examples_per_class,
-                               misclassified, per_class_accuracy)
+from engine.data.datasets import Dataset
+from engine.evaluation import (
+    class_counts,
+    class_means,
+    confusion_matrix,
+    evaluate,
+    examples_per_class,
+    misclassified,
+    per_class_accuracy,
+)
 
 K = 3  # classes of the hand-made dataset
 

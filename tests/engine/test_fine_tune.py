@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from engine import NeuralNetwork
-from engine.augment import augment_batch
-from engine.datasets import Dataset
+from engine.data.augment import augment_batch
+from engine.data.datasets import Dataset
 from engine.fine_tune import FineTuneStep, fine_tune
 
 

@@ -18,9 +18,18 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from engine import NeuralNetwork
-from engine.checkpoint import CheckpointError, checkpoint_info, load_checkpoint, save_checkpoint
-from tests.npz_mutations import (ANY_DTYPE, COMPRESSIONS, FILE_STARTS, FUZZ, flipped, flips, npy_bytes, npz_bytes,
-                                 zip_bytes)
+from engine.files.checkpoint import CheckpointError, checkpoint_info, load_checkpoint, save_checkpoint
+from tests.npz_mutations import (
+    ANY_DTYPE,
+    COMPRESSIONS,
+    FILE_STARTS,
+    FUZZ,
+    flipped,
+    flips,
+    npy_bytes,
+    npz_bytes,
+    zip_bytes,
+)
 
 NAME = "fuzzed.npz"
 X = np.linspace(-1, 1, 20).reshape(4, 5)

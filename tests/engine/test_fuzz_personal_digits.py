@@ -9,9 +9,18 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from engine.personal_digits import FILE_NAME, PersonalDigits, PersonalDigitsError
-from tests.npz_mutations import (ANY_DTYPE, COMPRESSIONS, FILE_STARTS, FUZZ, flipped, flips, npy_bytes, npz_bytes,
-                                 zip_bytes)
+from engine.files.personal_digits import FILE_NAME, PersonalDigits, PersonalDigitsError
+from tests.npz_mutations import (
+    ANY_DTYPE,
+    COMPRESSIONS,
+    FILE_STARTS,
+    FUZZ,
+    flipped,
+    flips,
+    npy_bytes,
+    npz_bytes,
+    zip_bytes,
+)
 
 VALID_ARRAYS = {
     "images": np.random.default_rng(0).integers(0, 256, (3, 28, 28), dtype=np.uint8),

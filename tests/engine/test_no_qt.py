@@ -13,7 +13,7 @@ FORBIDDEN = ("PySide6", "shiboken6", "PyQt", "pyqtgraph", "gui")
 PROBE = f"""
 import importlib, pkgutil, sys
 import engine
-names = sorted(m.name for m in pkgutil.iter_modules(engine.__path__, "engine."))
+names = sorted(m.name for m in pkgutil.walk_packages(engine.__path__, "engine."))
 for name in names:
     importlib.import_module(name)
 print("imported:", " ".join(names))
@@ -26,9 +26,9 @@ def test_engine_imports_no_qt_and_no_gui():
     result = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     imported = result.stdout.split("imported:", 1)[1].split()
-    expected = sorted(m.name for m in pkgutil.iter_modules(engine.__path__, "engine."))
+    expected = sorted(m.name for m in pkgutil.walk_packages(engine.__path__, "engine."))
     assert imported == expected
-    assert {"engine.network", "engine.training", "engine.checkpoint", "engine.datasets"} <= set(imported)
+    assert {"engine.network", "engine.training", "engine.files.checkpoint", "engine.data.datasets"} <= set(imported)
 
 
 def test_the_probe_would_notice_qt():

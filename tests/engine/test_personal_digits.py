@@ -6,7 +6,7 @@ import zipfile
 import numpy as np
 import pytest
 
-from engine.personal_digits import FILE_NAME, PersonalDigits, PersonalDigitsError
+from engine.files.personal_digits import FILE_NAME, PersonalDigits, PersonalDigitsError
 
 
 def _digit(value=0.5):

@@ -7,9 +7,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.preprocess import (BOX, MAX_STROKE, MIN_STROKE, SIZE, TARGET_COM, area_resample, area_resize, naive, preprocess,
-                               stroke_width)
-from engine.unipen import render_strokes
+from engine.data.preprocess import (
+    BOX,
+    MAX_STROKE,
+    MIN_STROKE,
+    SIZE,
+    TARGET_COM,
+    area_resample,
+    area_resize,
+    naive,
+    preprocess,
+    stroke_width,
+)
+from engine.data.unipen import render_strokes
 
 
 def centre_of_mass(image):
@@ -270,7 +280,7 @@ def test_rejects_images_that_are_not_2d():
 
 
 def test_real_drawn_digits_are_centred_and_fitted(unipen_digits):
-    from engine.unipen import fit_strokes, render_strokes
+    from engine.data.unipen import fit_strokes, render_strokes
 
     rng = np.random.default_rng(0)
     for k in rng.choice(len(unipen_digits), 25, replace=False):

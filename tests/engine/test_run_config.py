@@ -7,8 +7,19 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.run_config import (CONFIG_VERSION, FORMAT_ID, KEYS, MAX_BYTES, NUMBERS, ConfigError, check_config,
-                               config_text, parse_config, read_config, write_config)
+from engine.run_config import (
+    CONFIG_VERSION,
+    FORMAT_ID,
+    KEYS,
+    MAX_BYTES,
+    NUMBERS,
+    ConfigError,
+    check_config,
+    config_text,
+    parse_config,
+    read_config,
+    write_config,
+)
 
 FULL = {"dataset": "spirals", "hidden": [8, 4], "activations": ["tanh", "leaky_relu"], "loss": "ce",
         "optimizer": "momentum", "lr": 0.03, "batch_size": 16, "epochs": 100, "l2": 1e-4, "seed": 7,
@@ -105,7 +116,7 @@ def test_invalid_settings_are_not_written(tmp_path):
 
 
 def test_the_limits_are_the_controls_limits():
-    """The file refuses what the controls could not show (kept in step with gui/controls_panel.py)."""
+    """The file refuses what the controls could not show (kept in step with gui/training/controls_panel.py)."""
     assert NUMBERS["batch_size"][1:] == (1, 512) and NUMBERS["lr"][1:] == (1e-6, 1000.0)
 
 

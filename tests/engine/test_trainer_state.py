@@ -6,10 +6,10 @@ import zipfile
 import numpy as np
 import pytest
 
-from engine.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from engine.data.toy_datasets import make_toy
+from engine.files.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from engine.files.trainer_state import STATE_VERSION, capture, has_state, load_training, resume, save_training
 from engine.network import NeuralNetwork
-from engine.toy_datasets import make_toy
-from engine.trainer_state import STATE_VERSION, capture, has_state, load_training, resume, save_training
 from engine.training import Trainer
 
 OPTIMIZERS = [("sgd", {"lr": 0.1}), ("momentum", {"lr": 0.05, "momentum": 0.9}),

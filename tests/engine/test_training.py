@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from engine import NeuralNetwork
+from engine.data.toy_datasets import make_toy
 from engine.phases import Backward, Forward, Loss, Update
-from engine.toy_datasets import make_toy
 from engine.training import BatchDone, Diverged, EpochDone, Finished, Trainer
 
 SIZES = {1: [2, 3], 2: [2, 6, 3], 3: [2, 6, 5, 3]}

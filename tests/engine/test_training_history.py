@@ -6,10 +6,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import engine.thinned_series as thinned_series
+from engine.data.toy_datasets import make_toy
+from engine.files.trainer_state import load_training, save_training
 from engine.network import NeuralNetwork
 from engine.thinned_series import ThinnedSeries
-from engine.toy_datasets import make_toy
-from engine.trainer_state import load_training, save_training
 from engine.training import Trainer, TrainingHistory
 
 

@@ -6,7 +6,7 @@ import json
 import numpy as np
 import pytest
 
-from engine.unipen import fit_strokes, load_unipen, render_strokes
+from engine.data.unipen import fit_strokes, load_unipen, render_strokes
 
 
 def write_digits(path, records):

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from engine.mnist_source import MNIST_ENV
+from engine.data.mnist_source import MNIST_ENV
 
 
 @pytest.fixture(autouse=True)

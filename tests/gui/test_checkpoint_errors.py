@@ -8,14 +8,20 @@ import numpy as np
 import pytest
 from PySide6.QtWidgets import QMessageBox, QPushButton
 
-import gui.main_window as main_window
-from engine.checkpoint import load_checkpoint, save_checkpoint
+import gui.shell.main_window as main_window
+from engine.data.toy_datasets import make_toy
+from engine.files.checkpoint import load_checkpoint, save_checkpoint
+from engine.files.trainer_state import save_training
 from engine.network import NeuralNetwork
-from engine.toy_datasets import make_toy
-from engine.trainer_state import save_training
 from engine.training import Trainer
-from tests.gui.checkpoint_helpers import (answer_dialogs, answer_questions, assert_same_weights, make_window, state_of,
-                                          weights)
+from tests.gui.checkpoint_helpers import (
+    answer_dialogs,
+    answer_questions,
+    assert_same_weights,
+    make_window,
+    state_of,
+    weights,
+)
 from tests.gui.window_helpers import TIMEOUT, action, step
 
 pytestmark = pytest.mark.usefixtures("discard_on_close")  # windows closed after training their file lacks

@@ -5,10 +5,10 @@ import types
 
 import pytest
 
-import gui.main_window as main_window
-from engine.checkpoint import load_checkpoint
-from engine.trainer_state import resume
-from gui.main_window import MainWindow
+import gui.shell.main_window as main_window
+from engine.files.checkpoint import load_checkpoint
+from engine.files.trainer_state import resume
+from gui.shell.main_window import MainWindow
 from tests.gui.checkpoint_helpers import assert_same_weights, make_window, reference, weights
 from tests.gui.window_helpers import TIMEOUT, action, step
 

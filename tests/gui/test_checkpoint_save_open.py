@@ -8,11 +8,11 @@ import pytest
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMenu, QPushButton
 
-from engine.checkpoint import load_checkpoint
+from engine.files.checkpoint import load_checkpoint
 from engine.run_config import MAX_HIDDEN, MAX_NEURONS, NUMBERS
-from gui.architecture_editor import MAX_HIDDEN as EDITOR_MAX_HIDDEN
-from gui.architecture_editor import MAX_NEURONS as EDITOR_MAX_NEURONS
-from gui.settings import recent_files
+from gui.common.settings import recent_files
+from gui.training.architecture_editor import MAX_HIDDEN as EDITOR_MAX_HIDDEN
+from gui.training.architecture_editor import MAX_NEURONS as EDITOR_MAX_NEURONS
 from tests.gui.checkpoint_helpers import answer_dialogs, assert_same_weights, make_window, weights
 from tests.gui.window_helpers import TIMEOUT, action, step
 
@@ -175,7 +175,7 @@ def test_importing_into_a_trained_network_waits_for_a_reset(qtbot, tmp_path):
     config = window.controls.config()
     config.hidden, config.activations, config.lr = [3], ["relu"], 0.0123
     from engine.run_config import write_config
-    from gui.checkpoint_contents import config_values
+    from gui.files.checkpoint_contents import config_values
 
     write_config(tmp_path / "c.json", config_values(config))
     assert window.file_actions.import_config(tmp_path / "c.json")

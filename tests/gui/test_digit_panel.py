@@ -8,9 +8,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QToolButton
 
 from engine import NeuralNetwork
-from engine.datasets import Dataset
-from gui import model_store
-from gui.digit_panel import DigitPanel
+from engine.data.datasets import Dataset
+from gui.draw_pad import model_store
+from gui.draw_pad.digit_panel import DigitPanel
 
 
 def _net(seed=0):
@@ -121,7 +121,7 @@ def test_fine_tune_learns_my_digits_and_forget_goes_back(qtbot, panel, mnist, pr
 
 
 def test_fine_tune_without_mnist_explains_what_to_do(qtbot, panel, monkeypatch):
-    import gui.fine_tune_worker as worker
+    import gui.draw_pad.fine_tune_worker as worker
 
     monkeypatch.setattr(worker, "_find_mnist", lambda: None)
     drag(qtbot, panel.draw_pad, [(140, 60), (140, 220)])

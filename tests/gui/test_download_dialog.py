@@ -8,9 +8,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog
 
-from engine.mnist_source import MNIST_SHA256, MNIST_SIZES, file_is_verified
-from gui.download_dialog import TOTAL_BYTES, DownloadDialog, human_bytes
-from gui.settings import MNIST_FOLDER_KEY, app_settings, remember_mnist_folder, remembered_mnist_folder
+from engine.data.mnist_source import MNIST_SHA256, MNIST_SIZES, file_is_verified
+from gui.common.settings import MNIST_FOLDER_KEY, app_settings, remember_mnist_folder, remembered_mnist_folder
+from gui.datasets.download_dialog import TOTAL_BYTES, DownloadDialog, human_bytes
 from tests.loopback_mnist_server import direct_loopback, mirror_server, refused_url, server  # noqa: F401
 
 NAMES = list(MNIST_SHA256)

@@ -7,8 +7,8 @@ from PySide6.QtGui import QPointingDevice, QTabletEvent
 from PySide6.QtWidgets import QApplication
 
 from engine import NeuralNetwork
-from engine.preprocess import preprocess
-from gui.draw_pad import DrawPad
+from engine.data.preprocess import preprocess
+from gui.draw_pad.pad import DrawPad
 
 
 def _net(seed=0):
@@ -191,7 +191,7 @@ def test_a_tablet_pen_draws(qtbot, pad):
 
 
 def test_live_prediction_while_drawing_only_when_cheap(qtbot, pad, monkeypatch):
-    import gui.draw_pad as draw_pad
+    import gui.draw_pad.pad as draw_pad
 
     monkeypatch.setattr(draw_pad, "LIVE_INTERVAL", 0.0)  # every move may predict: no dependence on timing
     monkeypatch.setattr(draw_pad, "LIVE_BUDGET", float("inf"))  # predictions "cheap", however busy the machine

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
 
-from engine.preprocess import naive
-from engine.unipen import fit_strokes, load_unipen
-from gui.draw_pad import DrawPad
+from engine.data.preprocess import naive
+from engine.data.unipen import fit_strokes, load_unipen
+from gui.draw_pad.pad import DrawPad
 
 SAMPLE = 300  # digits replayed (≈ 15,000 mouse events, a few seconds)
 BOX = (0.45, 0.85)  # the digit's longer side as a fraction of the pad
@@ -29,7 +29,7 @@ def sample(unipen_path):
 
 @pytest.fixture
 def window_pad(qtbot):
-    from gui.main_window import MainWindow
+    from gui.shell.main_window import MainWindow
 
     window = MainWindow()
     qtbot.addWidget(window)

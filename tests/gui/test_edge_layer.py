@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from gui import colormaps as cm
-from gui.edge_layer import EdgeLayer
+import gui.common.colormaps as cm
+from gui.network_view.edge_layer import EdgeLayer
 
 
 @pytest.fixture

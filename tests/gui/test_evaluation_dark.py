@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QColor, QPalette
 
-from gui import colormaps as cm
-from gui.confusion_matrix import ConfusionMatrixView, cell_rgb
-from gui.theme import dark_palette, is_dark
+import gui.common.colormaps as cm
+from gui.common.theme import dark_palette, is_dark
+from gui.evaluation.confusion_matrix import ConfusionMatrixView, cell_rgb
 
 
 @pytest.fixture

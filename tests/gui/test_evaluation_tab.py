@@ -8,9 +8,9 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication
 
-import gui.main_window as main_window
-from gui.point_gallery import PointGallery
-from gui.sample_gallery import SampleGallery
+import gui.shell.main_window as main_window
+from gui.evaluation.point_gallery import PointGallery
+from gui.evaluation.sample_gallery import SampleGallery
 from tests.gui.window_helpers import TIMEOUT, action, change_config, shown_window, step
 
 

@@ -12,11 +12,11 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QAbstractButton, QComboBox
 
 from engine import Layer, NeuralNetwork
-from engine.datasets import Dataset
+from engine.data.datasets import Dataset
 from engine.training import Trainer
-from gui.evaluation_view import EvaluationView
-from gui.point_gallery import PointGallery
-from gui.sample_gallery import SampleGallery
+from gui.evaluation.point_gallery import PointGallery
+from gui.evaluation.sample_gallery import SampleGallery
+from gui.evaluation.view import EvaluationView
 
 K = 3
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -207,7 +207,7 @@ _LIFETIME_SCRIPT = textwrap.dedent("""
     from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication, QWidget
     from test_evaluation_view import GatedDataset, _hand_net, _images
-    from gui.evaluation_view import EvaluationView
+    from gui.evaluation.view import EvaluationView
 
     app = QApplication([])
 

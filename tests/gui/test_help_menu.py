@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt, qVersion
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox
 
-from gui.help_menu import app_version, shortcut_rows
-from gui.main_window import MainWindow
+from gui.shell.help_menu import app_version, shortcut_rows
+from gui.shell.main_window import MainWindow
 from tests.gui.window_helpers import assert_freed_by_reference_counting, exposed_window
 
 

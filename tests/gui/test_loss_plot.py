@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
 
-from gui.formatting import sig3
-from gui.loss_plot import SMOOTHING, GrowingSeries, LossPlot
-from gui.loss_series import CAPACITY
+from gui.common.formatting import sig3
+from gui.training.loss_plot import SMOOTHING, GrowingSeries, LossPlot
+from gui.training.loss_series import CAPACITY
 
 
 @pytest.fixture

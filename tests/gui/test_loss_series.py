@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gui.loss_series import EnvelopeSeries
+from gui.training.loss_series import EnvelopeSeries
 
 
 def envelope_reference(ys, capacity):

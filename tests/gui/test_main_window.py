@@ -9,14 +9,21 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import (QAbstractButton, QAbstractSpinBox, QApplication, QComboBox, QLabel, QPushButton,
-                               QToolButton)
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QLabel,
+    QPushButton,
+    QToolButton,
+)
 
-import gui.main_window as main_window
+import gui.shell.main_window as main_window
 from engine.activations import Tanh
 from engine.optimizers import Momentum
-from gui.main_window import MainWindow
-from gui.training_config import build, defaults_for
+from gui.shell.main_window import MainWindow
+from gui.training.config import build, defaults_for
 from tests.gui.window_helpers import TIMEOUT, action, make_window, step
 
 
@@ -254,8 +261,8 @@ import json
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 from threadpoolctl import threadpool_info
-import gui.main_window as main_window
-from gui.app import make_application, run_app
+import gui.shell.main_window as main_window
+from gui.shell.app import make_application, run_app
 
 main_window.discover_mnist = lambda: (None, None)
 blas = lambda: sorted({i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"})

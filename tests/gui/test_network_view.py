@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 
+import gui.common.colormaps as cm
 from engine import Identity, Layer, NeuralNetwork
-from gui import colormaps as cm
-from gui.edge_layer import composite_bins
-from gui.network_view import NetworkView, NeuronInfo
-from gui.view_layout import compute_layout
+from gui.network_view.edge_layer import composite_bins
+from gui.network_view.layout import compute_layout
+from gui.network_view.view import NetworkView, NeuronInfo
 
 W_SIZE, H_SIZE = 900, 560
 
@@ -314,7 +314,7 @@ def test_hovering_the_decision_map_reads_the_network_there(view, qtbot):
 
 
 def test_resizing_redraws_the_edges_once_the_size_settles(view, qtbot, monkeypatch):
-    import gui.network_view as nv
+    import gui.network_view.view as nv
 
     monkeypatch.setattr(nv, "RELAYOUT_DEBOUNCE_ABOVE_MS", -1.0)  # treat every network as slow to redraw
     view.set_network(make_net([784, 128, 10], dtype=np.float32))
@@ -346,7 +346,7 @@ def test_a_diverged_network_is_still_drawn(view, qtbot):
 @pytest.mark.parametrize("size", [(1000, 560), (640, 420)])
 def test_no_gradient_yet_is_written_between_the_heat_map_tiles_not_under_them(view, monkeypatch, size):
     """The note of a layer without values stays clear of the tiles (which are painted over the band)."""
-    import gui.network_view as network_view
+    import gui.network_view.view as network_view
 
     view.resize(*size)
     view.set_network(make_net([2, 16, 16, 16, 3]))

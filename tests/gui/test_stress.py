@@ -17,9 +17,9 @@ from PySide6 import QtCore
 from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtGui import QAction
 
-import gui.main_window as main_window
-from gui.evaluation_view import EvaluationView
-from gui.main_window import MainWindow
+import gui.shell.main_window as main_window
+from gui.evaluation.view import EvaluationView
+from gui.shell.main_window import MainWindow
 
 SEED = 20261122
 OPERATIONS = 200

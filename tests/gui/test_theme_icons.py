@@ -9,9 +9,9 @@ from PySide6.QtGui import QAction, QColor, QIcon, QPalette
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import QApplication
 
-from gui import icons
-from gui.notice_bar import NoticeBar
-from gui.theme import SchemeFollower, dark_palette, is_dark
+from gui.common import icons
+from gui.common.notice_bar import NoticeBar
+from gui.common.theme import SchemeFollower, dark_palette, is_dark
 from tests.gui.window_helpers import exposed_window
 
 

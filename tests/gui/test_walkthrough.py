@@ -7,9 +7,9 @@ from PySide6.QtWidgets import QApplication, QComboBox
 
 from engine.phases import Backward, Forward, Loss, Update
 from engine.training import BatchDone
-from gui.main_window import MainWindow
-from gui.phase_captions import num
-from gui.training_config import build
+from gui.shell.main_window import MainWindow
+from gui.training.config import build
+from gui.walkthrough.phase_captions import num
 from tests.gui.window_helpers import TIMEOUT, action, assert_freed_by_reference_counting, make_window, phase
 
 
@@ -219,7 +219,7 @@ def test_shift_right_steps_a_phase(qtbot):
 
 
 def test_mnist_seed_network_walks_a_digit(qtbot, mnist_dir, monkeypatch):
-    import gui.main_window as main_window
+    import gui.shell.main_window as main_window
 
     monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_dir, None))
     window = MainWindow()

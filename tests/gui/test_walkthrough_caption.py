@@ -1,7 +1,7 @@
 """The walkthrough caption's layout: the equations keep the panel's width whatever the table beside them."""
 
-from gui.phase_captions import Caption
-from gui.walkthrough_caption import WalkthroughCaption
+from gui.walkthrough.caption import WalkthroughCaption
+from gui.walkthrough.phase_captions import Caption
 
 
 def test_a_ten_column_table_does_not_squeeze_the_equations_or_widen_the_panel(qtbot):

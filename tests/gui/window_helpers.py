@@ -5,7 +5,7 @@ import weakref
 
 from PySide6.QtGui import QAction
 
-from gui.main_window import MainWindow
+from gui.shell.main_window import MainWindow
 
 TIMEOUT = 10_000  # ms; generous for a loaded machine, never reached when things work
 

@@ -1,0 +1,89 @@
+"""Built-in 2-D datasets: generated, seeded, small enough that every edge of the network shows.
+
+Each generator returns a ``Dataset`` of float32 points in roughly [-1, 1]² with a train/test split.
+"""
+
+import numpy as np
+
+from engine.data.datasets import Dataset
+
+
+def _finish(name, title, x, y, class_names, n, noise, seed, test_fraction, rng):
+    order = rng.permutation(len(y))
+    x, y = x[order].astype(np.float32), y[order].astype(np.int64)
+    n_test = int(round(len(y) * test_fraction))
+    if not 0 < n_test < len(y):
+        raise ValueError(f"test_fraction {test_fraction} leaves no train or no test samples of {len(y)}")
+    return Dataset(
+        name=name, title=title, input_shape=(2,), class_names=class_names,
+        x_train=x[n_test:], y_train=y[n_test:], x_test=x[:n_test], y_test=y[:n_test],
+        params={"n": n, "noise": noise, "seed": seed, "test_fraction": test_fraction},
+    )
+
+
+def quadrants(rng, n, noise):
+    """Points in [-1, 1]² labelled by their quadrant (0: x>0,y>0; 1: x<0,y>0; 2: x<0,y<0; 3: x>0,y<0)."""
+    x = rng.uniform(-1, 1, (n, 2))
+    y = np.where(x[:, 1] >= 0, np.where(x[:, 0] >= 0, 0, 1), np.where(x[:, 0] < 0, 2, 3))
+    return x + rng.normal(0, noise, x.shape), y, ["I", "II", "III", "IV"]
+
+
+def xor(rng, n, noise):
+    """Class 1 where x and y have opposite signs (the exclusive-or of their signs)."""
+    x = rng.uniform(-1, 1, (n, 2))
+    x += np.sign(x) * 0.05  # a thin margin at the axes, as in the classic picture
+    y = (x[:, 0] * x[:, 1] < 0).astype(int)
+    return x + rng.normal(0, noise, x.shape), y, ["same sign", "opposite signs"]
+
+
+def circles(rng, n, noise):
+    """An inner disc (class 0) inside a ring (class 1)."""
+    half = n // 2
+    r = np.concatenate([rng.uniform(0, 0.45, half), rng.uniform(0.65, 1.0, n - half)])
+    t = rng.uniform(0, 2 * np.pi, n)
+    x = np.stack([r * np.cos(t), r * np.sin(t)], axis=1)
+    y = np.concatenate([np.zeros(half, int), np.ones(n - half, int)])
+    return x + rng.normal(0, noise, x.shape), y, ["inner", "outer"]
+
+
+def spirals(rng, n, noise):
+    """Two interleaved spirals, one per class."""
+    half = n // 2
+    t = np.sqrt(rng.uniform(0, 1, n)) * 3 * np.pi  # denser sampling where the arms are long
+    r = t / (3 * np.pi)
+    y = np.concatenate([np.zeros(half, int), np.ones(n - half, int)])
+    angle = t + np.pi * y
+    x = np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1)
+    return x + rng.normal(0, noise, x.shape), y, ["arm A", "arm B"]
+
+
+def blobs(rng, n, noise, k=3):
+    """k Gaussian blobs on a circle, one class each."""
+    centres = 0.6 * np.stack([np.cos(2 * np.pi * np.arange(k) / k), np.sin(2 * np.pi * np.arange(k) / k)], 1)
+    y = rng.integers(0, k, n)
+    x = centres[y] + rng.normal(0, 0.15 + noise, (n, 2))
+    return x, y, [f"blob {i + 1}" for i in range(k)]
+
+
+TOY_DATASETS = {
+    "quadrants": ("Quadrants", quadrants, 0.05),
+    "xor": ("XOR", xor, 0.05),
+    "circles": ("Two circles", circles, 0.05),
+    "spirals": ("Two spirals", spirals, 0.03),
+    "blobs": ("Gaussian blobs", blobs, 0.05),
+}
+
+
+def make_toy(name, n=1000, noise=None, seed=0, test_fraction=0.2):
+    """A built-in 2-D dataset by name, with ``n`` points, Gaussian ``noise`` (σ) and a seed."""
+    if name not in TOY_DATASETS:
+        raise ValueError(f"unknown built-in dataset {name!r}; choose one of {', '.join(TOY_DATASETS)}")
+    if int(n) < 4:
+        raise ValueError(f"a dataset needs at least 4 points, got {n}")
+    if noise is not None and noise < 0:
+        raise ValueError(f"noise must be ≥ 0, got {noise}")
+    title, gen, default_noise = TOY_DATASETS[name]
+    noise = default_noise if noise is None else float(noise)
+    rng = np.random.default_rng(seed)
+    x, y, class_names = gen(rng, int(n), noise)
+    return _finish(name, title, x, y, class_names, int(n), noise, seed, test_fraction, rng)

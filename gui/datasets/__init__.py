@@ -1,0 +1,1 @@
+"""gui.datasets: loading datasets in the background, finding MNIST, and the download dialog."""

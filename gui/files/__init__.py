@@ -1,0 +1,1 @@
+"""gui.files: checkpoints and configuration files opened and saved from the window, and unsaved changes."""

@@ -1,0 +1,150 @@
+"""What the app puts in a checkpoint besides the network, and the TrainingConfig it reads back (no Qt).
+
+The ``extra`` of a checkpoint saved by the app keeps the CLI's keys (``python main.py evaluate`` reads
+them) and adds the controls' configuration and the trainer's exact state:
+
+  dataset, dataset_params      the dataset id and how a built-in 2-D set was generated ({} for MNIST)
+  hyperparameters              batch, epochs, seed, lr, optimizer (as `train --out` writes them)
+  config                       the configuration file's contents (engine/run_config.py)
+  test_accuracy                after the last epoch, or None
+  trainer, history             engine/files/trainer_state.py
+"""
+
+from dataclasses import asdict
+
+from engine.data.toy_datasets import make_toy
+from engine.files.checkpoint import CheckpointError
+from engine.run_config import CONFIG_VERSION, FORMAT_ID, NUMBERS, ConfigError, check_config
+from gui.training.config import MNIST, defaults_for
+
+
+class MnistMissing(Exception):
+    """The checkpoint needs MNIST and no MNIST folder is known."""
+
+
+def config_values(config):
+    """The settings of a TrainingConfig as a configuration file holds them."""
+    return asdict(config)
+
+
+def config_from_values(values):
+    """A TrainingConfig from checked configuration values: the dataset's defaults, then the values."""
+    config = defaults_for(values["dataset"])
+    for key, value in values.items():
+        setattr(config, key, list(value) if isinstance(value, list) else value)
+    return config
+
+
+def trained_config(base, trainer, pending=None):
+    """``base`` with the settings ``trainer`` trains with from its next batch (``pending`` changes included).
+
+    Call it where the trainer trains (its thread, between batches).
+    """
+    config = base.copy()
+    opt = trainer.net.optimizer
+    config.optimizer, config.lr, config.l2 = opt.name, opt.lr, opt.l2
+    for key in ("momentum", "beta1", "beta2"):
+        if hasattr(opt, key):
+            setattr(config, key, getattr(opt, key))
+    config.batch_size, config.epochs = trainer.batch_size, trainer.epochs
+    for key, value in (pending or {}).items():
+        if hasattr(config, key):
+            setattr(config, key, type(getattr(config, key))(value))
+    return config
+
+
+def checkpoint_extra(config, dataset, trainer):
+    """The ``extra`` for a checkpoint of ``trainer`` (besides its state), as described above."""
+    accuracy = trainer.history.epoch_test_accuracy
+    return {
+        "dataset": config.dataset,
+        "dataset_params": {} if dataset.is_image else dict(dataset.params),
+        "hyperparameters": {"batch": config.batch_size, "epochs": config.epochs, "seed": config.seed,
+                            "lr": config.lr, "optimizer": config.optimizer},
+        "config": {"format": FORMAT_ID, "version": CONFIG_VERSION, **config_values(config)},
+        "test_accuracy": accuracy[-1] if accuracy else None,
+    }
+
+
+def config_from_checkpoint(net, extra, name):
+    """The TrainingConfig that describes a checkpoint's network and training; CheckpointError if none fits.
+
+    The network itself decides its layers, loss and optimiser; the stored configuration (or, in files
+    written by ``train --out``, the hyperparameters) the dataset, batch size, epochs and seed.
+    """
+    dataset = extra.get("dataset")
+    stored = extra.get("config")
+    values = {}
+    if stored is not None:
+        try:
+            if not isinstance(stored, dict):
+                raise ConfigError(f"{name}: not a dictionary")
+            values = check_config(stored, name)
+        except ConfigError as exc:
+            raise CheckpointError(f"{name}: its configuration is damaged ({str(exc).partition(': ')[2]})") from None
+        if dataset is not None and values["dataset"] != dataset:
+            raise CheckpointError(f"{name}: corrupt checkpoint (made on {dataset!r}, configured for "
+                                  f"{values['dataset']!r})")
+        if "hidden" in values and values["hidden"] != net.sizes[1:-1]:
+            raise CheckpointError(f"{name}: corrupt checkpoint (the network's hidden layers are {net.sizes[1:-1]}, "
+                                  f"its configuration says {values['hidden']})")
+    else:
+        if not isinstance(dataset, str):
+            raise CheckpointError(f"{name}: does not say which dataset it was trained on")
+        hyper = extra.get("hyperparameters") if isinstance(extra.get("hyperparameters"), dict) else {}
+        for key, field in (("batch", "batch_size"), ("epochs", "epochs"), ("seed", "seed")):
+            value, (_, low, high) = hyper.get(key), NUMBERS[field]
+            if _is_int(value):
+                values[field] = min(max(value, low), high)  # e.g. a batch of 1024 from the CLI: the controls' 512
+        values["dataset"] = dataset
+
+    opt = net.optimizer
+    values.update(hidden=net.sizes[1:-1], activations=[_base_name(a) for a in net.activations[:-1]],
+                  loss=net.loss_function.name, optimizer=opt.name, lr=opt.lr, l2=opt.l2)
+    values.update({k: getattr(opt, k) for k in ("momentum", "beta1", "beta2") if hasattr(opt, k)})
+    try:
+        values = check_config({"format": FORMAT_ID, "version": CONFIG_VERSION, **values}, name)
+    except ConfigError as exc:
+        raise CheckpointError(f"{name}: this app cannot show its setup ({str(exc).partition(': ')[2]})") from None
+    return config_from_values(values)
+
+
+def _base_name(act):
+    return act.name  # "leaky_relu" for any slope: the controls offer the activation, not its parameter
+
+
+def dataset_for(datasets, config, extra, name):
+    """The Dataset a checkpoint trained on, from a DatasetStore; None while MNIST loads.
+
+    Raises MnistMissing when MNIST is not on this computer, CheckpointError when the file's dataset
+    parameters are damaged. A built-in 2-D set made with other parameters (``train --samples 500``)
+    is generated as the file records it.
+    """
+    if config.dataset == MNIST:
+        if not datasets.mnist_folder:
+            raise MnistMissing()
+        return datasets.get(MNIST)
+    builtin = datasets.get(config.dataset)
+    params = extra.get("dataset_params") or {}
+    if not isinstance(params, dict):
+        raise CheckpointError(f"{name}: corrupt checkpoint (dataset_params)")
+    if not params or params == builtin.params:
+        return builtin
+    n, noise, seed = params.get("n", 1000), params.get("noise"), params.get("seed", 0)
+    fraction = params.get("test_fraction", 0.2)
+    ok = (_is_int(n) and 4 <= n <= 1_000_000 and _is_int(seed) and 0 <= seed < 2**63
+          and (noise is None or _is_number(noise) and 0 <= noise <= 100) and _is_number(fraction) and 0 < fraction < 1)
+    if not ok:
+        raise CheckpointError(f"{name}: corrupt checkpoint (dataset_params {params!r})")
+    try:
+        return make_toy(config.dataset, n=n, noise=noise, seed=seed, test_fraction=fraction)
+    except ValueError as exc:
+        raise CheckpointError(f"{name}: its dataset cannot be made ({exc})") from None
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value):
+    return isinstance(value, (int, float)) and not isinstance(value, bool)

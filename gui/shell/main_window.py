@@ -1,0 +1,392 @@
+"""MainWindow: toolbar actions, the controls dock, the live views, MNIST acquisition, the status bar.
+
+Training itself lives in a TrainingSession (worker, thread, trainer). The window keeps no trainer
+state of its own: it turns actions and controls into session calls, and session signals into views.
+Views and the draw pad read ``network()``, the GUI thread's copy that follows training.
+"""
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
+
+from gui.common.formatting import percent, sig3
+from gui.common.notice_bar import NoticeBar
+from gui.datasets.loader import DatasetStore
+from gui.datasets.mnist_actions import MnistActions
+from gui.datasets.mnist_location import discover_mnist
+from gui.draw_pad.digit_panel import DigitPanel
+from gui.draw_pad.pretrained_preview import PretrainedPreview
+from gui.evaluation.tab import EvaluationTab
+from gui.files.checkpoint_actions import CheckpointActions
+from gui.network_view.feed import NetworkViewFeed
+from gui.network_view.view import NetworkView
+from gui.shell.training_actions import TrainingActions
+from gui.shell.window_polish import polish_window
+from gui.training.config import DEFAULT_TOY, MNIST, dataset_title, defaults_for
+from gui.training.controls_panel import ControlsPanel
+from gui.training.loss_plot import LossPlot
+from gui.training.session import TrainingSession
+from gui.training.status_bar import TrainingStatusBar
+from gui.walkthrough.panel import WalkthroughPanel
+
+_WHAT_CHANGED = {"dataset": "The dataset", "architecture": "The architecture", "loss": "The loss",
+                 "seed": "The seed"}
+
+
+class MainWindow(QMainWindow):
+    """The one window: toolbar, controls (left dock), network view and loss plot (centre), status bar."""
+
+    network_reset = Signal(object)  # the window's copy of a freshly built NeuralNetwork
+    weights_updated = Signal(object)  # a TrainingUpdate, after the window's copy took its weights
+    dataset_changed = Signal(object)  # the Dataset the current network trains on
+
+    def __init__(self, dataset=None, parent=None):
+        """``dataset``: a dataset id to open on; by default MNIST when found, else a built-in 2-D set."""
+        super().__init__(parent)
+        self.setWindowTitle("Backprop Studio")
+        self.resize(1400, 900)
+        mnist_folder, self._mnist_problem = discover_mnist()
+        self.datasets = DatasetStore(mnist_folder, self)
+        self._shown_dataset = None  # the Dataset the views were last given
+        self._network_view = None
+        self._view_mode_action = None  # the toolbar's edge-mode selector, with the network view
+        self._draw_pad_dock = None
+        self._shut_down = False
+        self._notice_sticky = False  # the notice shown survives resets (MNIST missing)
+        self.mnist_actions = MnistActions(self)  # download MNIST or choose its folder
+
+        self._build_actions()
+        self.controls = ControlsPanel()
+        scroll = QScrollArea()
+        scroll.setWidget(self.controls)
+        scroll.setWidgetResizable(True)
+        scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
+        self.controls_dock = self._dock("Controls", "controls_dock", Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.controls_dock.setWidget(scroll)
+
+        self.notice = NoticeBar()  # messages: MNIST missing, divergence, errors, finished
+        self.reset_notice = NoticeBar()  # "the architecture changed: reset to apply"
+        self.loss_plot = LossPlot()
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.loss_plot)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(6, 6, 6, 0)
+        column.addWidget(self.notice)
+        column.addWidget(self.reset_notice)
+        column.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self.status = TrainingStatusBar()
+        self.setStatusBar(self.status)
+
+        self.session = TrainingSession(self)
+        self.worker = self.session.worker  # its signals are what tests and tools wait on
+        self.walkthrough = WalkthroughPanel(self)  # the phase walk's caption and the timeline, under the views
+        column.addWidget(self.walkthrough)
+        s, c = self.session, self.controls
+        for signal, slot in ((s.network_reset, self._on_network_reset), (s.updated, self._on_updated),
+                             (s.epoch_finished, self._on_epoch_finished), (s.diverged, self._on_diverged),
+                             (s.failed, self._on_failed), (s.run_ended, self._on_run_ended),
+                             (s.playing_changed, self._show_play_state),
+                             (self.datasets.loaded, self._on_dataset_loaded),
+                             (self.datasets.failed, self._on_dataset_failed),
+                             (c.live_changed, self._on_live_changed), (c.optimizer_changed, self._on_optimizer_changed),
+                             (c.structure_changed, self._on_structure_changed),
+                             (QApplication.instance().aboutToQuit, self.shutdown)):
+            signal.connect(slot)
+        self.set_network_view(NetworkView())
+        self.digit_panel = DigitPanel()  # the draw pad, classifying with the bundled model from the start
+        self.set_draw_pad_panel(self.digit_panel)
+        self.preview = PretrainedPreview(self, self._view_feed)  # the pad's model in the view until training starts
+        self.evaluation = EvaluationTab(self)  # the centre as Training / Evaluation tabs, and the View menu
+        self.file_actions = CheckpointActions(self)  # the File menu: checkpoints, recent files, configurations
+        self._open_first_dataset(dataset)
+        polish_window(self, restore_config=dataset is None)  # last: remembered layout and config, Help menu
+
+    def __repr__(self):
+        config = self.session.config
+        return f"MainWindow({config.dataset if config else 'loading'}, generation {self.session.generation})"
+
+    # -- what other widgets plug into ------------------------------------------------------------
+    def network(self):
+        """The window's copy of the current network (weights follow training); None while loading."""
+        return self.session.network
+
+    def dataset(self):
+        """The Dataset the current network trains on; None while loading."""
+        return self.session.dataset
+
+    @property
+    def trainer(self):
+        """The current Trainer. Only its thread-safe methods may be called from the GUI thread."""
+        return self.session.trainer
+
+    @property
+    def playing(self):
+        return self.session.playing
+
+    @property
+    def network_view(self):
+        """The NetworkView in the centre (None if none was set)."""
+        return self._network_view
+
+    def action(self, name):
+        """Any of the window's QActions by objectName: toolbar (play_pause, …) and menus (evaluate, quit, …)."""
+        found = self._actions.get(name) or self.findChild(QAction, name)
+        if found is None:
+            known = sorted({a.objectName() for a in self.findChildren(QAction)} - {""})
+            raise KeyError(f"the window has no action named {name!r}; it has: {', '.join(known)}")
+        return found
+
+    def set_network_view(self, widget):
+        """Put a NetworkView above the loss plot, fed from training, with its edge-mode selector in the toolbar."""
+        if self._network_view is not None:
+            self._view_feed.detach()
+            self._network_view.setParent(None)
+        self._network_view = widget
+        self._view_feed = NetworkViewFeed(widget, self.session, self)
+        if self._view_mode_action is not None:
+            self.toolbar.removeAction(self._view_mode_action)
+        self._view_mode_action = self.toolbar.addWidget(self._view_feed.mode_selector())
+        self.splitter.insertWidget(0, widget)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.walkthrough.set_view(widget, self._view_feed)
+
+    def set_draw_pad_panel(self, widget, title="Draw a digit"):
+        """Put ``widget`` in a dock on the right (the draw pad and its guesses)."""
+        if self._draw_pad_dock is None:
+            self._draw_pad_dock = self._dock(title, "draw_pad_dock", Qt.DockWidgetArea.RightDockWidgetArea)
+        self._draw_pad_dock.setWindowTitle(title)
+        self._draw_pad_dock.setWidget(widget)
+
+    def _dock(self, title, name, area):
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    # -- actions ----------------------------------------------------------------------------------
+    def _build_actions(self):
+        self._training_actions = TrainingActions(self)
+        self.toolbar = self._training_actions.toolbar
+        self._actions = dict(self._training_actions.actions)  # objectName → QAction
+        icon = self._training_actions.icon
+        self.toolbar.addSeparator()
+        download = QAction(icon("SP_ArrowDown"), "Download MNIST", self)
+        download.setObjectName("download_mnist")
+        download.setToolTip("Downloads the four MNIST files (11.6 MB) once, checked by SHA-256; "
+                            "or lets you choose a folder that holds them.")
+        self.toolbar.addAction(download)
+        self._actions["download_mnist"] = download
+        for name, slot in (("play_pause", self.toggle_play), ("step_batch", self.step_batch),
+                           ("step_phase", self.step_phase), ("reset", self.reset),
+                           ("download_mnist", self.download_mnist)):
+            self._actions[name].triggered.connect(slot)
+
+    @Slot()
+    def toggle_play(self):
+        """Play when paused, pause when playing."""
+        if self.session.playing:
+            self.pause()
+        else:
+            self.play()
+
+    @Slot()
+    def play(self):
+        if not self._all_epochs_done():
+            self.session.play()
+
+    @Slot()
+    def pause(self):
+        self.session.pause()
+
+    @Slot()
+    def step_batch(self):
+        """Pause if playing, then train exactly one mini-batch."""
+        if not self._all_epochs_done():
+            self.session.step_batch()
+
+    @Slot()
+    def step_phase(self):
+        """Pause if playing, then walk the current mini-batch one phase further (forward, loss, backward, update)."""
+        if not self._all_epochs_done():
+            self.session.step_phase()
+
+    @Slot()
+    def reset(self):
+        """Build a fresh network and trainer from the controls (same seed → same initial weights)."""
+        config = self.controls.config()
+        dataset = self.datasets.get(config.dataset)
+        if dataset is None:  # being read in the background: the reset happens when it is there
+            self.status.showMessage(f"Loading {dataset_title(config.dataset)}…")
+            self._show_play_state()
+            return
+        if dataset is not self.session.dataset:
+            self.controls.set_dataset_shape(dataset)
+        self.session.rebuild(config, dataset)  # → _on_network_reset
+
+    @Slot(object)
+    def _on_network_reset(self, net):
+        dataset = self.session.dataset
+        self.loss_plot.clear_data()
+        self.status.show_idle(self.session.config.epochs)
+        self.reset_notice.clear()
+        if not self._notice_sticky:
+            self.notice.clear()
+        self.setWindowTitle(f"Backprop Studio — {dataset.title}, {' → '.join(map(str, net.sizes))}")
+        if dataset is not self._shown_dataset:
+            self._shown_dataset = dataset
+            self.dataset_changed.emit(dataset)
+        self.network_reset.emit(net)
+        self._show_play_state()
+
+    def _all_epochs_done(self):
+        if not self.session.epochs_done():
+            return False
+        epochs = self.session.worker.epoch_limit
+        self.tell(f"All {epochs} epochs are done. Raise Epochs to train further, or Reset to "
+                   "start again.", "info", [("Reset", "Builds a fresh network.", self.reset)])
+        return True
+
+    @Slot()
+    def _show_play_state(self):
+        loading = self.datasets.loading is not None
+        self._training_actions.show_state(self.session.playing, self.session.trainer is not None and not loading)
+        self._actions["reset"].setEnabled(not loading)
+
+    # -- datasets --------------------------------------------------------------------------------
+    def _open_first_dataset(self, requested):
+        first = requested or (MNIST if self.datasets.mnist_folder else DEFAULT_TOY)
+        self.controls.set_datasets(self.datasets.choices(), first)
+        self.controls.set_config(defaults_for(first))
+        if not self.datasets.mnist_folder:
+            why = (self._mnist_problem + " ") if self._mnist_problem else ""
+            self.tell(f"MNIST was not found, so training starts on the built-in 2-D set "
+                       f"“{dataset_title(first)}”. {why}Download it once (11.6 MB), or choose a folder that "
+                       "holds the four MNIST files.", "info", self.mnist_actions.buttons(), sticky=True)
+        self.reset()
+
+    @Slot()
+    def download_mnist(self):
+        """Open the "Download MNIST" dialog (window-modal, not blocking)."""
+        self.mnist_actions.download()
+
+    @Slot()
+    def choose_mnist_folder(self):
+        """Ask for a folder that holds MNIST and remember it."""
+        self.mnist_actions.choose_folder()
+
+    def mnist_available(self, folder):
+        """MNIST can now be read from ``folder`` (e.g. after a download): offer it and switch to it."""
+        self.datasets.set_mnist_folder(folder)
+        self.controls.set_datasets(self.datasets.choices(), self.controls.config().dataset)
+        self.notice.clear()
+        self.controls.dataset.setCurrentIndex(0)  # emits structure_changed("dataset")
+
+    @Slot(str)
+    def _on_dataset_loaded(self, name):
+        self.status.clearMessage()
+        if self.controls.config().dataset == name:
+            self.reset()
+        self._show_play_state()
+
+    @Slot(str, str)
+    def _on_dataset_failed(self, name, message):
+        self.status.clearMessage()
+        self.tell(f"{dataset_title(name)} could not be read: {message}", "error", sticky=True)
+        if self.session.trainer is None:  # nothing to show yet: fall back to a built-in set
+            self.controls.set_config(defaults_for(DEFAULT_TOY))
+            self.reset()
+        self._show_play_state()
+
+    # -- controls -> trainer ---------------------------------------------------------------------
+    def _same_dataset(self):
+        """False while a switch of dataset waits for its reset (live values then wait too)."""
+        built = self.session.config
+        return built is not None and self.controls.config().dataset == built.dataset
+
+    @Slot(dict)
+    def _on_live_changed(self, values):
+        if not self._same_dataset():
+            return
+        self.session.set_live(values)
+        if "epochs" in values:  # the new total at once, not with the next batch
+            self.status.set_epochs(values["epochs"])
+
+    @Slot(str)
+    def _on_optimizer_changed(self, kind):
+        if self._same_dataset():
+            self.session.set_optimizer(self.controls.config())
+
+    @Slot(str)
+    def _on_structure_changed(self, what):
+        config = self.controls.config()
+        if what == "dataset":  # each dataset starts from its own sensible defaults (the seed stays)
+            defaults = defaults_for(config.dataset)
+            defaults.seed = config.seed
+            self.controls.set_config(defaults)
+            config = defaults
+        if self.session.config is None or self.session.is_fresh():
+            self.reset()  # nothing trained yet, nothing to lose
+            return
+        if not config.needs_reset(self.session.config):
+            self.reset_notice.clear()
+            return
+        self.reset_notice.show_message(
+            f"{_WHAT_CHANGED[what]} changed. Reset (Ctrl+R) builds the new network; until then training "
+            "continues with the current one.", "warning",
+            [("Reset now", "Builds a fresh network from the controls.", self.reset)])
+
+    # -- session -> views --------------------------------------------------------------------------
+    @Slot(object)
+    def _on_updated(self, update):
+        self.loss_plot.add_batches(update.epoch_x, update.losses)
+        self.status.show_update(update)
+        self.weights_updated.emit(update)
+
+    @Slot(object)
+    def _on_epoch_finished(self, event):
+        self.loss_plot.add_epoch(event.epoch + 1, event.train_loss, event.test_loss, event.test_accuracy)
+        self.status.showMessage(f"Epoch {event.epoch + 1}: test accuracy {percent(event.test_accuracy)}, "
+                                f"test loss {sig3(event.test_loss)}", 8000)
+
+    @Slot(object)
+    def _on_diverged(self, event):
+        self.tell(event.message, "warning")
+
+    @Slot(str)
+    def _on_failed(self, text):
+        last = text.strip().splitlines()[-1] if text.strip() else "unknown error"
+        self.tell(f"Training stopped on an error: {last}", "error", tooltip=text)
+
+    @Slot(object)
+    def _on_run_ended(self, event):
+        if event.reason == "completed":
+            acc = self.session.trainer.history.epoch_test_accuracy
+            tail = f"; test accuracy {percent(acc[-1])}" if acc else ""
+            self.tell(f"Training finished: {event.epochs_done} epochs{tail}.", "info")
+
+    def tell(self, text, kind="info", buttons=(), tooltip="", sticky=False):
+        """Show a message above the views; unless ``sticky``, the next reset clears it."""
+        self._notice_sticky = sticky
+        self.notice.show_message(text, kind, buttons, tooltip)
+
+    # -- closing -----------------------------------------------------------------------------------
+    @Slot()
+    def shutdown(self):
+        """Stop training after the batch in progress and wait for both threads (idempotent)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self.digit_panel.shutdown()
+        self.evaluation.shutdown()
+        self.mnist_actions.shutdown()
+        self.session.shutdown()
+        self.datasets.shutdown()
+
+    def closeEvent(self, event):
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,85 @@
+"""What the controls describe: a plain config, the defaults per dataset, and how to build from it."""
+
+from dataclasses import dataclass, field, replace
+
+from engine.data.toy_datasets import TOY_DATASETS, make_toy
+from engine.network import NeuralNetwork
+from engine.training import Trainer
+
+MNIST = "mnist"  # the dataset id of MNIST; every other id names a built-in 2-D set
+DEFAULT_TOY = "circles"  # the 2-D set the window opens on when MNIST is not found
+TOY_POINTS = 1000  # points generated for a built-in 2-D set (80 % train, 20 % test)
+
+# Settings that reach a running trainer from the next batch; everything else needs a reset.
+LIVE_KEYS = ("lr", "batch_size", "l2", "momentum", "beta1", "beta2", "epochs")
+# Settings that only take effect when the network is rebuilt.
+RESET_KEYS = ("dataset", "hidden", "activations", "loss", "seed")
+
+
+@dataclass
+class TrainingConfig:
+    """Everything needed to build a network and its trainer; the controls panel edits one of these."""
+
+    dataset: str = MNIST
+    hidden: list = field(default_factory=lambda: [16, 16])  # neurons per hidden layer
+    activations: list = field(default_factory=lambda: ["leaky_relu", "leaky_relu"])  # one per hidden layer
+    loss: str = "ce"
+    optimizer: str = "adam"
+    lr: float = 0.001
+    batch_size: int = 32
+    epochs: int = 10
+    l2: float = 0.0
+    seed: int = 0
+    momentum: float = 0.9  # μ, used by the momentum optimiser
+    beta1: float = 0.9  # β₁, β₂: Adam's moment decay rates
+    beta2: float = 0.999
+
+    def sizes(self, dataset):
+        """Neurons per layer, input first, for ``dataset``: e.g. [784, 16, 16, 10]."""
+        return [dataset.features, *self.hidden, dataset.n_classes]
+
+    def optimizer_settings(self):
+        """Keyword settings for ``engine.optimizers.get_optimizer`` (besides lr and l2)."""
+        if self.optimizer == "momentum":
+            return {"momentum": self.momentum}
+        if self.optimizer == "adam":
+            return {"beta1": self.beta1, "beta2": self.beta2}
+        return {}
+
+    def live_values(self):
+        """The settings a running trainer accepts through ``set_hyperparameters``."""
+        return {k: getattr(self, k) for k in LIVE_KEYS}
+
+    def needs_reset(self, other):
+        """Names of the settings that differ from ``other`` and only apply on a reset."""
+        return [k for k in RESET_KEYS if getattr(self, k) != getattr(other, k)]
+
+    def copy(self):
+        return replace(self, hidden=list(self.hidden), activations=list(self.activations))
+
+
+def defaults_for(dataset):
+    """The starting config for a dataset id: the seed network for MNIST, a small tanh net for 2-D sets."""
+    if dataset == MNIST:
+        return TrainingConfig()
+    return TrainingConfig(dataset=dataset, hidden=[8, 8], activations=["tanh", "tanh"], lr=0.03,
+                          batch_size=16, epochs=100)
+
+
+def dataset_title(name):
+    """What people read for a dataset id."""
+    return "MNIST digits" if name == MNIST else TOY_DATASETS[name][0]
+
+
+def make_builtin(name, seed=0):
+    """A built-in 2-D dataset, generated on the spot (a few milliseconds)."""
+    return make_toy(name, n=TOY_POINTS, seed=seed)
+
+
+def build(config, dataset):
+    """A fresh network (initialised from ``config.seed``) and its Trainer for ``dataset``."""
+    net = NeuralNetwork.build(config.sizes(dataset), list(config.activations), config.loss,
+                              optimizer=config.optimizer, lr=config.lr, l2=config.l2, seed=config.seed,
+                              **config.optimizer_settings())
+    trainer = Trainer(net, dataset, batch_size=config.batch_size, epochs=config.epochs, seed=config.seed)
+    return net, trainer

@@ -1,0 +1,289 @@
+"""LossPlot: live batch loss (raw and smoothed), per-epoch train/test loss, and test accuracy.
+
+Items are created once and fed with ``setData`` from buffers that double when full (gui/training/loss_series.py);
+the per-batch ones stop growing at a bound and thin themselves evenly instead, so memory and redraw cost
+stay bounded however long training runs, and the curves always span the whole run. Long curves are
+peak-downsampled to the view's width. The x axis is in epochs (samples seen / training-set size), so
+the curves stay aligned when the batch size changes mid-run. Losses are stored with their log10 and
+plotted as such under a log-labelled axis (pyqtgraph's own log mode would take the log of the whole
+curve on every update). Redraws are coalesced to at most REDRAW_RATE a second.
+"""
+
+import time
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QTimer, Slot
+
+from gui.common.formatting import percent, sig3
+from gui.training.loss_series import EnvelopeSeries, GrowingSeries
+
+REDRAW_RATE = 10  # redraws a second at most, however often data arrives (each costs ~7 ms of the GUI thread)
+MARKED_EPOCHS = 30  # epoch curves show a marker per epoch up to this many epochs, plain lines beyond
+SMOOTHING = 0.95  # EMA factor of the smoothed batch-loss line (bias-corrected, as in TensorBoard)
+_FLOOR = 1e-12  # losses are clipped here before the log axis (a perfect batch has loss 0)
+
+BLUE, DARK_BLUE = (31, 119, 180), (10, 70, 140)
+ORANGE, RED, GREEN = (230, 120, 20), (200, 40, 40), (40, 150, 60)
+PURPLE = (130, 60, 190)  # the timeline's moment
+
+
+class LossPlot(pg.GraphicsLayoutWidget):
+    """Two linked plots: losses (log scale) on the left, test accuracy on the right."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setBackground("w")
+        self.setMinimumHeight(180)
+        self.batch = EnvelopeSeries()  # raw batch losses (bounded: thinned to runs' lowest and highest)
+        self.smooth = EnvelopeSeries()  # their bias-corrected EMA, thinned alike
+        self.epoch_train = GrowingSeries()
+        self.epoch_test = GrowingSeries()
+        self.accuracy = GrowingSeries()  # test accuracy in %
+        self._ema, self._ema_n = 0.0, 0  # EMA state and batches folded into it
+        self._ranges = None  # (x max, (log y min, log y max), (accuracy min, max)) last applied
+        self._last_redraw = 0.0  # perf_counter() of the last redraw
+        self._epochs_drawn = -1  # epochs the epoch curves hold (-1: never drawn)
+        self._redraw_timer = QTimer(self)  # a redraw that waits for its turn (REDRAW_RATE)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.timeout.connect(self._redraw)
+
+        self.loss_plot = self.addPlot(row=0, col=0)
+        self.acc_plot = self.addPlot(row=0, col=1)
+        self.ci.layout.setColumnStretchFactor(0, 3)
+        self.ci.layout.setColumnStretchFactor(1, 2)
+        for plot, ylabel in ((self.loss_plot, "loss"), (self.acc_plot, "test accuracy (%)")):
+            plot.setLabel("bottom", "epoch", color="#505050")
+            plot.setLabel("left", ylabel, color="#505050")
+            plot.setMenuEnabled(False)
+            # A live monitor: ranges follow the data in coarse steps (see _fit_ranges), so the axes are
+            # re-laid out a few times per decade instead of on every update; no mouse zoom to fight it.
+            plot.setMouseEnabled(x=False, y=False)
+            plot.hideButtons()
+            plot.vb.disableAutoRange()
+            plot.getAxis("bottom").enableAutoSIPrefix(False)  # "epoch", never "epoch (×0.001)"
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setTextPen(pg.mkPen(60, 60, 60))
+                plot.getAxis(axis).setPen(pg.mkPen(150, 150, 150))
+        self.loss_plot.getAxis("left").setLogMode(True)  # the data are log10 already: only the labels change
+        self.loss_plot.setTitle("Loss", color=(40, 40, 40), size="10pt")
+        self.acc_plot.setTitle("Test accuracy", color=(40, 40, 40), size="10pt")
+        self.acc_plot.setXLink(self.loss_plot)
+
+        # Bottom left: a falling loss curve leaves that corner empty.
+        legend = self.loss_plot.addLegend(offset=(10, -10), labelTextColor=(40, 40, 40), brush=(255, 255, 255, 200))
+        legend.setColumnCount(2)
+        self.batch_curve = self.loss_plot.plot(pen=pg.mkPen(*BLUE, 40), name="batch")
+        # Width-1 pens on the long curves: wider ones go through Qt's stroker and cost ~3× the paint time.
+        self.smooth_curve = self.loss_plot.plot(pen=pg.mkPen(*DARK_BLUE), name="batch (smoothed)")
+        self.train_curve = self.loss_plot.plot(pen=pg.mkPen(*ORANGE, width=2), symbol="o", symbolSize=6,
+                                               symbolBrush=ORANGE, symbolPen=None, name="train (epoch)")
+        self.test_curve = self.loss_plot.plot(pen=pg.mkPen(*RED, width=2, style=pg.QtCore.Qt.PenStyle.DashLine),
+                                              symbol="s", symbolSize=6, symbolBrush=RED, symbolPen=None,
+                                              name="test (epoch)")
+        self.acc_curve = self.acc_plot.plot(pen=pg.mkPen(*GREEN, width=2), symbol="o", symbolSize=6,
+                                            symbolBrush=GREEN, symbolPen=None)
+        for curve in (self.batch_curve, self.smooth_curve):
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+
+        # Hover read-out: a vertical line in each plot and a label in the one under the mouse.
+        self._lines, self._labels = {}, {}
+        for plot in (self.loss_plot, self.acc_plot):
+            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(120, 120, 120, 140))
+            label = pg.TextItem(color=(20, 20, 20), fill=pg.mkBrush(255, 255, 255, 225),
+                                border=pg.mkPen(180, 180, 180))
+            for item in (line, label):
+                item.setZValue(20)
+                item.hide()
+                plot.addItem(item, ignoreBounds=True)
+            self._lines[plot], self._labels[plot] = line, label
+        self.hover_text = ""  # what the hover label shows now ("" when hidden)
+        # The past moment the timeline shows, as a line in each plot (hidden while the views are live).
+        self._moment_lines = [pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(*PURPLE, width=2))
+                              for _ in (self.loss_plot, self.acc_plot)]
+        for plot, line in zip((self.loss_plot, self.acc_plot), self._moment_lines):
+            line.setZValue(15)
+            line.hide()
+            plot.addItem(line, ignoreBounds=True)
+        self.moment = None  # the epoch position marked, or None
+        # Shown while there is nothing to plot: how to get something.
+        self.hint = pg.TextItem("Press Play (Space) to train, or Step batch (→) for one mini-batch.",
+                                color=(120, 120, 120), anchor=(0.5, 0.5))
+        self.loss_plot.addItem(self.hint, ignoreBounds=True)
+        self._redraw()
+        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
+
+    def __repr__(self):
+        return f"LossPlot({len(self.batch)} batches, {len(self.epoch_test)} epochs)"
+
+    # -- data --------------------------------------------------------------------------------
+    @Slot()
+    def clear_data(self):
+        """Forget every curve (a reset). (``clear`` would be GraphicsLayoutWidget's: it removes the plots.)"""
+        for series in (self.batch, self.smooth, self.epoch_train, self.epoch_test, self.accuracy):
+            series.clear()
+        self._ema, self._ema_n = 0.0, 0
+        self._epochs_drawn = -1
+        self._hide_hover()
+        self.set_moment(None)
+        self._redraw()
+
+    def set_moment(self, epoch_x):
+        """Mark the moment at ``epoch_x`` (fractional epochs) with a vertical line; None removes it."""
+        self.moment = None if epoch_x is None else float(epoch_x)
+        for line in self._moment_lines:
+            if self.moment is not None:
+                line.setPos(self.moment)
+            line.setVisible(self.moment is not None)
+
+    def add_batches(self, epoch_x, losses):
+        """Append batch losses at their fractional epochs (arrays of equal length)."""
+        losses = np.maximum(np.asarray(losses, dtype=np.float64), _FLOOR)
+        if len(losses) == 0:
+            return
+        smooth = np.empty_like(losses)
+        ema, n = self._ema, self._ema_n
+        for i, value in enumerate(losses):
+            if np.isfinite(value):
+                ema = SMOOTHING * ema + (1 - SMOOTHING) * value
+                n += 1
+            smooth[i] = ema / (1 - SMOOTHING**n) if n else value
+        self._ema, self._ema_n = ema, n
+        self.batch.extend(epoch_x, losses)
+        self.smooth.extend(epoch_x, smooth)
+        self._request_redraw()
+
+    def add_epoch(self, epoch_x, train_loss, test_loss, test_accuracy):
+        """Append one epoch's mean train loss, test loss and test accuracy (a fraction) at ``epoch_x``."""
+        self.epoch_train.extend([epoch_x], [max(train_loss, _FLOOR)])
+        self.epoch_test.extend([epoch_x], [max(test_loss, _FLOOR)])
+        self.accuracy.extend([epoch_x], [100.0 * test_accuracy])
+        self._request_redraw()
+
+    def _request_redraw(self):
+        """Redraw now, or as soon as REDRAW_RATE allows (data arriving meanwhile joins that redraw)."""
+        wait = self._last_redraw + 1.0 / REDRAW_RATE - time.perf_counter()
+        if wait <= 0:
+            self._redraw()
+        elif not self._redraw_timer.isActive():
+            self._redraw_timer.start(int(wait * 1000) + 1)
+
+    @Slot()
+    def _redraw(self):
+        self._redraw_timer.stop()
+        if getattr(self, "closed", False):  # pyqtgraph's close() has deleted every item
+            return
+        self._last_redraw = time.perf_counter()
+        self.hint.setVisible(len(self.batch) == 0)
+        self.batch_curve.setData(self.batch.x, self.batch.log_y)
+        self.smooth_curve.setData(self.smooth.x, self.smooth.log_y)
+        if self._epochs_drawn != len(self.accuracy):  # epoch curves change once an epoch, not per batch
+            self._epochs_drawn = len(self.accuracy)
+            marked = len(self.accuracy) <= MARKED_EPOCHS
+            for curve, symbol in ((self.train_curve, "o"), (self.test_curve, "s"), (self.acc_curve, "o")):
+                if (curve.opts["symbol"] is not None) != marked:
+                    curve.setSymbol(symbol if marked else None)
+            self.train_curve.setData(self.epoch_train.x, self.epoch_train.log_y)
+            self.test_curve.setData(self.epoch_test.x, self.epoch_test.log_y)
+            self.acc_curve.setData(self.accuracy.x, self.accuracy.y)
+        self._fit_ranges()
+
+    def _fit_ranges(self):
+        """Set the ranges to cover the data, rounded outwards to coarse steps (changes are rare)."""
+        logs = [a for a in (self.batch.log_y, self.epoch_test.log_y, self.epoch_train.log_y) if len(a)]
+        xs = [a[-1] for a in (self.batch.x, self.epoch_test.x) if len(a)]
+        x_max = _nice_ceiling(max(xs)) if xs else 1.0
+        if logs:
+            lo = min(a.min() for a in logs)
+            hi = max(a.max() for a in logs)
+            top = np.ceil(hi * 4) / 4
+            # At least 2.5 decades: with fewer, the log axis crowds its minor labels (0.9, 0.8, 0.7…).
+            y = (min(np.floor(lo * 4) / 4, top - 2.5), top)
+        else:
+            y = (-2.0, 0.5)
+        if len(self.accuracy):
+            a_lo, a_hi = self.accuracy.y.min(), self.accuracy.y.max()
+            step = 5.0 if a_lo >= 50 else 10.0
+            bottom = np.floor(a_lo / step) * step
+            acc = (bottom, min(100.0, max(np.ceil(a_hi / step) * step, bottom + step)))
+        else:
+            acc = (0.0, 100.0)
+        ranges = (x_max, y, acc)
+        if ranges == self._ranges:
+            return
+        self._ranges = ranges
+        self.loss_plot.setXRange(0, x_max, padding=0.02)
+        self.loss_plot.setYRange(*y, padding=0.02)
+        self.acc_plot.setYRange(*acc, padding=0.04)
+        self.hint.setPos(x_max / 2, sum(y) / 2)
+
+    # -- hover ------------------------------------------------------------------------------
+    def text_at(self, x, plot=None):
+        """The read-out for epoch position ``x``: the nearest batch in the loss plot, epoch in the other."""
+        if plot is self.acc_plot:
+            i = _nearest(self.accuracy.x, x)
+            if i is None:
+                return ""
+            return (f"after epoch {self.accuracy.x[i]:.3g}: test accuracy {percent(self.accuracy.y[i] / 100)}\n"
+                    f"test loss {sig3(self.epoch_test.y[i])} · train loss {sig3(self.epoch_train.y[i])}")
+        i = _nearest(self.batch.x, x)
+        if i is None:
+            return ""
+        k = _nearest(self.smooth.x, x)  # its own x: once thinned, the two curves keep different batches
+        text = f"epoch {self.batch.x[i]:.3f}\nbatch loss {sig3(self.batch.y[i])}\nsmoothed {sig3(self.smooth.y[k])}"
+        j = _nearest(self.epoch_test.x, x)
+        if j is not None and abs(self.epoch_test.x[j] - x) < 0.25:
+            text += f"\ntest loss {sig3(self.epoch_test.y[j])} (epoch {self.epoch_test.x[j]:.3g})"
+        return text
+
+    @Slot(object)
+    def _on_mouse_moved(self, scene_pos):
+        plot = next((p for p in (self.loss_plot, self.acc_plot) if p.vb.sceneBoundingRect().contains(scene_pos)), None)
+        if plot is None:
+            self._hide_hover()
+            return
+        point = plot.vb.mapSceneToView(scene_pos)
+        text = self.text_at(point.x(), plot)
+        if not text:
+            self._hide_hover()
+            return
+        for line in self._lines.values():
+            line.setPos(point.x())
+            line.show()
+        for other, label in self._labels.items():
+            label.setVisible(other is plot)
+        label = self._labels[plot]
+        label.setText(text)
+        # Keep the label inside the view: anchor it on the side of the cursor facing the centre.
+        (x0, x1), (y0, y1) = plot.vb.viewRange()
+        label.setAnchor((1 if point.x() > (x0 + x1) / 2 else 0, 0 if point.y() < (y0 + y1) / 2 else 1))
+        label.setPos(QPointF(point.x(), point.y()))
+        self.hover_text = text
+
+    def _hide_hover(self):
+        for item in (*self._lines.values(), *self._labels.values()):
+            item.hide()
+        self.hover_text = ""
+
+    def leaveEvent(self, event):
+        self._hide_hover()
+        super().leaveEvent(event)
+
+
+def _nice_ceiling(value):
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10^k that is ≥ value (value > 0)."""
+    if value <= 0:
+        return 1.0
+    base = 10.0 ** np.floor(np.log10(value))
+    return next(m * base for m in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if m * base >= value * (1 - 1e-12))
+
+
+def _nearest(xs, x):
+    """Index of the element of sorted ``xs`` closest to ``x``; None when empty."""
+    if len(xs) == 0:
+        return None
+    i = int(np.searchsorted(xs, x))
+    if i == len(xs) or (i > 0 and x - xs[i - 1] < xs[i] - x):
+        i -= 1
+    return i

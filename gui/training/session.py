@@ -1,0 +1,171 @@
+"""TrainingSession: the training side of the window, without widgets.
+
+It owns the TrainingWorker and its QThread, builds each network and Trainer (on the GUI thread) and
+hands the trainer over, keeps a *copy* of the network that follows the worker's throttled updates, and
+re-emits the worker's signals for the current trainer only (a reset bumps the generation, and what an
+older trainer sent is dropped). Views read the copy; nothing on the GUI thread touches the trainer
+except its thread-safe ``set_hyperparameters``.
+"""
+
+import functools
+
+import shiboken6
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from engine.optimizers import get_optimizer
+from gui.training.config import build
+from gui.training.worker import TrainingWorker
+
+
+def _stop_and_join(worker, thread):
+    """Stop the worker after its batch in progress and wait for its thread to end."""
+    worker.stop()
+    if not shiboken6.isValid(thread):  # already deleted: only at interpreter exit, after it finished
+        return
+    thread.quit()
+    thread.wait()
+
+
+class TrainingSession(QObject):
+    """Play, pause, step and rebuild; the current trainer, network copy and dataset."""
+
+    network_reset = Signal(object)  # the copy of a freshly built NeuralNetwork
+    updated = Signal(object)  # a TrainingUpdate, after the copy took its weights
+    epoch_finished = Signal(object)  # engine EpochDone
+    diverged = Signal(object)  # engine Diverged (the last good weights are back; the run has ended)
+    failed = Signal(str)  # the error and its traceback (the run has ended)
+    run_ended = Signal(object)  # engine Finished, when a run ends by itself: completed, diverged or failed
+    playing_changed = Signal(bool)
+    phase_reached = Signal(object)  # PhaseStep: the next phase of the batch being walked, then its end
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.generation = 0  # bumped by every rebuild
+        self.trainer = None  # the worker's Trainer; only its thread-safe setters are used here
+        self.network = None  # the GUI thread's copy of the network, following the updates
+        self.dataset = None
+        self.config = None  # the TrainingConfig the current network was built from
+        self.playing = False  # what the user asked for: a run in progress, or paused
+        self.worker = TrainingWorker()
+        # No parent for the thread: were the owner deleted without ``shutdown``, Qt would destroy a child
+        # thread while it runs (an abort). ``destroyed`` stops and joins it first instead.
+        self.training_thread = QThread()
+        self.training_thread.setObjectName("training")
+        self.worker.moveToThread(self.training_thread)
+        self.worker.batch_finished.connect(self._on_batch_finished)
+        self.worker.epoch_finished.connect(self._on_epoch_finished)
+        self.worker.diverged.connect(self._on_diverged)
+        self.worker.failed.connect(self._on_failed)
+        self.worker.finished.connect(self._on_finished)
+        self.worker.phase_reached.connect(self._on_phase_reached)
+        self.training_thread.start()
+        self.destroyed.connect(functools.partial(_stop_and_join, self.worker, self.training_thread))
+
+    def __repr__(self):
+        return f"TrainingSession(generation {self.generation}, playing={self.playing})"
+
+    # -- control -----------------------------------------------------------------------------------
+    def rebuild(self, config, dataset):
+        """A fresh network and trainer from ``config`` (same seed → same initial weights); pauses."""
+        net, trainer = build(config, dataset)
+        self.install(config, dataset, net, trainer)
+
+    def install(self, config, dataset, net, trainer):
+        """Make ``trainer`` (training ``net`` on ``dataset``, as ``config`` describes) the current one; pauses."""
+        self.generation += 1
+        self.trainer, self.config, self.dataset, self.network = trainer, config.copy(), dataset, net.clone()
+        self.worker.set_epoch_limit(config.epochs)
+        self.worker.set_trainer(trainer, self.generation)
+        self._set_playing(False)
+        self.network_reset.emit(self.network)
+
+    def epochs_done(self):
+        """True when the trainer has done every planned epoch."""
+        return self.trainer is not None and self.trainer.epoch >= self.worker.epoch_limit
+
+    def is_fresh(self):
+        """True when the current network has not been trained at all."""
+        return self.trainer is not None and self.trainer.steps == 0 and not self.playing
+
+    def play(self):
+        if self.trainer is None or self.playing or self.epochs_done():
+            return
+        self.worker.play()
+        self._set_playing(True)
+
+    def pause(self):
+        self.worker.pause()
+        self._set_playing(False)
+
+    def step_batch(self):
+        """Pause if playing, then train exactly one mini-batch."""
+        if self.trainer is None or self.epochs_done():
+            return
+        self.worker.step_batch()
+        self._set_playing(False)
+
+    def step_phase(self):
+        """Pause if playing, then walk the current (or next) mini-batch one phase further."""
+        if self.trainer is None or self.epochs_done():
+            return
+        self.worker.step_phase()
+        self._set_playing(False)
+
+    def set_live(self, values):
+        """Hyperparameters for the running trainer (lr, batch_size, l2, …); they apply from the next batch."""
+        if self.trainer is None:
+            return
+        self.trainer.set_hyperparameters(**values)
+        if "epochs" in values:
+            self.worker.set_epoch_limit(values["epochs"])
+
+    def set_optimizer(self, config):
+        """Swap in ``config``'s optimiser (fresh state, same weights) before the next batch."""
+        if self.trainer is None:
+            return
+        optimizer = get_optimizer(config.optimizer, lr=config.lr, l2=config.l2, **config.optimizer_settings())
+        self.worker.replace_optimizer(self.trainer, optimizer)
+
+    def shutdown(self):
+        """Stop after the batch in progress and wait for the thread (idempotent)."""
+        self._set_playing(False)
+        _stop_and_join(self.worker, self.training_thread)
+
+    def _set_playing(self, playing):
+        if playing != self.playing:
+            self.playing = playing
+            self.playing_changed.emit(playing)
+
+    # -- the worker's signals ------------------------------------------------------------------------
+    @Slot(object)
+    def _on_batch_finished(self, update):
+        if update.generation == self.generation:
+            self.network.set_weights(update.weights)
+            self.updated.emit(update)
+
+    @Slot(int, object)
+    def _on_epoch_finished(self, generation, event):
+        if generation == self.generation:
+            self.epoch_finished.emit(event)
+
+    @Slot(int, object)
+    def _on_diverged(self, generation, event):
+        if generation == self.generation:
+            self.diverged.emit(event)
+
+    @Slot(int, str)
+    def _on_failed(self, generation, text):
+        if generation == self.generation:
+            self.failed.emit(text)
+
+    @Slot(int, object)
+    def _on_phase_reached(self, generation, step):
+        if generation == self.generation:
+            self.phase_reached.emit(step)
+
+    @Slot(int, object)
+    def _on_finished(self, generation, event):
+        if generation != self.generation or event.reason == "stopped":
+            return  # "stopped" answers a pause, step or rebuild asked for here
+        self._set_playing(False)
+        self.run_ended.emit(event)

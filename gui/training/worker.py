@@ -1,0 +1,338 @@
+"""The training worker: a QObject living in its own QThread that drives ``engine.training.Trainer``.
+
+Control flows in from the GUI thread through plain, thread-safe methods (``play``, ``pause``,
+``step_batch``, ``set_trainer``, ``stop``); the ones that must run in the worker thread post a queued
+signal to a slot here. A run of batches lasts while its *token* is current: every pause, step, reset or
+stop bumps the token, so a run ends after the batch in progress and never misses a later request.
+
+Phase stepping walks one batch through ``Trainer.step_phases(record=True)`` (a PhaseWalk): each
+``step_phase`` request sends the next phase as a PhaseStep, and the request after the last update ends
+the batch like any other (BatchDone, EpochDone, an update of the views). A batch step or a run first
+finishes a walk in progress; a new trainer discards it.
+
+``call_between_batches`` runs a function in the worker thread between two batches while the caller
+waits (at most one batch): how a consistent copy of the trainer is taken for a checkpoint.
+
+Results flow out as past-tense signals carrying copies, throttled to ≤ ``max_rate`` updates a second
+(the batch losses of the skipped updates travel with the next one, so no loss is lost). Every signal
+carries the trainer's *generation* so the GUI can drop what a replaced trainer sent before a reset.
+"""
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass
+
+import numpy as np
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+
+from engine.training import BatchDone, Diverged, EpochDone, Finished
+from gui.training.phase_walk import PhaseWalk
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingUpdate:
+    """The state after one or more batches, for the views: copies only, safe to keep."""
+
+    generation: int  # which trainer sent it (bumped by every reset)
+    batch: BatchDone  # the latest batch
+    epoch_x: np.ndarray  # shape (k,): fractional epoch after each batch since the last update
+    losses: np.ndarray  # shape (k,): those batches' losses (k may be 0 on a forced update)
+    weights: list  # [(W (outs, ins), b (outs, 1)), …] per layer, after the latest batch
+    gradients: list  # [(dW, db), …] per layer, from the latest batch
+    deltas: list  # [(ΔW, Δb), …] per layer: what the latest batch's update changed
+    epochs: int  # epochs planned
+    n_train: int  # training samples per epoch
+    eta_seconds: float  # wall-clock estimate to the end of the planned epochs; nan when unknown
+
+    @property
+    def progress(self):
+        """Fraction of the planned epochs done, in [0, 1]."""
+        return min(1.0, self.batch.samples_seen / max(1, self.epochs * self.n_train))
+
+
+class WalkInProgress(RuntimeError):
+    """A batch is being walked phase by phase: the trainer is half way through a step."""
+
+
+class _Call:
+    """A function to run in the worker thread, and what it returned or raised."""
+
+    def __init__(self, fn):
+        self.fn, self.result, self.error = fn, None, None
+
+    def outcome(self):
+        """The result, or raise the error (once: neither this object nor a local keeps it, so its traceback,
+        which holds the callers' frames and their windows, forms no reference cycle)."""
+        error, self.error = self.error, None
+        if error is None:
+            return self.result
+        try:
+            raise error
+        finally:
+            del error
+
+
+class TrainingWorker(QObject):
+    """Runs, pauses and steps a Trainer in the thread it is moved to; see the module docstring."""
+
+    started = Signal(int)  # generation: a run of batches began
+    batch_finished = Signal(object)  # TrainingUpdate (throttled; forced on pause, step, epoch end)
+    epoch_finished = Signal(int, object)  # generation, engine EpochDone
+    diverged = Signal(int, object)  # generation, engine Diverged (the last good weights are back)
+    failed = Signal(int, str)  # generation, the error and its traceback
+    finished = Signal(int, object)  # generation, engine Finished: a run ended and the worker is idle
+    phase_reached = Signal(int, object)  # generation, PhaseStep: the next phase of the batch being walked
+
+    # Requests posted to the worker thread (queued: the worker lives there).
+    _run_requested = Signal(int)
+    _step_requested = Signal()
+    _phase_requested = Signal()
+    _trainer_offered = Signal(object, int)
+    _call_requested = Signal(object)  # a _Call; the caller waits until it has run
+
+    def __init__(self, max_rate=30.0):
+        super().__init__()
+        self.min_interval = 1.0 / max_rate  # seconds between two batch_finished signals
+        self._trainer = None  # used only in the worker thread once set
+        self._generation = 0
+        self._token = 0  # a run continues while this equals the token it started with
+        self._epoch_limit = 1  # the run completes at this many epochs (read each batch)
+        self._optimizer_swap = None  # (trainer, optimizer) to install before that trainer's next batch
+        self._lock = threading.Lock()
+        self._running = False
+        self._last_emit = 0.0
+        self._last_batch = None
+        self._dirty = False  # trained (or restored) since the last update was sent
+        self._xs, self._losses = [], []  # batch losses not yet sent
+        self._before = []  # [(W, b), …] before the latest batch (reused buffers), for ΔW
+        self._rate_t0, self._rate_s0 = 0.0, 0  # wall clock and samples at the start of the run
+        self._walk = None  # PhaseWalk: the batch being walked phase by phase, if any
+        self._run_requested.connect(self._run)
+        self._step_requested.connect(self._step)
+        self._phase_requested.connect(self._step_phase)
+        self._trainer_offered.connect(self._set_trainer)
+        self._call_requested.connect(self._call, Qt.ConnectionType.BlockingQueuedConnection)
+
+    def __repr__(self):
+        return f"TrainingWorker(generation={self._generation}, running={self._running})"
+
+    # -- control, from the GUI thread ------------------------------------------------------
+    @property
+    def running(self):
+        """True while a run of batches is in progress."""
+        return self._running
+
+    def play(self):
+        """Start a run of batches (after any request already queued)."""
+        self._token += 1
+        self._run_requested.emit(self._token)
+
+    def pause(self):
+        """End the current run after the batch in progress."""
+        self._token += 1
+
+    def step_batch(self):
+        """Pause, then train exactly one mini-batch."""
+        self._token += 1
+        self._step_requested.emit()
+
+    def step_phase(self):
+        """Pause, then send the next phase of the batch being walked (starting a walk if none is)."""
+        self._token += 1
+        self._phase_requested.emit()
+
+    def set_trainer(self, trainer, generation):
+        """Pause and hand over a new Trainer (built on the GUI thread, never touched there again)."""
+        self._token += 1
+        self._trainer_offered.emit(trainer, generation)
+
+    @property
+    def epoch_limit(self):
+        """A run completes when the trainer has done this many epochs."""
+        return self._epoch_limit
+
+    def set_epoch_limit(self, epochs):
+        """A run completes when this many epochs are done; applies from the next batch."""
+        self._epoch_limit = int(epochs)
+
+    def replace_optimizer(self, trainer, optimizer):
+        """Install ``optimizer`` in ``trainer``'s network before its next batch (fresh state)."""
+        with self._lock:
+            self._optimizer_swap = (trainer, optimizer)
+
+    def stop(self):
+        """End any run after the batch in progress; the owner then quits and waits for the thread."""
+        self._token += 1
+
+    def call_between_batches(self, fn):
+        """Pause, then run ``fn(trainer)`` in the worker thread, after the requests already queued; its result.
+
+        The caller waits (a batch at most). A waiting optimiser swap is installed first, so ``fn`` sees
+        what the next batch would use. Raises WalkInProgress while a batch is half walked, and what
+        ``fn`` raised. For saving a consistent copy of a trainer that lives in this thread.
+        """
+        call = _Call(fn)
+        if QThread.currentThread() is self.thread():
+            self._call(call)
+        elif not self.thread().isRunning():
+            raise RuntimeError("the training thread has stopped")
+        else:
+            self._token += 1
+            self._call_requested.emit(call)
+        return call.outcome()
+
+    # -- work, in the worker thread --------------------------------------------------------
+    @Slot(object, int)
+    def _set_trainer(self, trainer, generation):
+        self._trainer, self._generation = trainer, generation
+        self._walk = None
+        self._last_batch = None
+        self._dirty = False
+        self._xs, self._losses = [], []
+
+    @Slot(object)
+    def _call(self, call):
+        try:
+            if self._walk is not None:
+                raise WalkInProgress("a training step is being walked phase by phase")
+            if self._trainer is not None:
+                self._swap_optimizer(self._trainer)
+            call.result = call.fn(self._trainer)
+        except Exception as exc:  # noqa: BLE001 - handed to the waiting caller
+            call.error = exc
+
+    @Slot(int)
+    def _run(self, token):
+        trainer = self._trainer
+        if token != self._token or trainer is None:
+            return
+        self._running = True
+        self._rate_t0, self._rate_s0 = time.perf_counter(), trainer.samples_seen
+        generation, reason = self._generation, "stopped"
+        self.started.emit(generation)
+        try:
+            # A batch half walked is finished first; if that batch diverged, the run ends there.
+            walked = self._finish_walk(trainer) if self._walk is not None else [None]
+            if isinstance(walked[-1], Diverged):
+                reason = "diverged"
+            while reason != "diverged" and token == self._token:
+                if trainer.epoch >= self._epoch_limit:
+                    reason = "completed"
+                    break
+                if isinstance(self._train_batch(trainer)[-1], Diverged):
+                    reason = "diverged"
+        except Exception:  # noqa: BLE001 - any failure must reach the GUI, not kill the thread
+            reason = "failed"
+            self.failed.emit(generation, traceback.format_exc())
+        finally:
+            self._running = False
+            self._flush(trainer)
+            elapsed = time.perf_counter() - self._rate_t0
+            self.finished.emit(generation, Finished(reason, trainer.epoch, elapsed))
+
+    @Slot()
+    def _step(self):
+        trainer = self._trainer
+        if trainer is None:
+            return
+        self._rate_t0, self._rate_s0 = time.perf_counter(), trainer.samples_seen
+        try:
+            if self._walk is not None:  # a batch half walked: finish it rather than start another
+                self._finish_walk(trainer)
+            else:
+                self._train_batch(trainer)
+        except Exception:  # noqa: BLE001
+            self.failed.emit(self._generation, traceback.format_exc())
+        self._flush(trainer)
+
+    @Slot()
+    def _step_phase(self):
+        trainer = self._trainer
+        if trainer is None:
+            return
+        self._rate_t0, self._rate_s0 = time.perf_counter(), trainer.samples_seen
+        try:
+            if self._walk is None:
+                self._before_batch(trainer)
+                self._walk = PhaseWalk(trainer, self._generation)
+            step, events = self._walk.advance()
+            if events:
+                self._walk = None
+            self.phase_reached.emit(self._generation, step)
+            self._handle(trainer, events)
+        except Exception:  # noqa: BLE001
+            self._walk = None
+            self.failed.emit(self._generation, traceback.format_exc())
+        self._flush(trainer)
+
+    def _finish_walk(self, trainer):
+        """Run the rest of the batch being walked; sends its end like a phase. Returns the engine's events."""
+        walk, self._walk = self._walk, None
+        step, events = walk.finish()
+        self.phase_reached.emit(self._generation, step)
+        return self._handle(trainer, events)
+
+    def _before_batch(self, trainer):
+        """Install a new optimiser if one is waiting, and keep the weights (ΔW of the step needs them)."""
+        self._swap_optimizer(trainer)
+        self._keep_weights(trainer.net)
+
+    def _swap_optimizer(self, trainer):
+        with self._lock:
+            swap, self._optimizer_swap = self._optimizer_swap, None
+        if swap is not None and swap[0] is trainer:
+            trainer.net.optimizer = swap[1]
+
+    def _train_batch(self, trainer):
+        """One mini-batch; sends what it produced (throttled). Returns the engine's events."""
+        self._before_batch(trainer)
+        return self._handle(trainer, trainer.step())
+
+    def _handle(self, trainer, events):
+        """Send what a batch's engine events say (updates throttled); returns ``events``."""
+        for event in events:
+            if isinstance(event, BatchDone):
+                self._last_batch, self._dirty = event, True
+                self._xs.append(event.samples_seen / len(trainer.dataset.y_train))
+                self._losses.append(event.loss)
+                if time.perf_counter() - self._last_emit >= self.min_interval:
+                    self._flush(trainer)
+            elif isinstance(event, EpochDone):
+                self._flush(trainer)
+                self.epoch_finished.emit(self._generation, event)
+            elif isinstance(event, Diverged):
+                self._dirty = True
+                self._flush(trainer)
+                self.diverged.emit(self._generation, event)
+        return events
+
+    def _keep_weights(self, net):
+        """Copy the weights into reusable buffers (≈ 15 µs for 784-128-64-10): ΔW of a step needs them."""
+        if [W.shape for W, _ in self._before] != [layer.W.shape for layer in net.layers]:
+            self._before = [(np.empty_like(layer.W), np.empty_like(layer.b)) for layer in net.layers]
+        for (W, b), layer in zip(self._before, net.layers):
+            np.copyto(W, layer.W)
+            np.copyto(b, layer.b)
+
+    def _flush(self, trainer):
+        """Send a TrainingUpdate with the batches not yet sent and copies of the weights."""
+        if not self._dirty or self._last_batch is None:
+            return
+        n_train = len(trainer.dataset.y_train)
+        now = time.perf_counter()
+        rate = (trainer.samples_seen - self._rate_s0) / (now - self._rate_t0) if now > self._rate_t0 else 0.0
+        if now - self._rate_t0 < 0.5 or rate <= 0:  # too early for a wall-clock rate
+            rate = self._last_batch.samples_per_second
+        remaining = max(0, self._epoch_limit * n_train - trainer.samples_seen)
+        eta = remaining / rate if rate > 0 else float("nan")
+        update = TrainingUpdate(
+            generation=self._generation, batch=self._last_batch,
+            epoch_x=np.array(self._xs, dtype=np.float64), losses=np.array(self._losses, dtype=np.float64),
+            weights=trainer.net.weights(),
+            gradients=[(layer.dW.copy(), layer.db.copy()) for layer in trainer.net.layers],
+            deltas=[(layer.W - W, layer.b - b) for (W, b), layer in zip(self._before, trainer.net.layers)],
+            epochs=self._epoch_limit, n_train=n_train, eta_seconds=eta)
+        self._xs, self._losses, self._dirty = [], [], False
+        self._last_emit = now
+        self.batch_finished.emit(update)

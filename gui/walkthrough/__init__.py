@@ -1,0 +1,1 @@
+"""gui.walkthrough: one batch walked phase by phase (panel, caption, phase captions, presenter, timeline)."""
