@@ -11,7 +11,7 @@ Data: --data DIR (default $BACKPROP_STUDIO_MNIST) for MNIST models.
 Measured (2 cores shared with other work, 2026-12; NumPy script run in a fresh venv holding only NumPy):
     784-128-64-10 ReLU after `train --epochs 1` (checkpoint 1.8 MB with Adam's moments), engine 95.21 %:
     onnx    model.onnx            438.8 kB   export 1.09 s (0.02 s once onnx is imported)   95.21 %, onnxruntime 1.32.0
-    numpy   model.py + model.npz  446.7 kB   export 0.03 s                                  95.21 %, 0.5 s incl. start-up
+    numpy   model.py + model.npz  446.7 kB   export 0.03 s                                  95.21 %, 0.5 s with start-up
     torch   model.py + model.npz  445.8 kB   export 0.01 s                                  95.21 %, torch 2.13.0+cpu
     bundled 784-384-192-10: 1.51 MB each, 98.82 % in all three; no prediction differs from the engine's.
 """
@@ -105,8 +105,9 @@ def main(argv=None):
                 outputs, how = run_torch(written[0], raw)
             run_seconds = time.perf_counter() - t0
             predicted = outputs.argmax(axis=1)
+            accuracy = 100 * np.mean(predicted == labels)
             print(f"{fmt:6}  {' + '.join(os.path.basename(p) for p in written):36} {size / 1000:7.1f} kB  "
-                  f"export {times[0]:.2f} s, again {times[1]:.2f} s  accuracy {100 * np.mean(predicted == labels):.2f} %  "
+                  f"export {times[0]:.2f} s, again {times[1]:.2f} s  accuracy {accuracy:.2f} %  "
                   f"({np.sum(predicted != reference)} predictions differ from the engine)  {how}, {run_seconds:.2f} s")
     return 0
 

@@ -14,7 +14,7 @@ from engine.export.plain_model import ExportError
 
 OPSET = 17  # Gemm, LeakyRelu, Softmax(axis) as used here are unchanged since opset 13; 17 is read by runtimes from 2022
 IR_VERSION = 8  # the IR of opset 17: runtimes older than the onnx package still load the file
-_ACT_OPS = {"relu": "Relu", "leaky_relu": "LeakyRelu", "sigmoid": "Sigmoid", "tanh": "Tanh", "identity": None}
+ACTIVATION_OPS = {"relu": "Relu", "leaky_relu": "LeakyRelu", "sigmoid": "Sigmoid", "tanh": "Tanh", "identity": None}
 INSTALL_HINT = "ONNX export needs the onnx package: pip install 'backprop-studio[export]' (or pip install onnx)"
 
 
@@ -34,7 +34,7 @@ def onnx_model(model):
         z = f"z{k}"
         nodes.append(helper.make_node("Gemm", [current, f"W{k}", f"b{k}"], [z], name=f"layer{k}", transB=1))
         current = z
-        op = _ACT_OPS[act]
+        op = ACTIVATION_OPS[act]
         if op is not None:
             attrs = {"alpha": float(slope)} if act == "leaky_relu" else {}
             nodes.append(helper.make_node(op, [z], [f"a{k}"], name=f"{act}{k}", **attrs))
@@ -52,10 +52,10 @@ def onnx_model(model):
         initializer=initializers,
     )
     graph.input[0].doc_string = f"one sample per row: {model.input_description}"
-    onnx_model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
+    proto = helper.make_model(graph, opset_imports=[helper.make_opsetid("", OPSET)],
                                    producer_name="Backprop Studio", doc_string=model.summary())
-    onnx_model.ir_version = IR_VERSION
-    helper.set_model_props(onnx_model, {
+    proto.ir_version = IR_VERSION
+    helper.set_model_props(proto, {
         "input_scale": repr(model.input_scale),
         "input_description": model.input_description,
         "input_shape": "x".join(str(s) for s in model.input_shape),
@@ -63,5 +63,5 @@ def onnx_model(model):
         "dataset": model.dataset,
         "output": model.output,
     })
-    onnx.checker.check_model(onnx_model, full_check=True)
-    return onnx_model
+    onnx.checker.check_model(proto, full_check=True)
+    return proto

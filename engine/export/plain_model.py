@@ -18,13 +18,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.activations import Identity, LeakyReLU, ReLU, Sigmoid, Tanh
-from engine.losses import CrossEntropyLoss, MSELoss
+from engine.activations import ACTIVATIONS
+from engine.losses import LOSSES
 
 FORMAT_ID = "backprop-studio-export"
 FORMAT_VERSION = 1
-_NAMES = {LeakyReLU: "leaky_relu", ReLU: "relu", Sigmoid: "sigmoid", Tanh: "tanh", Identity: "identity"}
-_OUTPUTS = {CrossEntropyLoss: "softmax", MSELoss: "none"}  # what turns the last layer into the model's output
+EXPORTED_ACTIVATIONS = ("leaky_relu", "relu", "sigmoid", "tanh", "identity")  # every format computes these
+_OUTPUTS = {"ce": "softmax", "mse": "none"}  # loss name → what turns the last layer into the model's output
 # MNIST as load_mnist gives it (the files are only needed for training, not to describe the input).
 _MNIST = {"scale": 1 / 255, "shape": (28, 28), "classes": [str(d) for d in range(10)],
           "about": "a 28×28 grey image, row by row (784 values): 0 is background, 255 full ink (white on black, "
@@ -91,13 +91,15 @@ def plain_model(net, extra=None):
     extra = extra or {}
     activations = []
     for k, act in enumerate(net.activations, start=1):
-        name = _NAMES.get(type(act))
-        if name is None:
-            raise ExportError(f"layer {k}: the activation {act!r} has no export; known ones: {', '.join(_NAMES.values())}")
+        name = act.name
+        if name not in EXPORTED_ACTIVATIONS or type(act) is not ACTIVATIONS.get(name):
+            raise ExportError(f"layer {k}: the activation {act!r} has no export; "
+                              f"known ones: {', '.join(EXPORTED_ACTIVATIONS)}")
         activations.append((name, act.alpha if name == "leaky_relu" else None))
-    output = _OUTPUTS.get(type(net.loss_function))
+    loss = net.loss_function
+    output = _OUTPUTS.get(loss.name) if type(loss) is LOSSES.get(loss.name) else None
     if output is None:
-        raise ExportError(f"the loss {net.loss_function!r} has no export; known ones: cross-entropy, MSE")
+        raise ExportError(f"the loss {loss!r} has no export; known ones: {', '.join(_OUTPUTS)}")
     weights = []
     for k, (W, b) in enumerate(net.weights(), start=1):
         if not (np.all(np.isfinite(W)) and np.all(np.isfinite(b))):

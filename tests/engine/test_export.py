@@ -169,9 +169,19 @@ def test_torch_export_gives_the_engines_outputs(tmp_path, name):
 
 def test_every_activation_has_an_export():
     """A new activation in the engine fails here until the export maps it (plain_model names each one)."""
+    from engine.export.onnx_export import ACTIVATION_OPS
+
     model = plain_model(every_activation_net())
     assert [name for name, _ in model.activations] == list(ACTIVATIONS)
     assert dict(model.activations)["leaky_relu"] == 0.2
+    assert set(ACTIVATION_OPS) == set(ACTIVATIONS)
+
+
+def test_a_float64_network_is_exported_in_float32(tmp_path):
+    net = NeuralNetwork.build([2, 6, 3], "tanh", "ce", seed=4, dtype=np.float64)
+    model = plain_model(net)
+    assert all(W.dtype == b.dtype == np.float32 for W, b in model.weights)
+    assert np.allclose(model.weights[0][0], net.layers[0].W, atol=1e-7)
 
 
 # -- what the exports record about the input ------------------------------------------------------
@@ -261,6 +271,18 @@ def test_a_diverged_network_is_refused(tmp_path):
     net.layers[0].W[0, 0] = np.nan
     with pytest.raises(ExportError, match="layer 1 has NaN or infinite weights"):
         export_model(net, "numpy", tmp_path / "m.py")
+
+
+def test_an_activation_the_formats_do_not_compute_is_refused(tmp_path):
+    from engine import ReLU
+
+    class ShiftedReLU(ReLU):  # named like ReLU, but not what the exported relu computes
+        def f(self, x):
+            return super().f(x) + 1
+
+    net = NeuralNetwork.build([2, 3, 2], [ShiftedReLU(), "identity"], "ce", seed=0)
+    with pytest.raises(ExportError, match="layer 1: the activation ShiftedReLU.. has no export"):
+        export_model(net, "onnx", tmp_path / "m.onnx")
 
 
 def test_onnx_export_without_the_onnx_package_says_how_to_get_it(tmp_path, monkeypatch):
