@@ -38,18 +38,23 @@ def export_model(source, fmt, out_path, extra=None):
     if key == "onnx":
         from engine.export.onnx_export import onnx_model
 
-        data = onnx_model(model).SerializeToString()
-        write_atomic(out, lambda fh: fh.write(data))
-        return [str(out)]
-    weights = out.with_suffix(".npz")
-    if isinstance(source, (str, os.PathLike)) and weights.resolve() == Path(os.fspath(source)).resolve():
-        raise ExportError(f"the export's weights would replace the checkpoint {weights.name}: choose another name")
-    script = (TEMPLATES / template).read_text(encoding="utf-8").replace("@SUMMARY@", model.summary())
-    buffer = io.BytesIO()
-    np.savez(buffer, **model.arrays())
-    write_atomic(weights, lambda fh: fh.write(buffer.getvalue()))
-    write_atomic(out, lambda fh: fh.write(script.encode("utf-8")))
-    return [str(out), str(weights)]
+        files = {out: onnx_model(model).SerializeToString()}
+    else:
+        script = (TEMPLATES / template).read_text(encoding="utf-8").replace("@SUMMARY@", model.summary())
+        buffer = io.BytesIO()
+        np.savez(buffer, **model.arrays())
+        # the weights first: a script never stands there without them, even when a write fails
+        files = {out.with_suffix(".npz"): buffer.getvalue(), out: script.encode("utf-8")}
+    if isinstance(source, (str, os.PathLike)):
+        for path in files:
+            if path.resolve() == Path(os.fspath(source)).resolve():
+                raise ExportError(f"the export would replace the checkpoint {path.name}: choose another name")
+    for path, data in files.items():
+        try:
+            write_atomic(path, lambda fh: fh.write(data))
+        except OSError as exc:
+            raise ExportError(f"cannot write {path.name} in {path.parent}: {exc.strerror or exc}") from None
+    return [str(out)] + [str(path) for path in files if path != out]
 
 
 def _out_path(out_path, suffix, fmt):

@@ -261,9 +261,18 @@ def test_an_export_never_replaces_its_checkpoint(tmp_path):
     net, extra = load_checkpoint(BUNDLED)
     save_checkpoint(path, net, extra=extra)
     before = path.read_bytes()
-    with pytest.raises(ExportError, match="would replace the checkpoint model.npz"):
+    with pytest.raises(ExportError, match="would replace the checkpoint model.npz: choose another name"):
         export_model(path, "torch", tmp_path / "model.py")
     assert path.read_bytes() == before
+
+
+def test_a_write_that_fails_is_reported(tmp_path, monkeypatch):
+    def refuse(path, write):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr("engine.export.exporter.write_atomic", refuse)  # as in a folder one may not write to
+    with pytest.raises(ExportError, match=f"cannot write m.npz in {tmp_path}: Permission denied"):
+        export_model(BUNDLED, "numpy", tmp_path / "m.py")
 
 
 def test_a_diverged_network_is_refused(tmp_path):
