@@ -40,7 +40,7 @@ def export_model(source, fmt, out_path, extra=None):
 
         files = {out: onnx_model(model).SerializeToString()}
     else:
-        script = (TEMPLATES / template).read_text(encoding="utf-8").replace("@SUMMARY@", model.summary())
+        script = (TEMPLATES / template).read_text(encoding="utf-8").replace("@SUMMARY@", _docstring_safe(model.summary()))
         buffer = io.BytesIO()
         np.savez(buffer, **model.arrays())
         # the weights first: a script never stands there without them, even when a write fails
@@ -81,3 +81,8 @@ def _network(source, extra):
     if not hasattr(source, "layers") or not hasattr(source, "loss_function"):
         raise ExportError(f"export_model needs a checkpoint path or a NeuralNetwork, got {type(source).__name__}")
     return source, extra or {}
+
+
+def _docstring_safe(text):
+    """``text`` as it may stand inside the script's docstring (no closing quotes, no escapes)."""
+    return text.replace("\\", "/").replace('"""', "'''")

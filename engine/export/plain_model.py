@@ -14,6 +14,7 @@ The .npz that the NumPy and PyTorch exports read holds these entries (all plain 
   dataset              the dataset the network was trained on ("" when unknown)
 """
 
+import textwrap
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,9 +61,10 @@ class PlainModel:
         """A few lines for people: architecture, activations, output, input."""
         acts = ", ".join(name if slope is None else f"{name}({slope:g})" for name, slope in self.activations)
         output = "softmax (class probabilities)" if self.output == "softmax" else "the last layer's values"
-        return (f"Network {self.arch} ({acts}); output: {output}.\n"
-                f"Trained on: {self.dataset or 'unknown data'}. Input: {self.input_description}.\n"
-                f"Classes: {', '.join(self.class_names)}.")
+        lines = (f"Network {self.arch} ({acts}); output: {output}.",
+                 f"Trained on: {self.dataset or 'unknown data'}. Input: {self.input_description}.",
+                 f"Classes: {', '.join(self.class_names)}.")
+        return "\n".join(textwrap.fill(line, 100, subsequent_indent="  ") for line in lines)
 
     def arrays(self):
         """The entries of the .npz described in this module's docstring."""
