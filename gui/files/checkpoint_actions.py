@@ -30,7 +30,7 @@ from gui.files.checkpoint_contents import (
 )
 from gui.files.config_transfer import export_config, import_config
 from gui.files.unsaved_changes import UnsavedChanges
-from gui.training.config import MNIST, dataset_title
+from engine.training_config import MNIST, dataset_title
 from gui.training.status_bar import Resumed
 from gui.training.worker import WalkInProgress
 

@@ -9,7 +9,7 @@ import os
 
 from engine.run_config import ConfigError, read_config, write_config
 from gui.files.checkpoint_contents import config_from_values, config_values
-from gui.training.config import MNIST
+from engine.training_config import MNIST
 
 
 def export_config(window, path):

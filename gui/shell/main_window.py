@@ -22,7 +22,7 @@ from gui.network_view.feed import NetworkViewFeed
 from gui.network_view.view import NetworkView
 from gui.shell.training_actions import TrainingActions
 from gui.shell.window_polish import polish_window
-from gui.training.config import DEFAULT_TOY, MNIST, dataset_title, defaults_for
+from engine.training_config import DEFAULT_TOY, MNIST, dataset_title, defaults_for
 from gui.training.controls_panel import ControlsPanel
 from gui.training.loss_plot import LossPlot
 from gui.training.session import TrainingSession

@@ -17,7 +17,7 @@ from gui.common.settings import remember_mnist_folder, remembered_mnist_folder
 from gui.datasets import download_dialog
 from gui.datasets.download_dialog import DownloadDialog
 from gui.shell.main_window import MainWindow
-from gui.training.config import MNIST
+from engine.training_config import MNIST
 from tests.loopback_mnist_server import direct_loopback, mirror_server, refused_url, server  # noqa: F401
 
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QDockWidget
 from gui.common.settings import app_settings
 from gui.shell.main_window import MainWindow
 from gui.shell.window_state import CONFIG_KEY, GEOMETRY_KEY, STATE_KEY, config_from_json
-from gui.training.config import defaults_for
+from engine.training_config import defaults_for
 
 
 def open_window(qtbot, **kwargs):
