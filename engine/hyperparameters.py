@@ -33,7 +33,8 @@ class Hyperparameter:
         """E.g. 'a number from 1e-06 to 1000 (or 0 for off)'."""
         what = "a whole number" if self.kind is int else "a number"
         off = " (or 0 for off)" if self.zero_is_off else ""
-        return f"{what} from {self.low:g} to {self.high:g}{off}"
+        low, high = (f"{self.low:,}", f"{self.high:,}") if self.kind is int else (f"{self.low:g}", f"{self.high:g}")
+        return f"{what} from {low} to {high}{off}"
 
     def check(self, value):
         """``value`` as ``kind`` when it is in range; ValueError saying the range otherwise."""
@@ -98,7 +99,7 @@ _TABLE = (
                    "(engine/data/digit_styles.py)", flag="--styles", config=False),
     Hyperparameter("samples", int, 4, 10**15, 1000, "points in a built-in 2-D dataset", flag="--samples",
                    config=False),
-    Hyperparameter("noise", float, 0.0, 10.0, None, "noise σ of a built-in 2-D dataset (default: the set's own)",
+    Hyperparameter("noise", float, 0.0, 10.0, None, "noise σ of a built-in 2-D dataset",
                    flag="--noise", config=False),
 )
 HYPERPARAMETERS = {h.name: h for h in _TABLE}
