@@ -69,12 +69,10 @@ def new_run(args):
     from engine.training import Trainer
 
     seed, lr_decay, styles = option(args, "seed"), option(args, "lr_decay"), option(args, "styles")
+    augment = None if args.augment is None else _augment(args.augment)  # checked before loading anything
     dataset = load_dataset(args.dataset, args.data, samples=option(args, "samples"), noise=args.noise, seed=seed)
-    augment = None
-    if args.augment is not None:
-        if not dataset.is_image:
-            raise UsageError("--augment applies to image datasets (MNIST) only")
-        augment = _augment(args.augment)
+    if augment is not None and not dataset.is_image:
+        raise UsageError("--augment applies to image datasets (MNIST) only")
     if styles:
         if dataset.name != "mnist":
             raise UsageError("--styles applies to MNIST only")
