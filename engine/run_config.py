@@ -32,8 +32,7 @@ import os
 from engine.activations import ACTIVATIONS
 from engine.data.toy_datasets import TOY_DATASETS
 from engine.files.atomic_file import write_atomic
-from engine.hyperparameters import CONFIG_NUMBERS, HYPERPARAMETERS, check_layers, short
-from engine.hyperparameters import MAX_HIDDEN, MAX_NEURONS  # noqa: F401 - part of the format's limits
+from engine.hyperparameters import CONFIG_NUMBERS, HYPERPARAMETERS, MAX_HIDDEN, MAX_NEURONS, check_layers, short  # noqa: F401 - part of the format's limits
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
 

@@ -1,5 +1,6 @@
 """The dataset a command names, looked up (never downloaded here), and the memory checks made before building."""
 
+import itertools
 import os
 
 from engine.cli.parser import UsageError
@@ -65,5 +66,5 @@ def check_fits(nbytes, what):
 def network_bytes(sizes, itemsize, batch):
     """Memory training a network of ``sizes`` takes: weights ×7 (gradients, optimiser slots, the last good
     copies) and a batch's activations ×4."""
-    params = sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    params = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
     return 7 * params * itemsize + 4 * batch * sum(sizes) * itemsize

@@ -187,7 +187,7 @@ def tell_end(run, outcome, signals, saved, note):
         print(f"error: {note}", file=sys.stderr)
     if outcome.diverged is not None:
         event = outcome.diverged
-        kept = f"were saved to {saved}" if saved else "are lost without --out"
+        kept = f"were saved to {saved}" if saved else "were not kept (pass --out to keep them)"
         print(f"error: training diverged at epoch {event.epoch + 1}, batch {event.batch}: the loss or the weights "
               f"stopped being finite numbers. Likely cause: {divergence_advice(trainer.net.optimizer)}. "
               f"The last good weights {kept}.", file=sys.stderr)
