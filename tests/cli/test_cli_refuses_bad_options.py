@@ -71,3 +71,9 @@ def test_threads_limits_blas_while_a_command_runs(monkeypatch):
                                                  if p["user_api"] == "blas") or 0)
     assert main.main(["train", "--threads", "1"]) == 0
     assert seen and set(seen) == {1}
+
+
+def test_no_command_opens_the_app_through_the_launcher_main_passes_in(monkeypatch):
+    seen = []
+    monkeypatch.setattr(main, "run_app", lambda argv: seen.append(argv) or 7)
+    assert main.main([]) == 7 and seen == [[]]

@@ -95,3 +95,9 @@ def test_a_killed_save_leaves_the_old_file_and_the_next_save_removes_its_tempora
     assert path.read_bytes() == old and load_checkpoint(path)[0].sizes == [2, 4, 3]
     write_atomic(path, lambda fh: fh.write(old))
     assert os.listdir(tmp_path) == ["m.npz"]
+
+
+def test_training_in_process_gives_the_signal_handlers_back():
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    assert main.main(["train", "--dataset", "blobs", "--epochs", "1", "--quiet"]) == 0
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
