@@ -32,7 +32,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from isolated_app import private_settings, wait, window_on_mnist  # noqa: E402
 
 from engine.data.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
-from gui.training.config import TrainingConfig, build  # noqa: E402
+from engine.training_config import TrainingConfig, build  # noqa: E402
 
 CONFIG = TrainingConfig(hidden=[128, 64], activations=["relu", "relu"], loss="ce", optimizer="adam", lr=0.001,
                         batch_size=128, epochs=1000, seed=0)

@@ -20,40 +20,30 @@
 
 "format", "version" and "dataset" are required; any other key may be left out (the app then uses
 that dataset's default). "hidden" and "activations" come together, one activation per hidden layer.
-Unknown keys, values of the wrong type or outside the ranges below, duplicated keys, NaN, files over
-64 kB and text that is not UTF-8 JSON are refused with a ConfigError naming the file and the key;
-reading never raises anything else.
+Unknown keys, values of the wrong type or outside the ranges of engine/hyperparameters.py, duplicated
+keys, NaN, files over 64 kB and text that is not UTF-8 JSON are refused with a ConfigError naming the
+file and the key; reading never raises anything else.
 """
 
 import difflib
 import json
-import math
 import os
 
 from engine.activations import ACTIVATIONS
 from engine.data.toy_datasets import TOY_DATASETS
 from engine.files.atomic_file import write_atomic
+from engine.hyperparameters import CONFIG_NUMBERS, HYPERPARAMETERS, MAX_HIDDEN, MAX_NEURONS, check_layers, short  # noqa: F401 - part of the format's limits
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
 
 FORMAT_ID = "backprop-studio-config"
 CONFIG_VERSION = 1  # bump when the meaning of a key changes; readers refuse newer files
 MAX_BYTES = 64 * 1024  # a configuration is a few hundred bytes; anything this big is not one
-MAX_HIDDEN = 6  # hidden layers (the controls' architecture editor offers the same)
-MAX_NEURONS = 512  # neurons per hidden layer
 DATASETS = ("mnist", *TOY_DATASETS)
 
-# key → (kind, low, high): the ranges the controls accept
-NUMBERS = {
-    "lr": (float, 1e-6, 1000.0),
-    "momentum": (float, 0.0, 0.999),
-    "beta1": (float, 0.0, 0.9999),
-    "beta2": (float, 0.0, 0.9999),
-    "batch_size": (int, 1, 512),
-    "epochs": (int, 1, 100_000),
-    "l2": (float, 0.0, 1.0),  # 0 = off; otherwise at least 1e-6 (see _check_number)
-    "seed": (int, 0, 2**31 - 1),
-}
+# key → (kind, low, high): the ranges of engine/hyperparameters.py, which the controls accept too
+NUMBERS = {key: (HYPERPARAMETERS[key].kind, HYPERPARAMETERS[key].low, HYPERPARAMETERS[key].high)
+           for key in CONFIG_NUMBERS}
 CHOICES = {"dataset": DATASETS, "loss": tuple(LOSSES), "optimizer": tuple(OPTIMIZERS)}
 KEYS = ("format", "version", "dataset", "hidden", "activations", "loss", "optimizer", *NUMBERS)
 
@@ -142,41 +132,20 @@ def _check_layers(values, name):
         missing = "activations" if has_hidden else "hidden"
         raise ConfigError(f"{name}: \"{missing}\" is missing; \"hidden\" and \"activations\" come together")
     hidden, acts = values["hidden"], values["activations"]
-    if not isinstance(hidden, list) or len(hidden) > MAX_HIDDEN:
-        raise ConfigError(f"{name}: \"hidden\" must be a list of at most {MAX_HIDDEN} layer sizes, "
-                          f"got {_short(hidden)}")
-    for k, n in enumerate(hidden):
-        if not _is_int(n) or not 1 <= n <= MAX_NEURONS:
-            raise ConfigError(f"{name}: \"hidden\" layer {k + 1} must have 1 to {MAX_NEURONS} neurons, got {_short(n)}")
-    if not isinstance(acts, list) or len(acts) != len(hidden):
-        raise ConfigError(f"{name}: \"activations\" must list one activation per hidden layer ({len(hidden)}), "
-                          f"got {_short(acts)}")
-    for k, act in enumerate(acts):
-        if not isinstance(act, str) or act not in ACTIVATIONS:
-            raise ConfigError(f"{name}: \"activations\" {k + 1} must be one of {', '.join(ACTIVATIONS)}; "
-                              f"got {_short(act)}")
+    problem = check_layers(hidden, acts, tuple(ACTIVATIONS))
+    if problem:
+        raise ConfigError(f"{name}: {problem}")
     return {"hidden": list(hidden), "activations": list(acts)}
 
 
 def _check_number(key, value, name):
-    kind, low, high = NUMBERS[key]
-    what = "a whole number" if kind is int else "a number"
-    ok_type = _is_int(value) if kind is int else (isinstance(value, (int, float)) and not isinstance(value, bool))
-    if not ok_type:
-        raise ConfigError(f"{name}: \"{key}\" must be {what} from {low:g} to {high:g}, got {_short(value)}")
-    if kind is float:
-        try:
-            value = float(value)
-        except OverflowError:  # an integer too big for a float
-            value = math.inf
-        ok = math.isfinite(value) and low <= value <= high and not (key == "l2" and 0 < value < 1e-6)
-    else:
-        ok = low <= value <= high
-    if not ok:
-        extra = " (or 0 for off)" if key == "l2" else ""
-        low = 1e-6 if key == "l2" else low
-        raise ConfigError(f"{name}: \"{key}\" must be {what} from {low:g} to {high:g}{extra}, got {_short(value)}")
-    return value
+    hp = HYPERPARAMETERS[key]
+    if hp.kind is int and not _is_int(value):  # 3.0 is no whole number in a file
+        raise ConfigError(f"{name}: \"{key}\" must be {hp.range_text()}, got {_short(value)}")
+    try:
+        return hp.check(value)
+    except ValueError:
+        raise ConfigError(f"{name}: \"{key}\" must be {hp.range_text()}, got {_short(value)}") from None
 
 
 # -- writing ----------------------------------------------------------------------------------------
@@ -227,13 +196,7 @@ def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _short(value, limit=60):
-    """repr(value) cut to ``limit`` characters: a message never carries a whole bad file."""
-    try:
-        text = json.dumps(value, ensure_ascii=False)
-    except Exception:  # noqa: BLE001 - e.g. an int too long to print; the message must still appear
-        text = f"a {type(value).__name__}"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+_short = short
 
 
 def _short_text(exc, limit=100):

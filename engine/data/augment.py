@@ -6,7 +6,9 @@ teaches the network to ignore those differences. Everything is vectorised over t
 inverse affine map per image, then bilinear sampling of the whole batch at once.
 """
 
-from dataclasses import dataclass
+import functools
+import math
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -33,14 +35,54 @@ class AugmentSettings:
     elastic: float = 0.0  # RMS of a smooth random displacement field, in pixels (0 = none)
     refit: bool = False  # after turning and slanting, fit to 20 px and centre the mass again, as preprocessing does
 
+    def __post_init__(self):
+        for name, (low, high) in LIMITS.items():
+            value = getattr(self, name)
+            values = value if name == "scale" else (value,)
+            if (name == "scale" and (not isinstance(value, tuple) or len(value) != 2 or value[0] > value[1])) or not all(
+                    isinstance(v, (int, float)) and math.isfinite(v) and low <= v <= high for v in values):
+                what = "a range low:high, both" if name == "scale" else "a number"
+                raise ValueError(f"augment {name} must be {what} from {low:g} to {high:g}, got {value!r}")
+
     def __repr__(self):
         return (f"AugmentSettings(shift ±{self.shift:g} px, rotate ±{self.rotate:g}°, "
                 f"scale {self.scale[0]:g}–{self.scale[1]:g}, shear ±{self.shear:g}, "
                 f"thickness ±{self.thickness:g}, elastic {self.elastic:g} px{', refit' if self.refit else ''})")
 
 
+# The amounts that still leave a digit on the 28×28 image: anything else is refused.
+LIMITS = {"shift": (0.0, SIDE / 2), "rotate": (0.0, 180.0), "scale": (0.25, 4.0), "shear": (0.0, 2.0),
+          "thickness": (0.0, 1.0), "elastic": (0.0, 5.0)}
+
 NONE = AugmentSettings(shift=0.0, rotate=0.0, scale=(1.0, 1.0), shear=0.0, thickness=0.0)  # the identity
 _KNOTS = 5  # elastic fields are smooth blends of this many × this many random displacements
+
+
+def make_augment(text):
+    """augment_batch with AugmentSettings from 'key=value,…' (a range as low:high); '' = the defaults.
+
+    ValueError names the setting that is unknown, not a number or out of ``LIMITS``.
+    """
+    values = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        try:
+            if not sep:
+                raise ValueError(item)
+            values[key] = tuple(float(v) for v in value.split(":")) if ":" in value else float(value)
+        except ValueError:
+            raise ValueError(f"augment settings are key=value pairs joined by ',', e.g. 'shear=0.3'; "
+                             f"got {item!r}") from None
+        if key == "scale" and not (isinstance(values[key], tuple) and len(values[key]) == 2):
+            raise ValueError(f"augment scale is a range low:high, e.g. 'scale=0.9:1.1'; got {item!r}")
+        if key == "refit":
+            values[key] = bool(values[key])
+    names = [f.name for f in fields(AugmentSettings)]
+    unknown = [key for key in values if key not in names]
+    if unknown:
+        raise ValueError(f"augment knows {', '.join(names)}; got {', '.join(unknown)}")
+    return functools.partial(augment_batch, settings=AugmentSettings(**values))
 
 
 def augment_batch(images, rng, out=None, settings=AugmentSettings()):

@@ -6,6 +6,8 @@ flagged 1 as 7. ``add_styles`` draws those strokes onto copies of MNIST digits, 
 again as preprocessing fits a drawing (longer side 20 px, centre of mass at (14, 14)).
 """
 
+import dataclasses
+
 import numpy as np
 
 from engine.data.augment import SIDE, refit
@@ -105,3 +107,11 @@ def _ink_centre(batch, rows, fallback):
 
 
 _STYLES = {0: slash_zeros, 7: cross_sevens, 1: flag_ones}  # digit → what draws its extra style
+
+
+def with_styles(dataset, fraction, seed):
+    """MNIST ``dataset`` plus restyled copies (slashed 0, crossed 7, flagged 1) of ``fraction`` of those digits."""
+    extra, labels = add_styles(dataset.x_train, dataset.y_train, np.random.default_rng(seed), fraction)
+    return dataclasses.replace(
+        dataset, x_train=np.concatenate([dataset.x_train, np.round(extra * 255).astype(dataset.x_train.dtype)]),
+        y_train=np.concatenate([dataset.y_train, labels.astype(dataset.y_train.dtype)]))

@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from engine.data.datasets import DatasetError, load_mnist
 from engine.data.toy_datasets import TOY_DATASETS
-from gui.training.config import MNIST, dataset_title, make_builtin
+from engine.training_config import MNIST, dataset_title, make_builtin
 
 
 class DatasetLoader(QObject):

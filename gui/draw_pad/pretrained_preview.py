@@ -13,9 +13,9 @@ from PySide6.QtWidgets import QLabel
 
 import gui.draw_pad.model_store as model_store
 from engine.files.checkpoint import CheckpointError, load_checkpoint
+from engine.training_config import MNIST
 from gui.common.formatting import percent
 from gui.network_view.layout import compute_layout
-from gui.training.config import MNIST
 
 TRAIN_ACTIONS = ("play_pause", "step_batch", "step_phase")  # the toolbar actions that start training
 TITLES = {"bundled": "Pretrained model", "personal": "Pretrained model, fine-tuned on your digits"}

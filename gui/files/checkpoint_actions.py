@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QMenu
 from engine.files.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
 from engine.files.trainer_state import capture, has_state, resume
 from engine.training import Trainer
+from engine.training_config import MNIST, dataset_title
 from gui.common.action_spec import make_action
 from gui.common.settings import forget_recent_file, recent_files, remember_recent_file
 from gui.files.checkpoint_contents import (
@@ -30,7 +31,6 @@ from gui.files.checkpoint_contents import (
 )
 from gui.files.config_transfer import export_config, import_config
 from gui.files.unsaved_changes import UnsavedChanges
-from gui.training.config import MNIST, dataset_title
 from gui.training.status_bar import Resumed
 from gui.training.worker import WalkInProgress
 

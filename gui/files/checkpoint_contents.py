@@ -15,7 +15,7 @@ from dataclasses import asdict
 from engine.data.toy_datasets import make_toy
 from engine.files.checkpoint import CheckpointError
 from engine.run_config import CONFIG_VERSION, FORMAT_ID, NUMBERS, ConfigError, check_config
-from gui.training.config import MNIST, defaults_for
+from engine.training_config import MNIST, defaults_for
 
 
 class MnistMissing(Exception):

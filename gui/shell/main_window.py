@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
+from engine.training_config import DEFAULT_TOY, MNIST, dataset_title, defaults_for
 from gui.common.formatting import percent, sig3
 from gui.common.notice_bar import NoticeBar
 from gui.datasets.loader import DatasetStore
@@ -22,7 +23,6 @@ from gui.network_view.feed import NetworkViewFeed
 from gui.network_view.view import NetworkView
 from gui.shell.training_actions import TrainingActions
 from gui.shell.window_polish import polish_window
-from gui.training.config import DEFAULT_TOY, MNIST, dataset_title, defaults_for
 from gui.training.controls_panel import ControlsPanel
 from gui.training.loss_plot import LossPlot
 from gui.training.session import TrainingSession

@@ -7,22 +7,21 @@ field for the configuration), so a damaged settings file only ever costs the def
 """
 
 import json
-import math
 from dataclasses import asdict
 
 from PySide6.QtCore import QByteArray, QEvent, QObject, Slot
 from PySide6.QtWidgets import QApplication, QSplitter
 
+from engine.hyperparameters import CONFIG_NUMBERS, HYPERPARAMETERS, check_layers
+from engine.training_config import defaults_for
 from gui.common.settings import app_settings
-from gui.training.architecture_editor import ACTIVATION_CHOICES, MAX_HIDDEN, MAX_NEURONS
-from gui.training.config import defaults_for
+from gui.training.architecture_editor import ACTIVATION_CHOICES
 
 STATE_VERSION = 1  # saveState/restoreState version: bump when docks or toolbars change meaning
 GEOMETRY_KEY = "window/geometry"
 STATE_KEY = "window/state"  # docks and toolbars (QMainWindow.saveState)
 SPLITTER_KEY = "window/splitter/"  # + the splitter's objectName ("main" for the window's own)
 CONFIG_KEY = "training/last_config"  # the controls' TrainingConfig, as JSON
-NUMBERS = ("lr", "batch_size", "epochs", "l2", "seed", "momentum", "beta1", "beta2")  # checked against the spin boxes
 
 
 def _bytes(value):
@@ -35,7 +34,8 @@ def _bytes(value):
 
 
 def config_from_json(text, controls, datasets):
-    """The TrainingConfig saved as JSON ``text``, checked against the ``controls`` panel's choices and ranges.
+    """The TrainingConfig saved as JSON ``text``, checked against the ``controls`` panel's choices and the ranges
+    of engine/hyperparameters.py.
 
     None when the text is not a JSON object or its dataset is not among ``datasets`` (ids); a field
     that is missing, of the wrong type or out of range keeps the dataset's default.
@@ -47,21 +47,20 @@ def config_from_json(text, controls, datasets):
     if not isinstance(data, dict) or not isinstance(data.get("dataset"), str) or data["dataset"] not in datasets:
         return None
     config = defaults_for(data["dataset"])
-    for name in NUMBERS:
-        value, kind = data.get(name), type(getattr(config, name))
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not isinstance(value, int)):
+    for name in CONFIG_NUMBERS:
+        hp, value = HYPERPARAMETERS[name], data.get(name)
+        if hp.kind is int and not isinstance(value, int):  # 3.0 was never saved for a whole number
             continue
-        spin = getattr(controls, name)
-        if math.isfinite(value) and spin.minimum() <= value <= spin.maximum():
-            setattr(config, name, kind(value))
+        try:
+            setattr(config, name, hp.check(value))
+        except ValueError:
+            continue
     for name in ("loss", "optimizer"):
         if isinstance(data.get(name), str) and getattr(controls, name).findData(data[name]) >= 0:
             setattr(config, name, data[name])
     hidden, acts = data.get("hidden"), data.get("activations")
-    known = {key for key, _, _ in ACTIVATION_CHOICES}
-    if (isinstance(hidden, list) and isinstance(acts, list) and 1 <= len(hidden) == len(acts) <= MAX_HIDDEN
-            and all(isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= MAX_NEURONS for n in hidden)
-            and all(isinstance(a, str) and a in known for a in acts)):
+    known = tuple(key for key, _, _ in ACTIVATION_CHOICES)
+    if isinstance(hidden, list) and hidden and check_layers(hidden, acts, known) is None:
         config.hidden, config.activations = list(hidden), list(acts)
     return config
 

@@ -4,6 +4,8 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QPushButton, QSpinBox, QToolButton, QVBoxLayout, QWidget
 
+from engine.hyperparameters import MAX_HIDDEN, MAX_NEURONS  # the limits a configuration file has too
+
 # (name the engine knows, what people read, one-sentence tooltip)
 ACTIVATION_CHOICES = [
     ("leaky_relu", "LeakyReLU", "max(z, 0.1·z): like ReLU, but negative inputs keep a small slope so no neuron dies."),
@@ -12,8 +14,6 @@ ACTIVATION_CHOICES = [
     ("sigmoid", "sigmoid", "Squashes z into (0, 1); smooth, but saturates and learns slowly in deep stacks."),
     ("identity", "identity", "Leaves z unchanged: a linear layer (stacked linear layers stay linear)."),
 ]
-MAX_HIDDEN = 6  # hidden layers the editor allows
-MAX_NEURONS = 512
 
 
 class ArchitectureEditor(QWidget):

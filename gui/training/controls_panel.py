@@ -9,9 +9,10 @@ from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QSpinBox, QVBoxLayout, QWidget
 
+from engine.hyperparameters import HYPERPARAMETERS, LIVE_KEYS
+from engine.training_config import TrainingConfig
 from gui.common.number_inputs import LogSpinBox, PowerOfTwoSpinBox, TrimmedSpinBox
 from gui.training.architecture_editor import ArchitectureEditor
-from gui.training.config import TrainingConfig
 
 LOSS_CHOICES = [
     ("ce", "Cross-entropy", "Softmax over the outputs, then −log of the probability given to the right class."),
@@ -23,6 +24,18 @@ OPTIMIZER_CHOICES = [
     ("adam", "Adam", "Per-weight step sizes from running averages of the gradient and its square."),
 ]
 OUTPUT_TEXT = {"ce": "softmax inside the loss", "mse": "sigmoid"}
+
+
+def _ranged(spin, name):
+    """``spin`` with the range of hyperparameter ``name`` (engine/hyperparameters.py)."""
+    hp = HYPERPARAMETERS[name]
+    spin.setRange(hp.low, hp.high)
+    return spin
+
+
+def _log_spin(name, tooltip):
+    hp = HYPERPARAMETERS[name]
+    return LogSpinBox(hp.low, hp.high, hp.default, allow_zero=hp.zero_is_off, tooltip=tooltip)
 
 
 def _combo(name, choices, tooltip):
@@ -63,9 +76,8 @@ class ControlsPanel(QWidget):
         form = QFormLayout(net)
         self.architecture = ArchitectureEditor()
         self.loss = _combo("loss", LOSS_CHOICES, "What the network minimises: how far its outputs are from the labels.")
-        self.seed = QSpinBox()
+        self.seed = _ranged(QSpinBox(), "seed")
         self.seed.setObjectName("seed")
-        self.seed.setRange(0, 2**31 - 1)
         self.seed.setToolTip("Random seed of the initial weights and the shuffling; "
                              "the same seed replays the same run.")
         form.addRow(self.architecture)
@@ -77,38 +89,33 @@ class ControlsPanel(QWidget):
         self._train_form = form = QFormLayout(train)
         self.optimizer = _combo("optimizer", OPTIMIZER_CHOICES,
                                 "How gradients become weight changes; switching keeps the weights, resets its memory.")
-        self.lr = LogSpinBox(1e-6, 1000.0, 0.001, tooltip="Learning rate: how far each step moves the weights "
+        self.lr = _log_spin("lr", "Learning rate: how far each step moves the weights "
                              "along the gradient; applies from the next batch.")
         self.lr.setObjectName("learning_rate")
-        self.momentum = TrimmedSpinBox()
+        self.momentum = _ranged(TrimmedSpinBox(), "momentum")
         self.momentum.setObjectName("momentum")
-        self.momentum.setRange(0.0, 0.999)
         self.momentum.setDecimals(3)
         self.momentum.setSingleStep(0.05)
         self.momentum.setToolTip("Momentum μ: the fraction of the previous step carried into the next one.")
-        self.beta1 = TrimmedSpinBox()
+        self.beta1 = _ranged(TrimmedSpinBox(), "beta1")
         self.beta1.setObjectName("beta1")
-        self.beta1.setRange(0.0, 0.9999)
         self.beta1.setDecimals(4)
         self.beta1.setSingleStep(0.01)
         self.beta1.setToolTip("Adam's β₁: how slowly its running mean of the gradient forgets the past.")
-        self.beta2 = TrimmedSpinBox()
+        self.beta2 = _ranged(TrimmedSpinBox(), "beta2")
         self.beta2.setObjectName("beta2")
-        self.beta2.setRange(0.0, 0.9999)
         self.beta2.setDecimals(4)
         self.beta2.setSingleStep(0.001)
         self.beta2.setToolTip("Adam's β₂: how slowly its running mean of the squared gradient forgets the past.")
-        self.batch_size = PowerOfTwoSpinBox()
+        self.batch_size = _ranged(PowerOfTwoSpinBox(), "batch_size")
         self.batch_size.setObjectName("batch_size")
-        self.batch_size.setRange(1, 512)
         self.batch_size.setKeyboardTracking(False)
         self.batch_size.setToolTip("Samples averaged per gradient step (1–512); applies from the next batch.")
-        self.epochs = QSpinBox()
+        self.epochs = _ranged(QSpinBox(), "epochs")
         self.epochs.setObjectName("epochs")
-        self.epochs.setRange(1, 100_000)
         self.epochs.setKeyboardTracking(False)
         self.epochs.setToolTip("Passes over the whole training set before training stops by itself.")
-        self.l2 = LogSpinBox(1e-6, 1.0, 0.0, allow_zero=True, tooltip="L2 weight decay λ: pulls every weight "
+        self.l2 = _log_spin("l2", "L2 weight decay λ: pulls every weight "
                              "towards zero by λ·w per step (0 = off); applies from the next batch.")
         self.l2.setObjectName("l2")
         form.addRow("Optimizer", self.optimizer)
@@ -128,7 +135,7 @@ class ControlsPanel(QWidget):
         self.loss.currentIndexChanged.connect(self._on_loss)
         self.seed.valueChanged.connect(self._on_seed)
         self.optimizer.currentIndexChanged.connect(self._on_optimizer)
-        for name in ("lr", "momentum", "beta1", "beta2", "batch_size", "epochs", "l2"):
+        for name in LIVE_KEYS:
             getattr(self, name).valueChanged.connect(self._on_live)
 
     def __repr__(self):
@@ -221,8 +228,6 @@ class ControlsPanel(QWidget):
 
     @Slot()
     def _on_live(self):
-        names = {self.lr: "lr", self.momentum: "momentum", self.beta1: "beta1", self.beta2: "beta2",
-                 self.batch_size: "batch_size", self.epochs: "epochs", self.l2: "l2"}
-        name = names.get(self.sender())
+        name = next((key for key in LIVE_KEYS if getattr(self, key) is self.sender()), None)
         if name is not None:
             self.live_changed.emit({name: getattr(self.config(), name)})

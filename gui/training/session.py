@@ -13,7 +13,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from engine.optimizers import get_optimizer
-from gui.training.config import build
+from engine.training_config import build
 from gui.training.worker import TrainingWorker
 
 

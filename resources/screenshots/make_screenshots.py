@@ -223,7 +223,7 @@ def walk(window, shoot, forward_layer, backward_layer, names):
 
 def mnist_scene(window, shoot, unipen_path):
     """The seed network 784-16-16-10 on MNIST: a walk after one epoch, training, evaluation, the draw pad."""
-    from gui.training.config import MNIST
+    from engine.training_config import MNIST
 
     if window.session.config.dataset != MNIST or window.network().sizes != [784, 16, 16, 10]:
         raise ScreenshotError(f"expected the seed network 784-16-16-10 on MNIST at start, got {window!r}")
@@ -321,7 +321,7 @@ def toy_scene(window, shoot):
     """A 2-D set chosen in the controls: a walk while it is still learning, then trained to the end."""
     from PySide6.QtCore import QPointF
 
-    from gui.training.config import dataset_title
+    from engine.training_config import dataset_title
 
     title = dataset_title(TOY)
     combo = window.controls.dataset

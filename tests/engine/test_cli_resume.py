@@ -35,3 +35,16 @@ def test_resuming_a_weights_only_file_says_it_cannot(tmp_path, capsys):
     _train([*COMMON, "--epochs", "1", "--weights-only", "--out", str(tmp_path / "w.npz")], tmp_path / "w.npz")
     assert main.main(["train", "--resume", str(tmp_path / "w.npz"), "--quiet"]) == 1
     assert "w.npz: holds a network but no training state" in capsys.readouterr().err
+
+
+def test_resume_applies_the_options_a_running_trainer_takes_and_names_the_ignored_ones(tmp_path, capsys):
+    half = tmp_path / "half.npz"
+    _train([*COMMON, "--optimizer", "adam", "--epochs", "1", "--out", str(half)], half)
+    capsys.readouterr()
+    net, extra = _train(["--resume", str(half), "--epochs", "2", "--lr", "0.01", "--batch", "32", "--momentum", "0.5",
+                         "--arch", "2-4-2", "--loss", "mse", "--quiet", "--out", str(tmp_path / "b.npz")],
+                        tmp_path / "b.npz")
+    err = capsys.readouterr().err.splitlines()
+    assert err == ["resuming half.npz: --lr 0.01, --batch 32 apply from the next batch",
+                   "resuming half.npz: --arch, --loss, --momentum ignored; the checkpoint's own are kept (adam optimiser)"]
+    assert net.lr == 0.01 and extra["trainer"]["batch_size"] == 32 and net.sizes == [2, 8, 8, 2]

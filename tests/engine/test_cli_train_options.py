@@ -1,10 +1,12 @@
-"""`main.py train --lr-decay … --styles …`: the options the bundled draw-pad model is trained with."""
+"""`main.py train --lr-decay … --styles … --augment …`: the options the bundled draw-pad model is trained with."""
 
 import numpy as np
 import pytest
 
 import main
+from engine.data.augment import make_augment
 from engine.data.datasets import Dataset
+from engine.data.digit_styles import with_styles
 from engine.files.checkpoint import load_checkpoint
 
 
@@ -31,7 +33,7 @@ def test_styles_add_restyled_copies_of_0_7_1():
     x[:, 28 * 5 + 10 : 28 * 5 + 18] = 255  # a bar in every image
     y = np.arange(100) % 10
     ds = Dataset("mnist", "MNIST", (28, 28), [str(d) for d in range(10)], x, y, x[:10], y[:10], scale=1 / 255)
-    styled = main.with_styles(ds, 0.5, seed=rng.integers(100))
+    styled = with_styles(ds, 0.5, seed=rng.integers(100))
     assert len(styled.y_train) == 100 + 3 * 5
     assert sorted(set(styled.y_train[100:].tolist())) == [0, 1, 7]
     assert styled.x_train.dtype == np.uint8 and styled.x_train.shape == (115, 784)
@@ -41,19 +43,19 @@ def test_styles_add_restyled_copies_of_0_7_1():
 def test_augment_settings_reach_the_augmentation():
     from engine.data.augment import AugmentSettings
 
-    assert main.make_augment("").keywords["settings"] == AugmentSettings()
-    settings = main.make_augment("shear=0.3, thickness=0.5,scale=0.9:1.1").keywords["settings"]
+    assert make_augment("").keywords["settings"] == AugmentSettings()
+    settings = make_augment("shear=0.3, thickness=0.5,scale=0.9:1.1").keywords["settings"]
     assert settings == AugmentSettings(shear=0.3, thickness=0.5, scale=(0.9, 1.1))
     images = np.zeros((4, 784), np.float32)
     images[:, 300:310] = 1
-    out = main.make_augment("shift=0,rotate=0,scale=1:1,shear=0,thickness=0")(images, np.random.default_rng(0))
+    out = make_augment("shift=0,rotate=0,scale=1:1,shear=0,thickness=0")(images, np.random.default_rng(0))
     np.testing.assert_allclose(out, images, atol=1e-6)
 
 
 @pytest.mark.parametrize("text", ["shear", "shear=x", "wobble=2"])
 def test_bad_augment_settings_are_usage_errors(text):
-    with pytest.raises(main.UsageError):
-        main.make_augment(text)
+    with pytest.raises(ValueError):
+        make_augment(text)
 
 
 def test_weights_only_saves_the_same_weights_in_a_third_of_the_space(tmp_path):

@@ -3,7 +3,7 @@
 import numpy as np
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from gui.training.config import build
+from engine.training_config import build
 from tests.gui import window_helpers
 
 

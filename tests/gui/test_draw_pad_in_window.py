@@ -3,9 +3,9 @@
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 
+from engine.training_config import MNIST
 from gui.draw_pad.pad import DrawPad
 from gui.shell.main_window import MainWindow
-from gui.training.config import MNIST
 
 
 def test_the_window_has_one_pad_with_the_bundled_model(qtbot):

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 import gui.shell.main_window as main_window
 from engine.activations import Tanh
 from engine.optimizers import Momentum
+from engine.training_config import build, defaults_for
 from gui.shell.main_window import MainWindow
-from gui.training.config import build, defaults_for
 from tests.gui.window_helpers import TIMEOUT, action, make_window, step
 
 

@@ -13,11 +13,11 @@ from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from engine.data import mnist_download, mnist_source
 from engine.data.mnist_source import MNIST_ENV, MNIST_SHA256, file_is_verified
+from engine.training_config import MNIST
 from gui.common.settings import remember_mnist_folder, remembered_mnist_folder
 from gui.datasets import download_dialog
 from gui.datasets.download_dialog import DownloadDialog
 from gui.shell.main_window import MainWindow
-from gui.training.config import MNIST
 from tests.loopback_mnist_server import direct_loopback, mirror_server, refused_url, server  # noqa: F401
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QObject, Signal
 
+from engine.training_config import make_builtin
 from gui.network_view import feed as network_view_feed
 from gui.network_view.feed import NetworkViewFeed
-from gui.training.config import make_builtin
 
 
 class FakeSession(QObject):

@@ -7,12 +7,12 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
 
 from engine import NeuralNetwork
+from engine.training_config import MNIST
 from gui.common.formatting import percent
 from gui.draw_pad import model_store
 from gui.draw_pad.pad import DrawPad
 from gui.draw_pad.pretrained_preview import untrained
 from gui.shell.main_window import MainWindow
-from gui.training.config import MNIST
 
 TIMEOUT = 20_000  # ms
 SEED_SIZES = [784, 16, 16, 10]  # the network Space trains on MNIST by default

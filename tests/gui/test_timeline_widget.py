@@ -6,8 +6,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QPushButton, QSlider
 
 from engine.timeline import Snapshot
+from engine.training_config import build
 from gui.shell.main_window import MainWindow
-from gui.training.config import build
 from gui.walkthrough.timeline import moment_text
 
 TIMEOUT = 10_000  # ms

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import QObject, QThread, Slot
 
 from engine.optimizers import Momentum
-from gui.training.config import TrainingConfig, build, defaults_for, make_builtin
+from engine.training_config import TrainingConfig, build, defaults_for, make_builtin
 from gui.training.worker import TrainingUpdate, TrainingWorker
 
 TIMEOUT = 10_000  # ms; generous for a loaded machine, never reached when things work

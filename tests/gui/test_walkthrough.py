@@ -7,8 +7,8 @@ from PySide6.QtWidgets import QApplication, QComboBox
 
 from engine.phases import Backward, Forward, Loss, Update
 from engine.training import BatchDone
+from engine.training_config import build
 from gui.shell.main_window import MainWindow
-from gui.training.config import build
 from gui.walkthrough.phase_captions import num
 from tests.gui.window_helpers import TIMEOUT, action, assert_freed_by_reference_counting, make_window, phase
 

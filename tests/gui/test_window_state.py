@@ -6,10 +6,10 @@ from dataclasses import asdict
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtWidgets import QDockWidget
 
+from engine.training_config import defaults_for
 from gui.common.settings import app_settings
 from gui.shell.main_window import MainWindow
 from gui.shell.window_state import CONFIG_KEY, GEOMETRY_KEY, STATE_KEY, config_from_json
-from gui.training.config import defaults_for
 
 
 def open_window(qtbot, **kwargs):

@@ -1,8 +1,15 @@
-"""What the controls describe: a plain config, the defaults per dataset, and how to build from it."""
+"""One training set-up (TrainingConfig): what the app's controls edit and the CLI parses, and how to build it.
+
+No Qt here: the window (gui/training) and `python main.py train` (engine/cli) build networks from the
+same type, with the ranges and defaults of engine/hyperparameters.py.
+"""
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from engine.data.toy_datasets import TOY_DATASETS, make_toy
+from engine.hyperparameters import HYPERPARAMETERS, LIVE_KEYS
 from engine.network import NeuralNetwork
 from engine.training import Trainer
 
@@ -10,10 +17,12 @@ MNIST = "mnist"  # the dataset id of MNIST; every other id names a built-in 2-D 
 DEFAULT_TOY = "circles"  # the 2-D set the window opens on when MNIST is not found
 TOY_POINTS = 1000  # points generated for a built-in 2-D set (80 % train, 20 % test)
 
-# Settings that reach a running trainer from the next batch; everything else needs a reset.
-LIVE_KEYS = ("lr", "batch_size", "l2", "momentum", "beta1", "beta2", "epochs")
-# Settings that only take effect when the network is rebuilt.
+# Settings that only take effect when the network is rebuilt (LIVE_KEYS reach a running trainer).
 RESET_KEYS = ("dataset", "hidden", "activations", "loss", "seed")
+
+
+def _default(name):
+    return HYPERPARAMETERS[name].default
 
 
 @dataclass
@@ -25,18 +34,18 @@ class TrainingConfig:
     activations: list = field(default_factory=lambda: ["leaky_relu", "leaky_relu"])  # one per hidden layer
     loss: str = "ce"
     optimizer: str = "adam"
-    lr: float = 0.001
-    batch_size: int = 32
-    epochs: int = 10
-    l2: float = 0.0
-    seed: int = 0
-    momentum: float = 0.9  # μ, used by the momentum optimiser
-    beta1: float = 0.9  # β₁, β₂: Adam's moment decay rates
-    beta2: float = 0.999
+    lr: float = _default("lr")
+    batch_size: int = _default("batch_size")
+    epochs: int = _default("epochs")
+    l2: float = _default("l2")
+    seed: int = _default("seed")
+    momentum: float = _default("momentum")  # μ, used by the momentum optimiser
+    beta1: float = _default("beta1")  # β₁, β₂: Adam's moment decay rates
+    beta2: float = _default("beta2")
 
-    def sizes(self, dataset):
-        """Neurons per layer, input first, for ``dataset``: e.g. [784, 16, 16, 10]."""
-        return [dataset.features, *self.hidden, dataset.n_classes]
+    def sizes(self, dataset, outputs=None):
+        """Neurons per layer, input first, for ``dataset``: e.g. [784, 16, 16, 10] (``outputs`` overrides 10)."""
+        return [dataset.features, *self.hidden, outputs or dataset.n_classes]
 
     def optimizer_settings(self):
         """Keyword settings for ``engine.optimizers.get_optimizer`` (besides lr and l2)."""
@@ -76,10 +85,19 @@ def make_builtin(name, seed=0):
     return make_toy(name, n=TOY_POINTS, seed=seed)
 
 
+def build_network(config, dataset, *, outputs=None, out_act=None, dtype=np.float32):
+    """A fresh network for ``dataset`` as ``config`` describes it, initialised from ``config.seed``.
+
+    ``outputs`` (at least the dataset's classes) and ``out_act`` (default: the loss's own) are the
+    CLI's extras; ValueError names what the engine does not know.
+    """
+    return NeuralNetwork.build(config.sizes(dataset, outputs), list(config.activations), config.loss,
+                               out_act=out_act, optimizer=config.optimizer, lr=config.lr, l2=config.l2,
+                               seed=config.seed, dtype=dtype, **config.optimizer_settings())
+
+
 def build(config, dataset):
     """A fresh network (initialised from ``config.seed``) and its Trainer for ``dataset``."""
-    net = NeuralNetwork.build(config.sizes(dataset), list(config.activations), config.loss,
-                              optimizer=config.optimizer, lr=config.lr, l2=config.l2, seed=config.seed,
-                              **config.optimizer_settings())
+    net = build_network(config, dataset)
     trainer = Trainer(net, dataset, batch_size=config.batch_size, epochs=config.epochs, seed=config.seed)
     return net, trainer
