@@ -53,10 +53,10 @@ def _add_table_options(parser):
 
 
 def build_parser(description=None):
-    """The parser of `backprop-studio [train|evaluate|download] …`; errors raise UsageError."""
+    """The parser of `backprop-studio [train|evaluate|export|download] …`; errors raise UsageError."""
     p = _Parser(prog="backprop-studio", description=description)
     p.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,evaluate,download}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,evaluate,export,download}")
 
     t = sub.add_parser("train", help="train a network headless and print its test accuracy")
     t.add_argument("--data", metavar="DIR", help="folder with the four MNIST IDX files")
@@ -94,6 +94,15 @@ def build_parser(description=None):
     e.add_argument("--dataset", default=None, help="the dataset the model was trained on (default: its own)")
     e.add_argument("--threads", type=_threads, default=1, metavar="N", help=THREADS_HELP)
     e.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    x = sub.add_parser("export", help="write a saved model as ONNX, a NumPy-only script or a PyTorch script")
+    x.add_argument("model", help="a .npz checkpoint saved by train or by the app")
+    x.add_argument("--format", required=True, metavar="FORMAT",
+                   help="onnx (needs: pip install 'backprop-studio[export]'), numpy (a .py needing only NumPy, "
+                        "with a .npz of weights beside it) or pytorch (an nn.Sequential script and its .npz)")
+    x.add_argument("-o", "--out", required=True, metavar="OUT",
+                   help="the file to write (.onnx or .py; the suffix is added when missing)")
+    x.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
     d = sub.add_parser("download", help="download MNIST (checksummed) into the cache or a folder")
     d.add_argument("--dir", metavar="DIR", help="where to put the files (default: the user cache folder)")
