@@ -17,19 +17,18 @@ SPECS = [
 
 
 class TrainingActions:
-    """Adds the "Training" toolbar with these actions to ``window``; shows the play/pause state on them."""
+    """The "Training" toolbar (for the window to add) with these actions; shows the play/pause state on them."""
 
-    def __init__(self, window):
+    def __init__(self):
         self.toolbar = toolbar = QToolBar("Training")
         toolbar.setObjectName("training_toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        window.addToolBar(toolbar)
         self.icon = icon  # our icon by name, or by the standard pixmap name it replaces ("SP_ArrowDown")
         self._play_icon, self._pause_icon = icon("play"), icon("pause")
         self.actions = {}  # objectName → QAction
         for name, text, icon_name, keys, tip in SPECS:
-            action = make_action(window, name, text, keys, tip, icon(icon_name))
+            action = make_action(toolbar, name, text, keys, tip, icon(icon_name))
             toolbar.addAction(action)
             self.actions[name] = action
 

@@ -1,16 +1,10 @@
-"""What every main window gets besides its views: remembered layout and settings, the Help menu, the app
-icon, colours that follow the system's light or dark palette, and docks that fit small screens.
-One call, at the end of the window's construction (the Help menu is then the last menu, and every dock
-and splitter exists to be restored).
-"""
+"""The finishing touches of a main window once its docks and actions exist: icons on the menus' actions,
+and docks that fit small screens."""
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea
 
-from gui.common.icons import app_icon, icon
-from gui.shell.help_menu import HelpMenu
-from gui.shell.palette_follower import PaletteFollower
-from gui.shell.window_state import WindowState
+from gui.common.icons import icon
 
 TALL_DOCK = 480  # a dock whose content needs more height than this scrolls instead (logical pixels)
 ACTION_ICONS = {"open_checkpoint": "open", "save_checkpoint": "save", "evaluate": "evaluate"}  # objectName → icon
@@ -42,14 +36,3 @@ def scroll_tall_docks(window):
         scroll.setWidget(content)
         scroll.setMinimumWidth(width)  # never a horizontal scroll bar
         dock.setWidget(scroll)
-
-
-def polish_window(window, restore_config=True):
-    """Give ``window`` its WindowState, HelpMenu and PaletteFollower (as attributes of the same names)."""
-    window.setWindowIcon(app_icon())
-    give_icons(window)
-    scroll_tall_docks(window)
-    window.palette_follower = PaletteFollower(window)
-    window.help_menu = HelpMenu(window)
-    window.window_state = WindowState(window, restore_config=restore_config)
-    return window
