@@ -10,16 +10,7 @@ import os
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import (
-    QApplication,
-    QDockWidget,
-    QMainWindow,
-    QScrollArea,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from gui.common.formatting import percent, sig3
 from gui.common.icons import app_icon
@@ -31,7 +22,6 @@ from gui.draw_pad.digit_panel import DigitPanel
 from gui.draw_pad.pretrained_preview import TRAIN_ACTIONS, PretrainedPreview
 from gui.evaluation.picked_sample import PickedSample
 from gui.evaluation.tab import EvaluationTab
-from gui.evaluation.view import EvaluationView
 from gui.files.checkpoint_actions import CheckpointActions
 from gui.files.parts import FileParts
 from gui.network_view.feed import NetworkViewFeed
@@ -41,7 +31,7 @@ from gui.shell.menu_order import MenuOrder
 from gui.shell.palette_follower import PaletteFollower
 from gui.shell.training_actions import TrainingActions
 from gui.shell.view_menu import ViewMenu
-from gui.shell.window_polish import give_icons, scroll_tall_docks
+from gui.shell.window_layout import add_dock, build_centre, give_icons, scroll_tall_docks, scrolled
 from gui.shell.window_state import WindowState
 from gui.training.config import DEFAULT_TOY, MNIST, dataset_title, defaults_for
 from gui.training.controls_panel import ControlsPanel
@@ -91,23 +81,26 @@ class MainWindow(QMainWindow):
         self.mnist_actions = MnistActions(self, self.datasets, self.notice)  # download MNIST or choose its folder
         self._build_toolbar()
         self.controls = ControlsPanel()
-        self._dock("Controls", "controls_dock", Qt.DockWidgetArea.LeftDockWidgetArea, self._scrolled(self.controls))
+        add_dock(self, "Controls", "controls_dock", Qt.DockWidgetArea.LeftDockWidgetArea, scrolled(self.controls))
         self.network_view = NetworkView()
         self.loss_plot = LossPlot()
         self.walkthrough = WalkthroughPanel(self.session, self.controls, self.loss_plot, self)
         self.toolbar.insertAction(self._actions["reset"], self.walkthrough.one_sample)
         self._actions["step_phase"].triggered.connect(self.walkthrough.timeline.go_live)
-        centre = self._build_centre()  # (the EvaluationView, the tabs, the Training page)
+        centre = build_centre((self.notice, self.reset_notice), self.network_view, self.loss_plot, self.walkthrough)
+        self.setCentralWidget(centre.widget)
+        self.splitter = centre.splitter  # network view over loss plot, in the Training tab
         self.status = TrainingStatusBar()
         self.setStatusBar(self.status)
         self._connect_session()
         self._feed_network_view()
         self.digit_panel = DigitPanel()  # the draw pad, classifying with the bundled model from the start
-        self._dock("Draw a digit", "draw_pad_dock", Qt.DockWidgetArea.RightDockWidgetArea, self.digit_panel)
+        add_dock(self, "Draw a digit", "draw_pad_dock", Qt.DockWidgetArea.RightDockWidgetArea, self.digit_panel)
         self.preview = PretrainedPreview(  # the pad's model in the view until training starts
             self.session, self.network_view, self._view_feed, self.digit_panel, self.controls, self.datasets,
             [self._actions[name] for name in TRAIN_ACTIONS], self)
-        self.evaluation = EvaluationTab(self.session, *centre, self.dataset_changed, self)  # when to evaluate
+        self.evaluation = EvaluationTab(self.session, centre.evaluation_view, centre.tabs, centre.training_page,
+                                        self.dataset_changed, self)  # when to evaluate, switching tabs
         self._build_menus()
         self._open_first_dataset(dataset)
         # Last: every dock and splitter exists to be restored, every action to be given its icon.
@@ -154,49 +147,10 @@ class MainWindow(QMainWindow):
         self.toolbar = self._training_actions.toolbar
         self.addToolBar(self.toolbar)
         self._actions = dict(self._training_actions.actions)  # objectName → QAction
-        self.toolbar.addSeparator()
-        download = QAction(self._training_actions.icon("SP_ArrowDown"), "Download MNIST", self)
-        download.setObjectName("download_mnist")
-        download.setToolTip("Downloads the four MNIST files (11.6 MB) once, checked by SHA-256; "
-                            "or lets you choose a folder that holds them.")
-        self.toolbar.addAction(download)
-        self._actions["download_mnist"] = download
         for name, slot in (("play_pause", self.toggle_play), ("step_batch", self.step_batch),
                            ("step_phase", self.step_phase), ("reset", self.reset),
                            ("download_mnist", self.download_mnist)):
             self._actions[name].triggered.connect(slot)
-
-    def _build_centre(self):
-        """Notices over two tabs: Training (network view and loss plot in a splitter, the walkthrough under
-        them) and Evaluation; returns the EvaluationView, the QTabWidget and the Training page."""
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.network_view)
-        self.splitter.addWidget(self.loss_plot)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        training_page = QWidget()
-        page = QVBoxLayout(training_page)
-        page.setContentsMargins(0, 0, 0, 0)
-        page.addWidget(self.splitter, 1)
-        page.addWidget(self.walkthrough)
-        evaluation_view = EvaluationView()
-        tabs = QTabWidget()
-        tabs.setObjectName("centre_tabs")
-        tabs.setDocumentMode(True)
-        tabs.addTab(training_page, "Training")
-        tabs.addTab(evaluation_view, "Evaluation")
-        tabs.setTabToolTip(0, "The network learning: its weights, the loss and the accuracy, live (Ctrl+1).")
-        tabs.setTabToolTip(1, "How good the network is: accuracy, confusion matrix, mistakes, and the "
-                              "dataset it learns from (Ctrl+2).")
-        central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(6, 6, 6, 0)
-        column.addWidget(self.notice)
-        column.addWidget(self.reset_notice)
-        column.addWidget(tabs, 1)
-        self.setCentralWidget(central)
-        return evaluation_view, tabs, training_page
 
     def _feed_network_view(self):
         """The network view fed from training, with its edge-mode selector in the toolbar."""
@@ -241,22 +195,6 @@ class MainWindow(QMainWindow):
                              (c.structure_changed, self._on_structure_changed),
                              (QApplication.instance().aboutToQuit, self.shutdown)):
             signal.connect(slot)
-
-    @staticmethod
-    def _scrolled(widget):
-        scroll = QScrollArea()
-        scroll.setWidget(widget)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(widget.sizeHint().width() + 24)
-        return scroll
-
-    def _dock(self, title, name, area, widget):
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        dock.setWidget(widget)
-        self.addDockWidget(area, dock)
-        return dock
 
     # -- actions ----------------------------------------------------------------------------------
     @Slot()
