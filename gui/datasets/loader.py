@@ -69,7 +69,7 @@ class DatasetStore(QObject):
         if name != MNIST:
             dataset = self._cache[name] = make_builtin(name)
             return dataset
-        if self.loading != name:
+        if self.loading != name and self._loading.running():  # after shutdown nothing is read any more
             self.loading = name
             self._loader.request(name, self.mnist_folder or "")
         return None
