@@ -78,6 +78,20 @@ class EvaluationView(QWidget):
 
     # -- layout -----------------------------------------------------------------------------------
     def _build(self):
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_bar())
+        errors = self._build_errors()
+        self.browser = DatasetBrowser()
+        self.browser.sample_clicked.connect(self.sample_clicked)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(errors, "Errors")
+        self.tabs.addTab(self.browser, "Dataset")
+        self.tabs.setTabToolTip(0, "The confusion matrix and the samples the model gets wrong.")
+        self.tabs.setTabToolTip(1, "Samples per class, the mean image of each class, and examples.")
+        layout.addWidget(self.tabs, 1)
+
+    def _build_bar(self):
+        """Evaluate, the split, progress and Cancel, then the accuracy and the summary, in a row."""
         self.evaluate_button = QPushButton("Evaluate")
         self.evaluate_button.setToolTip("Runs the model on every sample of the chosen set and shows what it "
                                         "gets right and wrong.")
@@ -107,7 +121,10 @@ class EvaluationView(QWidget):
         bar.addSpacing(12)
         bar.addWidget(self.accuracy_label)
         bar.addWidget(self.summary_label, 1)
+        return bar
 
+    def _build_errors(self):
+        """The confusion matrix beside the gallery of the samples picked in it (a splitter)."""
         self.confusion_matrix = ConfusionMatrixView()
         self.confusion_matrix.cell_clicked.connect(self._on_cell_clicked)
         matrix_title = _heading("Confusion matrix")
@@ -145,16 +162,7 @@ class EvaluationView(QWidget):
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.browser = DatasetBrowser()
-        self.browser.sample_clicked.connect(self.sample_clicked)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.splitter, "Errors")
-        self.tabs.addTab(self.browser, "Dataset")
-        self.tabs.setTabToolTip(0, "The confusion matrix and the samples the model gets wrong.")
-        self.tabs.setTabToolTip(1, "Samples per class, the mean image of each class, and examples.")
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.tabs, 1)
+        return self.splitter
 
     def _new_thread(self):
         worker = EvaluationWorker()
