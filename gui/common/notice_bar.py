@@ -23,6 +23,7 @@ class NoticeBar(QFrame):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.kind = "info"  # "info", "warning" or "error"
+        self.sticky = False  # the message shown survives ``clear_passing`` (MNIST missing)
         self._dark = None  # whether the tint in use is the dark palette's (None: none yet)
         self._buttons = []  # the buttons of the current message
         layout = QHBoxLayout(self)
@@ -48,9 +49,13 @@ class NoticeBar(QFrame):
         """The message shown, or "" when the bar is hidden."""
         return "" if self.isHidden() else self.label.text()
 
-    def show_message(self, text, kind="info", buttons=(), tooltip=""):
-        """Show ``text``; ``buttons`` are (label, tooltip, callable) triples placed at the right."""
+    def show_message(self, text, kind="info", buttons=(), tooltip="", sticky=False):
+        """Show ``text``; ``buttons`` are (label, tooltip, callable) triples placed at the right.
+
+        Unless ``sticky``, ``clear_passing`` (the window's reset) hides it.
+        """
         self.kind = kind
+        self.sticky = sticky
         self._dark = is_dark()
         self.retint()
         self.label.setText(text)
@@ -75,6 +80,11 @@ class NoticeBar(QFrame):
         background, border, color = (_DARK_STYLES if self._dark else _STYLES)[self.kind]
         self.setStyleSheet(f"NoticeBar {{ background: {background}; border: 1px solid {border}; border-radius: 4px; }}"
                            f" NoticeBar QLabel {{ color: {color}; }}")
+
+    def clear_passing(self):
+        """Hide the message unless it was shown ``sticky``."""
+        if not self.sticky:
+            self.clear()
 
     @Slot()
     def clear(self):

@@ -3,15 +3,14 @@
 Reading MNIST takes ~0.7 s, so the window shows at once and trains on it when ``loaded`` arrives.
 """
 
-import functools
 import traceback
 
-import shiboken6
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.data.datasets import DatasetError, load_mnist
 from engine.data.toy_datasets import TOY_DATASETS
 from engine.training_config import MNIST, dataset_title, make_builtin
+from gui.common.worker_thread import WorkerThread
 
 
 class DatasetLoader(QObject):
@@ -44,13 +43,6 @@ class DatasetLoader(QObject):
             self.loaded.emit(name, dataset)
 
 
-def _join(thread):
-    if not shiboken6.isValid(thread):  # already deleted: only at interpreter exit, after it finished
-        return
-    thread.quit()
-    thread.wait()
-
-
 class DatasetStore(QObject):
     """Datasets by id, each made or read once; ``get`` answers at once or starts a background read."""
 
@@ -63,14 +55,9 @@ class DatasetStore(QObject):
         self.loading = None  # the id being read in the background, if any
         self._cache = {}  # dataset id → Dataset
         self._loader = DatasetLoader()
-        # No parent for the thread: see TrainingSession (a child thread destroyed while running aborts).
-        self._thread = QThread()
-        self._thread.setObjectName("dataset loading")
-        self._loader.moveToThread(self._thread)
         self._loader.loaded.connect(self._on_loaded)
         self._loader.failed.connect(self._on_failed)
-        self._thread.start()
-        self.destroyed.connect(functools.partial(_join, self._thread))
+        self._loading = WorkerThread(self._loader, "dataset loading").stop_with(self).start()
 
     def __repr__(self):
         return f"DatasetStore({sorted(self._cache)}, loading={self.loading!r})"
@@ -82,7 +69,7 @@ class DatasetStore(QObject):
         if name != MNIST:
             dataset = self._cache[name] = make_builtin(name)
             return dataset
-        if self.loading != name:
+        if self.loading != name and self._loading.running():  # after shutdown nothing is read any more
             self.loading = name
             self._loader.request(name, self.mnist_folder or "")
         return None
@@ -97,8 +84,13 @@ class DatasetStore(QObject):
         self.mnist_folder = folder
         self._cache.pop(MNIST, None)
 
+    @property
+    def _thread(self):
+        return self._loading.thread
+
     def shutdown(self):
-        _join(self._thread)
+        """End the loading thread (a read in progress finishes first, within WorkerThread's wait)."""
+        self._loading.stop()
 
     @Slot(str, object)
     def _on_loaded(self, name, dataset):

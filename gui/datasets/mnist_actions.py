@@ -1,6 +1,6 @@
 """MnistActions: how the main window gets MNIST when it is missing — download it, or choose a folder."""
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.data import mnist_source
 from gui.common.settings import remember_mnist_folder
@@ -8,11 +8,17 @@ from gui.datasets.download_dialog import DownloadDialog, ask_for_mnist_folder
 
 
 class MnistActions(QObject):
-    """The "Download MNIST" dialog and "Choose folder" for a MainWindow; on success MNIST is offered at once."""
+    """The "Download MNIST" dialog and "Choose folder"; ``found`` gives the folder MNIST can be read from.
 
-    def __init__(self, window):
-        super().__init__(window)  # the window is reached through parent(): a Python reference back to it
-        # would make a cycle, left to the cycle collector, which may free the window while Qt paints it
+    parent : the widget the dialogs open over (the window). datasets : the DatasetStore (its current
+    MNIST folder starts the folder dialog). notice : the NoticeBar that says what a chosen folder lacks.
+    """
+
+    found = Signal(str)  # a folder that holds MNIST (downloaded or chosen): offer it at once
+
+    def __init__(self, parent, datasets, notice):
+        super().__init__(parent)
+        self._datasets, self._notice = datasets, notice
         self._dialog = None  # the open "Download MNIST" dialog, if any
 
     def __repr__(self):
@@ -33,7 +39,7 @@ class MnistActions(QObject):
             return
         # Always the cache, never ensure_mnist: a stale environment variable must not stop the download.
         dialog = self._dialog = DownloadDialog(self.parent(), dest=mnist_source.cache_dir())
-        dialog.mnist_ready.connect(self._on_ready)
+        dialog.mnist_ready.connect(self.found)
         dialog.finished.connect(self._on_closed)
         dialog.open()
         dialog.start()
@@ -41,17 +47,12 @@ class MnistActions(QObject):
     @Slot()
     def choose_folder(self):
         """Ask for a folder holding MNIST; remember it and offer MNIST, or say what the folder lacks."""
-        window = self.parent()
-        folder, problem = ask_for_mnist_folder(window, window.datasets.mnist_folder)
+        folder, problem = ask_for_mnist_folder(self.parent(), self._datasets.mnist_folder)
         if problem:
-            window.tell(problem, "error", self.buttons(), sticky=True)
+            self._notice.show_message(problem, "error", self.buttons(), sticky=True)
         elif folder:
             remember_mnist_folder(folder)
-            window.mnist_available(folder)
-
-    @Slot(str)
-    def _on_ready(self, folder):
-        self.parent().mnist_available(folder)
+            self.found.emit(folder)
 
     @Slot(int)
     def _on_closed(self, result):

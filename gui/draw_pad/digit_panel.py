@@ -2,7 +2,7 @@
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QSize, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QImage, QPixmap
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 import gui.draw_pad.model_store as model_store
 from engine.files.personal_digits import PersonalDigits, PersonalDigitsError
 from gui.common.formatting import percent
+from gui.common.worker_thread import WorkerThread
 from gui.draw_pad.fine_tune_worker import STEPS as FINE_TUNE_STEPS
 from gui.draw_pad.fine_tune_worker import FineTuneWorker
 from gui.draw_pad.pad import PEN_RANGE, DrawPad
@@ -48,7 +49,7 @@ class DigitPanel(QWidget):
                 self._personal = PersonalDigits(model_store.user_data_dir())
             except PersonalDigitsError as exc:
                 self._personal_error = str(exc)
-        self._thread = self._worker = None  # the fine-tuning QThread and its worker while one runs
+        self._tuning = None  # the fine-tuning WorkerThread while one runs
         self._mnist = None  # MNIST, kept after the first fine-tuning (loading it takes a moment)
         self.fine_tune_steps = FINE_TUNE_STEPS  # mini-batches per fine-tuning
         self._build()
@@ -251,7 +252,7 @@ class DigitPanel(QWidget):
         self._update_teach()
 
     def _update_teach(self):
-        busy = self._thread is not None
+        busy = self._tuning is not None
         has_drawing = not self.draw_pad.is_empty() and self.draw_pad.preprocessed() is not None
         available = self._personal is not None
         for button in self.teach_buttons:
@@ -267,21 +268,20 @@ class DigitPanel(QWidget):
 
     @Slot()
     def _on_fine_tune_clicked(self):
-        if self._worker is not None:
-            self._worker.request_stop()
+        if self._tuning is not None:
+            self._tuning.cancel()
             return
         X, y = self._personal.columns()
-        self._worker = FineTuneWorker(self.model(), X, y, mnist=self._mnist, steps=self.fine_tune_steps)
-        self._thread = QThread(self)
-        self._worker.moveToThread(self._thread)
-        self._thread.started.connect(self._worker.run)
-        self._worker.progressed.connect(self._on_fine_tune_progressed)
-        self._worker.finished.connect(self._on_fine_tune_finished)
-        self._worker.failed.connect(self._on_fine_tune_failed)
+        worker = FineTuneWorker(self.model(), X, y, mnist=self._mnist, steps=self.fine_tune_steps)
+        worker.progressed.connect(self._on_fine_tune_progressed)
+        worker.finished.connect(self._on_fine_tune_finished)
+        worker.failed.connect(self._on_fine_tune_failed)
+        self._tuning = WorkerThread(worker, "fine-tuning", run=worker.run, cancel=worker.request_stop)
+        self._tuning.quit_on(worker.finished, worker.failed).stop_with(self)
         self.progress.setRange(0, 0)  # busy until the first step (MNIST may be loading)
         self.progress.show()
         self.status_label.setText(f"Fine-tuning on your {len(y)} digits mixed with MNIST…")
-        self._thread.start()
+        self._tuning.start()
         self._update_teach()
 
     @Slot(int, int, float)
@@ -317,12 +317,9 @@ class DigitPanel(QWidget):
 
     def _end_thread(self):
         self.progress.hide()
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait()
-            self._worker.deleteLater()
-            self._thread.deleteLater()
-        self._thread = self._worker = None
+        if self._tuning is not None:
+            self._tuning.stop()  # it is ending already: the worker's last signal quits it
+        self._tuning = None
 
     @Slot()
     def _on_forget_clicked(self):
@@ -350,11 +347,9 @@ class DigitPanel(QWidget):
 
     def shutdown(self):
         """Stop a fine-tuning in progress and wait for its thread (call before the window closes)."""
-        if self._worker is not None:
-            self._worker.request_stop()
-            self._thread.quit()
-            self._thread.wait()
-            self._thread = self._worker = None
+        if self._tuning is not None:
+            self._tuning.stop()
+            self._tuning = None
 
     def closeEvent(self, event):
         self.shutdown()

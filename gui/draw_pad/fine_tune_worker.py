@@ -15,7 +15,7 @@ LR = 3e-4  # small next to training's 1e-3: nudge the model, do not retrain it
 
 
 class FineTuneWorker(QObject):
-    """Move to a QThread, connect ``thread.started`` to ``run``; emits progress, then finished or failed.
+    """Runs in a WorkerThread (``run`` when it starts); emits progress, then finished or failed.
 
     net : the model to start from (a clone is trained; the original is never touched).
     personal_X (784, m), personal_y (m,) : the user's digits. mnist : a Dataset, or None to look it up.

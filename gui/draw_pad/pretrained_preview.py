@@ -48,16 +48,17 @@ def untrained(net):
 
 
 class PretrainedPreview(QObject):
-    """Shows ``window``'s draw pad model in its network view (through ``feed``) until training starts.
+    """Shows ``panel``'s (a DigitPanel) model in the NetworkView ``view``, through ``feed``, until training starts.
 
     It also hands the pad's drawing to the view as its input, whichever network the view shows.
+    session : the TrainingSession. controls, datasets : the ControlsPanel and the DatasetStore, which tell
+    what the first network will be while MNIST is read. train_actions : the QActions that start training.
     """
 
-    def __init__(self, window, feed):
-        super().__init__(window)
-        # The window's parts, never the window itself (a cycle back to it would leave it to the collector).
-        self.session, self.view, self.feed, self.panel = window.session, window.network_view, feed, window.digit_panel
-        self._controls, self._datasets = window.controls, window.datasets  # what the first network will be
+    def __init__(self, session, view, feed, panel, controls, datasets, train_actions, parent=None):
+        super().__init__(parent)
+        self.session, self.view, self.feed, self.panel = session, view, feed, panel
+        self._controls, self._datasets = controls, datasets
         self.dismissed = False  # training started (or the user asked for the training network): never again
         self._facts = None  # (model, its MNIST test accuracy): the model the badge's numbers belong to
         self._texts = ("", "")  # the badge's full and compact texts
@@ -73,8 +74,8 @@ class PretrainedPreview(QObject):
         s.network_reset.connect(self._refresh)
         s.updated.connect(self._on_trained)  # training started some other way than the actions
         s.playing_changed.connect(self._on_playing_changed)
-        for name in TRAIN_ACTIONS:
-            window.action(name).triggered.connect(self.dismiss)
+        for action in train_actions:
+            action.triggered.connect(self.dismiss)
         feed.stand_in_ended.connect(self.dismiss)  # a walked step began some other way than the action
         self.panel.model_changed.connect(self._refresh)
         self.panel.draw_pad.input_changed.connect(self._on_drawn_input)

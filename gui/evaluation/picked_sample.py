@@ -26,10 +26,16 @@ def describe(split, index, names, true, predicted, probability):
 
 
 class PickedSample(QObject):
-    """Listens to ``tab``'s EvaluationView; the window is reached as the tab's parent (no reference kept)."""
+    """Listens to ``tab``'s EvaluationView and shows a clicked sample in ``network_view``.
 
-    def __init__(self, tab):
+    preview : the draw pad's PretrainedPreview (dismissed, so the view shows the network that was judged).
+    status : the status bar that names the sample. back_action : the action that shows the Evaluation tab.
+    """
+
+    def __init__(self, tab, network_view, preview, status, back_action):
         super().__init__(tab)
+        self._tab, self._view, self._preview, self._status = tab, network_view, preview, status
+        self._back_action = back_action
         tab.view.sample_clicked.connect(self.show_sample)
         self.shown = None  # (split, index) of the sample last put in the network view
 
@@ -39,15 +45,13 @@ class PickedSample(QObject):
     @Slot(str, int)
     def show_sample(self, split, index):
         """Make sample ``index`` of ``split`` the network view's input, show the view and name the sample."""
-        tab = self.parent()
-        window = tab.parent()
-        net, dataset, view = window.network(), window.dataset(), window.network_view
-        if net is None or dataset is None or view is None or not 0 <= index < len(dataset.split(split)[1]):
+        tab, view = self._tab, self._view
+        net, dataset = tab.session.network, tab.session.dataset
+        if net is None or dataset is None or not 0 <= index < len(dataset.split(split)[1]):
             return
         X, labels = dataset.columns(split, index, index + 1)  # X (features, 1)
-        preview = getattr(window, "preview", None)
-        if preview is not None and preview.showing():  # the view shows the network that was judged
-            preview.dismiss()
+        if self._preview.showing():  # the view shows the network that was judged
+            self._preview.dismiss()
         snap = view.snapshot()
         if snap is None or snap.sizes[0] != X.shape[0]:
             return
@@ -56,6 +60,6 @@ class PickedSample(QObject):
         probs = net.predict_proba(X)[:, 0]
         predicted = int(np.argmax(probs))
         tab.show_training()
-        back = tab.menu["show_evaluation"].shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+        back = self._back_action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
         text = describe(split, index, dataset.class_names, int(labels[0]), predicted, float(probs[predicted]))
-        window.status.showMessage(f"{text} · {back}: back to the Evaluation tab", MESSAGE_MS)
+        self._status.showMessage(f"{text} · {back}: back to the Evaluation tab", MESSAGE_MS)

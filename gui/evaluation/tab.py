@@ -1,8 +1,8 @@
-"""EvaluationTab: the window's centre as two tabs, "Training" and "Evaluation", and when to evaluate.
+"""EvaluationTab: when the window's Evaluation tab evaluates, and switching between it and the Training tab.
 
-The Training tab holds what the centre held (network view and loss plot, the walkthrough under them);
-the Evaluation tab holds an EvaluationView that judges the window's copy of the network on the window's
-dataset, in the view's own thread. It evaluates by itself only when it is worth it and cheap to afford:
+The window puts its centre in two tabs, "Training" (network view and loss plot, the walkthrough under
+them) and "Evaluation" (an EvaluationView that judges the session's copy of the network on its dataset,
+in the view's own thread). This tab evaluates by itself only when it is worth it and cheap to afford:
 - when the tab is shown and the weights changed since the last evaluation (or there is none yet);
 - while the tab is shown: at the end of an epoch, when a run stops (paused or ended), after a reset —
   never more often than every AUTO_INTERVAL seconds (a 2-D set's epoch lasts milliseconds), and never
@@ -13,41 +13,19 @@ While the tab is hidden nothing is cloned or evaluated; "Evaluate now" (F5) eval
 import time
 
 from PySide6.QtCore import QObject, QTimer, Slot
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
-
-from gui.evaluation.picked_sample import PickedSample
-from gui.evaluation.view import EvaluationView
-from gui.shell.view_menu import ViewMenu
 
 AUTO_INTERVAL = 1.0  # seconds at least between the starts of two evaluations the tab begins by itself
-TABS = (("show_training", "Training"), ("show_evaluation", "Evaluation"))  # action, tab title, in order
 
 
 class EvaluationTab(QObject):
-    """Puts the Training and Evaluation tabs in ``window``'s centre and the View menu in its menu bar."""
+    """Evaluates ``session``'s network in ``view``, the Evaluation page of ``tabs`` (``training_page`` the other).
 
-    def __init__(self, window):
-        super().__init__(window)
-        # The window's parts, never the window itself (see WalkthroughPanel: no reference cycle to it).
-        self.session = session = window.session
-        self.view = EvaluationView()
-        self.training_page = QWidget()  # what the centre held: network view + loss plot, walkthrough
-        page = QVBoxLayout(self.training_page)
-        page.setContentsMargins(0, 0, 0, 0)
-        column = window.centralWidget().layout()
-        for widget, stretch in ((window.splitter, 1), (window.walkthrough, 0)):
-            column.removeWidget(widget)
-            page.addWidget(widget, stretch)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("centre_tabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.training_page, "Training")
-        self.tabs.addTab(self.view, "Evaluation")
-        self.tabs.setTabToolTip(0, "The network learning: its weights, the loss and the accuracy, live (Ctrl+1).")
-        self.tabs.setTabToolTip(1, "How good the network is: accuracy, confusion matrix, mistakes, and the "
-                                   "dataset it learns from (Ctrl+2).")
-        column.addWidget(self.tabs, 1)
+    ``dataset_changed`` : the window's signal carrying the Dataset the network trains on.
+    """
 
+    def __init__(self, session, view, tabs, training_page, dataset_changed, parent=None):
+        super().__init__(parent)
+        self.session, self.view, self.tabs, self.training_page = session, view, tabs, training_page
         self._closed = False  # shut down: nothing is evaluated any more (signals may still arrive)
         self._changed = True  # the weights changed since the last evaluation began (or none began yet)
         self._wanted = False  # an automatic evaluation is due as soon as the interval and the worker allow
@@ -56,10 +34,6 @@ class EvaluationTab(QObject):
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._evaluate_if_due)
 
-        self.menu = ViewMenu(window)
-        self.menu["show_training"].triggered.connect(self.show_training)
-        self.menu["show_evaluation"].triggered.connect(self.show_evaluation)
-        self.menu["evaluate"].triggered.connect(self.evaluate_now)
         self.tabs.currentChanged.connect(self._on_tab_changed)
         self.view.evaluate_button.clicked.connect(self._on_evaluation_begun)
         self.view.split_box.currentIndexChanged.connect(self._on_evaluation_begun)
@@ -70,10 +44,9 @@ class EvaluationTab(QObject):
         session.updated.connect(self._on_updated)
         session.epoch_finished.connect(self._on_epoch_finished)
         session.worker.finished.connect(self._on_run_stopped)  # after the run's last update: pause or end
-        window.dataset_changed.connect(self._on_dataset_changed)
+        dataset_changed.connect(self._on_dataset_changed)
         if session.network is not None:
             self.view.set_model(session.network, session.dataset)
-        self.picked = PickedSample(self)  # a sample clicked in a gallery becomes the network view's input
 
     def __repr__(self):
         return f"EvaluationTab(showing {'evaluation' if self.showing_evaluation else 'training'}, {self.view!r})"
@@ -135,7 +108,6 @@ class EvaluationTab(QObject):
 
     @Slot(int)
     def _on_tab_changed(self, index):
-        self.menu.show_tab(TABS[index][0])
         if self.showing_evaluation and (self._changed or self.view.result() is None and not self.view.running):
             self._evaluate()
 

@@ -1,16 +1,14 @@
 """EvaluationView: judge a model — accuracy, confusion matrix, its mistakes, and the dataset it learns from.
 
-The evaluation runs in an EvaluationWorker on a QThread of the view's own (started by the first
-evaluation). That thread has no Qt parent, so deleting the view can never destroy it while it runs:
-closing the view, the application quitting, and the view being garbage-collected all cancel the
-evaluation in progress, end the thread's event loop and wait for it (``_stop_thread``).
+The evaluation runs in an EvaluationWorker in a WorkerThread of the view's own (started by the first
+evaluation). Closing the view, the application quitting, the view being deleted or garbage-collected all
+cancel the evaluation in progress, end the thread's event loop and wait for it.
 """
 
+import functools
 import threading
-import weakref
 
-import shiboken6
-from PySide6.QtCore import QThread, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QApplication,
@@ -28,6 +26,7 @@ from PySide6.QtWidgets import (
 from engine.evaluation import DEFAULT_CHUNK, mismatch
 from gui.common.fitting_splitter import FittingSplitter
 from gui.common.formatting import percent, sig3
+from gui.common.worker_thread import WorkerThread
 from gui.evaluation.confusion_matrix import ConfusionMatrixView
 from gui.evaluation.dataset_browser import DatasetBrowser
 from gui.evaluation.point_gallery import PointGallery
@@ -37,13 +36,10 @@ from gui.evaluation.worker import EvaluationWorker
 SPLITS = (("test", "Test set"), ("train", "Training set"))
 
 
-def _stop_thread(thread, stops):
-    """Cancel every evaluation asked of ``thread``, end its event loop and wait for it (idempotent)."""
+def _cancel_all(stops):
+    """Cancel every evaluation still asked (their events are set; the worker stops between two chunks)."""
     for stop in list(stops.values()):
         stop.set()
-    if shiboken6.isValid(thread) and thread.isRunning():  # at interpreter exit the QThread may be gone already
-        thread.quit()
-        thread.wait()
 
 
 class EvaluationView(QWidget):
@@ -68,17 +64,8 @@ class EvaluationView(QWidget):
         self._job = 0  # the evaluation we wait for; answers to other jobs are dropped
         self._job_inputs = None  # (net, dataset) of that job
         self._running = False
-        self._stops = {}  # job → its threading.Event, until the worker answers (shared with the finaliser)
-
-        self._worker = EvaluationWorker()
-        self._thread = QThread()  # no parent on purpose: see the module docstring
-        self._thread.setObjectName("evaluation")
-        self._worker.moveToThread(self._thread)
-        self._worker.progressed.connect(self._on_progressed)
-        self._worker.finished.connect(self._on_finished)
-        self._worker.cancelled.connect(self._on_cancelled)
-        self._worker.failed.connect(self._on_failed)
-        weakref.finalize(self, _stop_thread, self._thread, self._stops)
+        self._stops = {}  # job → its threading.Event, until the worker answers (shared with the thread's stop)
+        self._jobs = self._new_thread()  # started by the first evaluation
         app = QApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.shutdown)
@@ -91,6 +78,20 @@ class EvaluationView(QWidget):
 
     # -- layout -----------------------------------------------------------------------------------
     def _build(self):
+        layout = QVBoxLayout(self)
+        layout.addLayout(self._build_bar())
+        errors = self._build_errors()
+        self.browser = DatasetBrowser()
+        self.browser.sample_clicked.connect(self.sample_clicked)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(errors, "Errors")
+        self.tabs.addTab(self.browser, "Dataset")
+        self.tabs.setTabToolTip(0, "The confusion matrix and the samples the model gets wrong.")
+        self.tabs.setTabToolTip(1, "Samples per class, the mean image of each class, and examples.")
+        layout.addWidget(self.tabs, 1)
+
+    def _build_bar(self):
+        """Evaluate, the split, progress and Cancel, then the accuracy and the summary, in a row."""
         self.evaluate_button = QPushButton("Evaluate")
         self.evaluate_button.setToolTip("Runs the model on every sample of the chosen set and shows what it "
                                         "gets right and wrong.")
@@ -120,7 +121,10 @@ class EvaluationView(QWidget):
         bar.addSpacing(12)
         bar.addWidget(self.accuracy_label)
         bar.addWidget(self.summary_label, 1)
+        return bar
 
+    def _build_errors(self):
+        """The confusion matrix beside the gallery of the samples picked in it (a splitter)."""
         self.confusion_matrix = ConfusionMatrixView()
         self.confusion_matrix.cell_clicked.connect(self._on_cell_clicked)
         matrix_title = _heading("Confusion matrix")
@@ -158,16 +162,19 @@ class EvaluationView(QWidget):
         self.splitter.addWidget(left)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.browser = DatasetBrowser()
-        self.browser.sample_clicked.connect(self.sample_clicked)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.splitter, "Errors")
-        self.tabs.addTab(self.browser, "Dataset")
-        self.tabs.setTabToolTip(0, "The confusion matrix and the samples the model gets wrong.")
-        self.tabs.setTabToolTip(1, "Samples per class, the mean image of each class, and examples.")
-        layout = QVBoxLayout(self)
-        layout.addLayout(bar)
-        layout.addWidget(self.tabs, 1)
+        return self.splitter
+
+    def _new_thread(self):
+        worker = EvaluationWorker()
+        worker.progressed.connect(self._on_progressed)
+        worker.finished.connect(self._on_finished)
+        worker.cancelled.connect(self._on_cancelled)
+        worker.failed.connect(self._on_failed)
+        return WorkerThread(worker, "evaluation", cancel=functools.partial(_cancel_all, self._stops)).stop_with(self)
+
+    @property
+    def _thread(self):
+        return self._jobs.thread
 
     # -- API --------------------------------------------------------------------------------------
     def set_model(self, net, dataset):
@@ -226,12 +233,14 @@ class EvaluationView(QWidget):
         self._job += 1
         stop = self._stops[self._job] = threading.Event()
         self._job_inputs = (self._net, self._dataset)
-        if not self._thread.isRunning():
-            self._thread.start()
+        if not self._jobs.running():
+            if not self._jobs.alive() or self._thread.isFinished():  # shut down before: a thread anew
+                self._jobs = self._new_thread()
+            self._jobs.start()
         self._running = True
         n = len(self._dataset.split(self.split())[1])
         self._show_progress(0, n)
-        self._worker.request(self._job, self._net, self._dataset, self.split(), int(self.chunk), stop)
+        self._jobs.worker.request(self._job, self._net, self._dataset, self.split(), int(self.chunk), stop)
         self._show_state()
 
     @Slot()
@@ -246,7 +255,8 @@ class EvaluationView(QWidget):
         """Cancel any evaluation, end the worker's thread and wait for it (idempotent)."""
         self._job += 1  # whatever is still queued from the worker is dropped
         self._running = False
-        _stop_thread(self._thread, self._stops)
+        self._jobs.stop()
+        _cancel_all(self._stops)  # an evaluation asked but never begun is not begun later either
         self._stops.clear()
 
     def closeEvent(self, event):

@@ -10,10 +10,9 @@ Every operation has a method that takes a path (``open_path``, ``save_to``, ``ex
 
 import functools
 import os
-import weakref
 
 import numpy as np
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMenu
 
 from engine.files.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
@@ -53,23 +52,27 @@ SPECS = [
 
 
 class CheckpointActions(QObject):
-    """The File menu of a MainWindow and what its actions do; see the module docstring."""
+    """The File menu's actions and what they do; see the module docstring.
 
-    def __init__(self, window):
-        super().__init__(window)
-        # A weak reference: a strong one back to the window would make the window cyclic garbage, which
-        # Python may free while Qt still paints it (a crash seen in the tests).
-        self._window_ref = weakref.ref(window)
+    parent : the widget the file dialogs open over (the window). parts : the FileParts they work with.
+    The window puts ``menu`` (the File menu) in its menu bar and connects the "quit" action to its close.
+    """
+
+    file_changed = Signal()  # ``path`` or ``modified`` changed: the window's title names the file
+    reset_requested = Signal()  # an imported configuration wants a fresh network from the controls
+
+    def __init__(self, parent, parts):
+        super().__init__(parent)
+        self.parts = parts
         self.path = None  # the checkpoint last opened or saved: Save writes there
         self.modified = False  # trained or changed since that file was opened or saved
-        self._base_title = window.windowTitle()  # the window's own title, before the file name is added
         self._pending = None  # a checkpoint waiting for MNIST to finish loading
         self._installing = False  # True while an opened checkpoint is being installed (not a change)
-        self.unsaved = UnsavedChanges(self, window)  # closing asks before training since the last save is lost
+        self.unsaved = UnsavedChanges(parts.session)  # closing asks before training since the last save is lost
         self.actions = {}  # objectName → QAction
         for name, text, keys, tip in SPECS:
-            self.actions[name] = make_action(window, name, text, keys, tip)
-        self.menu = QMenu("&File", window)
+            self.actions[name] = make_action(self, name, text, keys, tip)
+        self.menu = QMenu("&File", parent)
         self.menu.setObjectName("file_menu")
         self.menu.setToolTipsVisible(True)
         self.recent_menu = QMenu("Open &Recent", self.menu)
@@ -84,26 +87,18 @@ class CheckpointActions(QObject):
                 self.menu.addMenu(item)
             else:
                 self.menu.addAction(item)
-        bar = window.menuBar()
-        first = next(iter(bar.actions()), None)
-        bar.insertMenu(first, self.menu) if first is not None else bar.addMenu(self.menu)
-        window.addActions(list(self.actions.values()))  # shortcuts work wherever the focus is in the window
         self._show_recent()
 
         for name, slot in (("open_checkpoint", self.open_dialog), ("save_checkpoint", self.save),
                            ("save_checkpoint_as", self.save_as), ("export_config", self.export_dialog),
-                           ("import_config", self.import_dialog), ("quit", self.quit)):
+                           ("import_config", self.import_dialog)):
             self.actions[name].triggered.connect(slot)
-        window.network_reset.connect(self._on_network_reset)
-        window.session.updated.connect(self._on_changed)
-        window.datasets.loaded.connect(self._on_dataset_loaded)
-        controls = window.controls
+        parts.session.network_reset.connect(self._on_network_reset)
+        parts.session.updated.connect(self._on_changed)
+        parts.datasets.loaded.connect(self._on_dataset_loaded)
+        controls = parts.controls
         for signal in (controls.live_changed, controls.structure_changed, controls.optimizer_changed):
             signal.connect(self._on_changed)
-
-    @property
-    def _window(self):
-        return self._window_ref()
 
     def __repr__(self):
         name = os.path.basename(self.path) if self.path else "no file"
@@ -121,7 +116,7 @@ class CheckpointActions(QObject):
         return os.path.expanduser("~")
 
     def _suggested_name(self, suffix):
-        session = self._window.session
+        session = self.parts.session
         if session.network is None:
             return os.path.join(self._folder(), f"network{suffix}")
         base = os.path.splitext(os.path.basename(self.path))[0] if self.path else (
@@ -129,13 +124,8 @@ class CheckpointActions(QObject):
         return os.path.join(self._folder(), base + suffix)
 
     @Slot()
-    def quit(self):
-        """Close the window (first asking to save training the current file lacks); training stops, threads join."""
-        self._window.close()
-
-    @Slot()
     def open_dialog(self):
-        path, _ = QFileDialog.getOpenFileName(self._window, "Open checkpoint", self._folder(), CHECKPOINT_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.parent(), "Open checkpoint", self._folder(), CHECKPOINT_FILTER)
         if path:
             self.open_path(path)
 
@@ -149,32 +139,32 @@ class CheckpointActions(QObject):
 
     @Slot()
     def save_as(self):
-        path, _ = QFileDialog.getSaveFileName(self._window, "Save checkpoint", self._suggested_name(".npz"),
+        path, _ = QFileDialog.getSaveFileName(self.parent(), "Save checkpoint", self._suggested_name(".npz"),
                                               CHECKPOINT_FILTER)
         if path:
             self.save_to(path if os.path.splitext(path)[1] else path + ".npz")
 
     @Slot()
     def export_dialog(self):
-        path, _ = QFileDialog.getSaveFileName(self._window, "Export configuration", self._suggested_name(".json"),
+        path, _ = QFileDialog.getSaveFileName(self.parent(), "Export configuration", self._suggested_name(".json"),
                                               CONFIG_FILTER)
         if path:
             self.export_config(path if os.path.splitext(path)[1] else path + ".json")
 
     @Slot()
     def import_dialog(self):
-        path, _ = QFileDialog.getOpenFileName(self._window, "Import configuration", self._folder(), CONFIG_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.parent(), "Import configuration", self._folder(), CONFIG_FILTER)
         if path:
             self.import_config(path)
 
     # -- saving ----------------------------------------------------------------------------------
     def save_to(self, path):
         """Write a checkpoint of the current training to ``path`` (atomically); True when it was written."""
-        window, session = self._window, self._window.session
+        parts, session = self.parts, self.parts.session
         path = os.path.abspath(os.fspath(path))
         name = os.path.basename(path)
         if session.trainer is None:
-            window.tell("Nothing to save yet: the network is still being built.", "info")
+            self._tell("Nothing to save yet: the network is still being built.", "info")
             return False
         base, dataset, playing = session.config, session.dataset, session.playing
         written = []  # the training step the file holds
@@ -190,16 +180,16 @@ class CheckpointActions(QObject):
         try:
             session.worker.call_between_batches(write)
         except WalkInProgress:
-            window.tell("A training step is being walked phase by phase, and a checkpoint holds whole steps only. "
-                        "Finish the step, then save.", "warning",
-                        [("Finish step and save", "Trains the rest of this batch, then saves.",
-                          functools.partial(self._finish_step_and_save, path))])
+            self._tell("A training step is being walked phase by phase, and a checkpoint holds whole steps only. "
+                       "Finish the step, then save.", "warning",
+                       [("Finish step and save", "Trains the rest of this batch, then saves.",
+                         functools.partial(self._finish_step_and_save, path))])
             return False
         except CheckpointError as exc:
-            window.tell(f"Not saved: {exc}", "error")
+            self._tell(f"Not saved: {exc}", "error")
             return False
         except OSError as exc:
-            window.tell(f"Not saved: {name}: {exc.strerror or exc}", "error", tooltip=str(exc))
+            self._tell(f"Not saved: {name}: {exc.strerror or exc}", "error", tooltip=str(exc))
             return False
         finally:
             if playing:
@@ -208,14 +198,14 @@ class CheckpointActions(QObject):
         self.unsaved.mark_saved(session.generation, written[0])
         remember_recent_file(path)
         self._show_recent()
-        self._show_title()
-        window.status.showMessage(f"Saved {name}", 5000)
+        self.file_changed.emit()
+        parts.status.showMessage(f"Saved {name}", 5000)
         return True
 
     @Slot()
     def _finish_step_and_save(self, path):
-        self._window.notice.clear()
-        self._window.session.step_batch()  # queued before the save's request, so the walk ends first
+        self.parts.notice.clear()
+        self.parts.session.step_batch()  # queued before the save's request, so the walk ends first
         self.save_to(path)
 
     # -- opening ---------------------------------------------------------------------------------
@@ -224,16 +214,16 @@ class CheckpointActions(QObject):
 
         When anything is wrong nothing changes and the window's notice says what.
         """
-        window = self._window
+        parts = self.parts
         path = os.path.abspath(os.fspath(path))
         name = os.path.basename(path)
         try:
             net, extra = load_checkpoint(path)
             config = config_from_checkpoint(net, extra, name)
-            dataset = dataset_for(window.datasets, config, extra, name)
+            dataset = dataset_for(parts.datasets, config, extra, name)
             if dataset is None:  # MNIST is being read in the background: opened when it is there
                 self._pending = path
-                window.status.showMessage(f"Loading {dataset_title(MNIST)} to open {name}…")
+                parts.status.showMessage(f"Loading {dataset_title(MNIST)} to open {name}…")
                 return False
             if has_state(extra):
                 trainer = resume(net, dataset, extra, name=name)
@@ -241,54 +231,54 @@ class CheckpointActions(QObject):
             else:
                 trainer = Trainer(net, dataset, batch_size=config.batch_size, epochs=config.epochs, seed=config.seed)
         except MnistMissing:
-            window.tell(f"{name} was trained on MNIST digits, which were not found on this computer. Get MNIST, "
-                        "then open the file again. Nothing was changed.", "error", window.mnist_actions.buttons())
+            self._tell(f"{name} was trained on MNIST digits, which were not found on this computer. Get MNIST, "
+                       "then open the file again. Nothing was changed.", "error", parts.mnist_buttons())
             return False
         except CheckpointError as exc:
-            window.tell(f"Could not open {name}: {_problem(exc, name)}. Nothing was changed.", "error",
-                        tooltip=path)
+            self._tell(f"Could not open {name}: {_problem(exc, name)}. Nothing was changed.", "error",
+                       tooltip=path)
             return False
         except ValueError as exc:  # the network does not fit the dataset (inputs, classes)
-            window.tell(f"Could not open {name}: {exc}. Nothing was changed.", "error", tooltip=path)
+            self._tell(f"Could not open {name}: {exc}. Nothing was changed.", "error", tooltip=path)
             return False
         self._install(path, config, dataset, net, trainer, resumed=has_state(extra))
         return True
 
     def _install(self, path, config, dataset, net, trainer, resumed):
-        window, name = self._window, os.path.basename(path)
+        parts, name = self.parts, os.path.basename(path)
         self._pending = None
-        controls = window.controls
-        controls.set_datasets(window.datasets.choices(), config.dataset)
+        controls = parts.controls
+        controls.set_datasets(parts.datasets.choices(), config.dataset)
         controls.set_config(config)
         controls.set_dataset_shape(dataset)
         self._installing = True
         try:
-            window.session.install(config, dataset, net, trainer)  # the window's views show the new network
+            parts.session.install(config, dataset, net, trainer)  # the window's views show the new network
         finally:
             self._installing = False
         self.path, self.modified = path, False
-        self.unsaved.mark_saved(window.session.generation, trainer.steps)
+        self.unsaved.mark_saved(parts.session.generation, trainer.steps)
         self._show_history(trainer)
         remember_recent_file(path)
         self._show_recent()
-        self._show_title()
+        self.file_changed.emit()
         if not resumed:
-            window.tell(f"{name} holds a trained network but no training state (it was saved without one): "
-                        "training continues from its weights with a fresh shuffle and history.", "info")
+            self._tell(f"{name} holds a trained network but no training state (it was saved without one): "
+                       "training continues from its weights with a fresh shuffle and history.", "info")
 
     def _show_history(self, trainer):
         """The stored curves in the loss plot, and where training stands in the status bar."""
-        window, h = self._window, trainer.history
+        parts, h = self.parts, trainer.history
         n_train = len(trainer.dataset.y_train)
         if h.batch_loss:
-            window.loss_plot.add_batches(np.asarray(h.batch_samples, dtype=np.float64) / n_train,
+            parts.loss_plot.add_batches(np.asarray(h.batch_samples, dtype=np.float64) / n_train,
                                          np.asarray(h.batch_loss))
         for k, values in enumerate(zip(h.epoch_train_loss, h.epoch_test_loss, h.epoch_test_accuracy)):
-            window.loss_plot.add_epoch(k + 1, *values)
+            parts.loss_plot.add_epoch(k + 1, *values)
         t = trainer
         if t.steps:
             n_batches = t.batch_in_epoch + -(-(n_train - t._pos) // t.batch_size)
-            window.status.show_resumed(Resumed(self.path, t.epoch, t.batch_in_epoch, n_batches, t.samples_seen,
+            parts.status.show_resumed(Resumed(self.path, t.epoch, t.batch_in_epoch, n_batches, t.samples_seen,
                                                t.epochs, n_train))
 
     @Slot(str)
@@ -324,8 +314,8 @@ class CheckpointActions(QObject):
         if not os.path.isfile(path):
             forget_recent_file(path)
             self._show_recent()
-            self._window.tell(f"{os.path.basename(path)} is no longer at {os.path.dirname(path)}; it was taken off "
-                              "the recent files.", "warning", tooltip=path)
+            self._tell(f"{os.path.basename(path)} is no longer at {os.path.dirname(path)}; it was taken off "
+                       "the recent files.", "warning", tooltip=path)
             return False
         return self.open_path(path)
 
@@ -338,36 +328,38 @@ class CheckpointActions(QObject):
     # -- configuration files ---------------------------------------------------------------------
     def export_config(self, path):
         """Write the controls' configuration to ``path`` as JSON; True when written."""
-        return export_config(self._window, path)
+        return export_config(self.parts, path)
 
     def import_config(self, path):
         """Read a configuration file into the controls; True when read (see gui/files/config_transfer.py)."""
-        if not import_config(self._window, path):
+        if not import_config(self.parts, path, self._request_reset):
             return False
         self._on_changed()
         return True
 
-    # -- title -----------------------------------------------------------------------------------
+    def _tell(self, text, kind="info", buttons=(), tooltip=""):
+        self.parts.notice.show_message(text, kind, buttons, tooltip)
+
+    @Slot()
+    def _request_reset(self):
+        self.reset_requested.emit()
+
+    # -- changes since the file ------------------------------------------------------------------
     @Slot(object)
     def _on_network_reset(self, net):
-        self._base_title = self._window.windowTitle()  # the window has just set its own title
         if not self._installing:
             self.modified = True
-        self._show_title()
+        self.file_changed.emit()
 
     @Slot()
     def _on_changed(self, *args):
         if not self.modified and self.path is not None:
             self.modified = True
-            self._show_title()
+            self.file_changed.emit()
 
-    def _show_title(self):
-        window = self._window
-        if self.path is None:
-            window.setWindowTitle(self._base_title)
-            return
-        window.setWindowTitle(f"{os.path.basename(self.path)}[*] — {self._base_title}")
-        window.setWindowModified(self.modified)
+    def may_close(self):
+        """Ask "Save changes to …?" when closing would lose training; True when the window may close."""
+        return self.unsaved.may_close(self.path, self.save_to, self.parent())
 
 
 def _problem(exc, name):

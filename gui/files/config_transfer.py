@@ -12,42 +12,46 @@ from engine.training_config import MNIST
 from gui.files.checkpoint_contents import config_from_values, config_values
 
 
-def export_config(window, path):
-    """Write ``window``'s controls' configuration to ``path`` as JSON; True when written."""
+def export_config(parts, path):
+    """Write the controls' configuration to ``path`` as JSON; True when written (``parts``: FileParts)."""
     try:
-        write_config(path, config_values(window.controls.config()))
+        write_config(path, config_values(parts.controls.config()))
     except ConfigError as exc:
-        window.tell(f"Not exported: {exc}", "error")
+        parts.notice.show_message(f"Not exported: {exc}", "error")
         return False
-    window.status.showMessage(f"Configuration exported to {os.path.basename(os.fspath(path))}", 5000)
+    parts.status.showMessage(f"Configuration exported to {os.path.basename(os.fspath(path))}", 5000)
     return True
 
 
-def import_config(window, path):
-    """Read the configuration at ``path`` into ``window``'s controls; True when read, else nothing changes."""
+def import_config(parts, path, reset):
+    """Read the configuration at ``path`` into the controls; True when read, else nothing changes.
+
+    ``parts``: FileParts; ``reset()`` builds the network from the controls (the window's Reset).
+    """
     name = os.path.basename(os.fspath(path))
     try:
         config = config_from_values(read_config(path))
     except ConfigError as exc:
-        window.tell(f"Could not import: {exc}. Nothing was changed.", "error")
+        parts.notice.show_message(f"Could not import: {exc}. Nothing was changed.", "error")
         return False
-    if config.dataset == MNIST and not window.datasets.mnist_folder:
-        window.tell(f"{name} trains on MNIST digits, which were not found on this computer. Get MNIST, then "
-                    "import it again. Nothing was changed.", "error", window.mnist_actions.buttons())
+    datasets, controls, session = parts.datasets, parts.controls, parts.session
+    if config.dataset == MNIST and not datasets.mnist_folder:
+        parts.notice.show_message(f"{name} trains on MNIST digits, which were not found on this computer. Get "
+                                  "MNIST, then import it again. Nothing was changed.", "error", parts.mnist_buttons())
         return False
-    session, before = window.session, window.controls.config()
-    window.controls.set_datasets(window.datasets.choices(), config.dataset)
-    window.controls.set_config(config)
+    before = controls.config()
+    controls.set_datasets(datasets.choices(), config.dataset)
+    controls.set_config(config)
     if session.config is None or session.is_fresh():
-        window.reset()  # nothing trained yet, nothing to lose
+        reset()  # nothing trained yet, nothing to lose
     else:
         if config.dataset == session.config.dataset:  # learning settings reach the trainer at once
             session.set_live(config.live_values())
             if config.optimizer != before.optimizer:
                 session.set_optimizer(config)
         if config.needs_reset(session.config):
-            window.reset_notice.show_message(
+            parts.reset_notice.show_message(
                 f"Imported {name}. Reset (Ctrl+R) builds its network; until then training continues with the "
-                "current one.", "warning", [("Reset now", "Builds a fresh network from the controls.", window.reset)])
-    window.status.showMessage(f"Configuration imported from {name}", 5000)
+                "current one.", "warning", [("Reset now", "Builds a fresh network from the controls.", reset)])
+    parts.status.showMessage(f"Configuration imported from {name}", 5000)
     return True

@@ -10,19 +10,17 @@ fresh one again).
 
 import os
 
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QMessageBox
 
 BUTTONS = QMessageBox.StandardButton
 
 
-class UnsavedChanges(QObject):
-    """Watches ``window``'s close events for ``actions`` (its CheckpointActions, this object's parent)."""
+class UnsavedChanges:
+    """What the checkpoint file holds of ``session``'s training, and the question asked before losing more."""
 
-    def __init__(self, actions, window):
-        super().__init__(actions)
+    def __init__(self, session):
+        self._session = session
         self._saved = None  # (session generation, trainer steps) the file holds, once opened or saved
-        window.installEventFilter(self)  # a filter sees the close before the window shuts training down
 
     def __repr__(self):
         return f"UnsavedChanges(saved at {self._saved})"
@@ -31,33 +29,30 @@ class UnsavedChanges(QObject):
         """The file now holds training step ``steps`` of the session's ``generation`` (opened or saved)."""
         self._saved = (generation, steps)
 
-    def trained_since(self, session):
+    def trained_since(self):
         """True when the file's network has trained since it was opened or saved (or a new one trained)."""
+        session = self._session
         if self._saved is None or session.trainer is None:
             return False
         steps = session.trainer.steps  # an int read from the GUI thread: at worst one batch behind
         return (session.generation, steps) != self._saved and steps > 0
 
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Close and watched.isVisible() and not self.may_close(watched):
-            event.ignore()
-            return True
-        return False
+    def may_close(self, path, save_to, parent):
+        """Ask "Save changes to ``path``?" over ``parent`` when training would be lost; True when closing may go on.
 
-    def may_close(self, window):
-        """Ask "Save changes to …?" when training would be lost; True when the window may close."""
-        actions = self.parent()
-        if actions.path is None or not self.trained_since(window.session):
+        ``save_to(path)`` writes the file (True when written).
+        """
+        session = self._session
+        if path is None or not self.trained_since():
             return True
-        name, session = os.path.basename(actions.path), window.session
-        playing = session.playing
+        name, playing = os.path.basename(path), session.playing
         session.pause()  # what is saved is what was trained when the window closes, no batch more
         answer = QMessageBox.question(
-            window, "Unsaved training",
+            parent, "Unsaved training",
             f"Save changes to {name}?\n\nThe network has trained since {name} was opened or saved; "
             "without saving, that training is lost.",
             BUTTONS.Save | BUTTONS.Discard | BUTTONS.Cancel, BUTTONS.Save)
-        closing = actions.save_to(actions.path) if answer == BUTTONS.Save else answer == BUTTONS.Discard
+        closing = save_to(path) if answer == BUTTONS.Save else answer == BUTTONS.Discard
         if playing and not closing:  # the window stays: training goes on as it was
             session.play()
         return closing

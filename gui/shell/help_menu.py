@@ -137,10 +137,10 @@ class ShortcutsDialog(QDialog):
 
 
 class HelpMenu(QObject):
-    """Adds the Help menu to ``window``'s menu bar; its actions are reachable as ``actions[objectName]``."""
+    """The Help menu (``menu``) of ``window``, whose actions the shortcuts dialog lists; ``actions[objectName]``."""
 
     def __init__(self, window):
-        super().__init__(window)  # the window is reached through parent(): no reference cycle keeps it alive
+        super().__init__(window)  # the window, whose actions are listed and over which the dialogs open
         self.shortcuts_dialog = None  # built on first use
         self.about_box = None  # the About box, while it exists
         self.menu = QMenu("&Help", window)
@@ -151,13 +151,11 @@ class HelpMenu(QObject):
                  self.show_shortcuts),
                 ("about", "&About Backprop Studio", "", "Version, libraries and the bundled model's accuracy.",
                  self.show_about)):
-            action = make_action(window, name, text, keys, tip)
+            action = make_action(self, name, text, keys, tip)
             action.setMenuRole(QAction.MenuRole.AboutRole if name == "about" else QAction.MenuRole.NoRole)
             action.triggered.connect(slot)
             self.menu.addAction(action)
             self.actions[name] = action
-        window.addActions(list(self.actions.values()))  # F1 wherever the focus is in the window
-        window.menuBar().addMenu(self.menu)
 
     def __repr__(self):
         return f"HelpMenu({', '.join(self.actions)})"

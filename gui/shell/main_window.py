@@ -1,40 +1,64 @@
-"""MainWindow: toolbar actions, the controls dock, the live views, MNIST acquisition, the status bar.
+"""MainWindow: builds the window's parts, hands each controller the parts it uses, and wires them together.
 
 Training itself lives in a TrainingSession (worker, thread, trainer). The window keeps no trainer
 state of its own: it turns actions and controls into session calls, and session signals into views.
-Views and the draw pad read ``network()``, the GUI thread's copy that follows training.
+Views and the draw pad read ``network()``, the GUI thread's copy that follows training. No controller
+holds the window: each gets the parts it works with, and asks the window for more through a signal.
 """
+
+import os
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from engine.training_config import DEFAULT_TOY, MNIST, dataset_title, defaults_for
 from gui.common.formatting import percent, sig3
+from gui.common.icons import app_icon
 from gui.common.notice_bar import NoticeBar
 from gui.datasets.loader import DatasetStore
 from gui.datasets.mnist_actions import MnistActions
 from gui.datasets.mnist_location import discover_mnist
 from gui.draw_pad.digit_panel import DigitPanel
-from gui.draw_pad.pretrained_preview import PretrainedPreview
+from gui.draw_pad.pretrained_preview import TRAIN_ACTIONS, PretrainedPreview
+from gui.evaluation.picked_sample import PickedSample
 from gui.evaluation.tab import EvaluationTab
 from gui.files.checkpoint_actions import CheckpointActions
+from gui.files.parts import FileParts
 from gui.network_view.feed import NetworkViewFeed
 from gui.network_view.view import NetworkView
+from gui.shell.help_menu import HelpMenu
+from gui.shell.menu_order import MenuOrder
+from gui.shell.palette_follower import PaletteFollower
 from gui.shell.training_actions import TrainingActions
-from gui.shell.window_polish import polish_window
+from gui.shell.view_menu import ViewMenu
+from gui.shell.window_layout import add_dock, build_centre, give_icons, scroll_tall_docks, scrolled
+from gui.shell.window_state import WindowState
 from gui.training.controls_panel import ControlsPanel
 from gui.training.loss_plot import LossPlot
 from gui.training.session import TrainingSession
 from gui.training.status_bar import TrainingStatusBar
 from gui.walkthrough.panel import WalkthroughPanel
 
+TITLE = "Backprop Studio"
 _WHAT_CHANGED = {"dataset": "The dataset", "architecture": "The architecture", "loss": "The loss",
                  "seed": "The seed"}
 
 
 class MainWindow(QMainWindow):
-    """The one window: toolbar, controls (left dock), network view and loss plot (centre), status bar."""
+    """The one window: toolbar, controls (left dock), Training and Evaluation tabs (centre), draw pad (right
+    dock), File, View and Help menus, status bar.
+
+    What it holds — training: ``datasets`` (DatasetStore), ``session`` (TrainingSession) and its ``worker``;
+    the toolbar: ``toolbar`` with the training actions, One sample, Download MNIST and the edge-mode selector;
+    left: ``controls`` (ControlsPanel); centre, above the tabs: ``notice`` and ``reset_notice`` (NoticeBar);
+    the Training tab: ``network_view`` (NetworkView, fed by a NetworkViewFeed) over ``loss_plot`` in
+    ``splitter``, ``walkthrough`` (WalkthroughPanel) under them; the Evaluation tab: ``evaluation``
+    (EvaluationTab, with its EvaluationView and the QTabWidget) and ``picked_sample``; right: ``digit_panel``
+    (DigitPanel) and ``preview`` (PretrainedPreview); menus: ``file_actions`` (CheckpointActions),
+    ``view_menu``, ``help_menu``; ``mnist_actions``; ``status`` (TrainingStatusBar); ``palette_follower``;
+    ``window_state``.
+    """
 
     network_reset = Signal(object)  # the window's copy of a freshly built NeuralNetwork
     weights_updated = Signal(object)  # a TrainingUpdate, after the window's copy took its weights
@@ -43,66 +67,49 @@ class MainWindow(QMainWindow):
     def __init__(self, dataset=None, parent=None):
         """``dataset``: a dataset id to open on; by default MNIST when found, else a built-in 2-D set."""
         super().__init__(parent)
-        self.setWindowTitle("Backprop Studio")
+        self.setWindowTitle(TITLE)
+        self.setWindowIcon(app_icon())
         self.resize(1400, 900)
+        self._shown_dataset = None  # the Dataset the views were last given
+        self._shut_down = False
         mnist_folder, self._mnist_problem = discover_mnist()
         self.datasets = DatasetStore(mnist_folder, self)
-        self._shown_dataset = None  # the Dataset the views were last given
-        self._network_view = None
-        self._view_mode_action = None  # the toolbar's edge-mode selector, with the network view
-        self._draw_pad_dock = None
-        self._shut_down = False
-        self._notice_sticky = False  # the notice shown survives resets (MNIST missing)
-        self.mnist_actions = MnistActions(self)  # download MNIST or choose its folder
-
-        self._build_actions()
-        self.controls = ControlsPanel()
-        scroll = QScrollArea()
-        scroll.setWidget(self.controls)
-        scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
-        self.controls_dock = self._dock("Controls", "controls_dock", Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.controls_dock.setWidget(scroll)
-
-        self.notice = NoticeBar()  # messages: MNIST missing, divergence, errors, finished
-        self.reset_notice = NoticeBar()  # "the architecture changed: reset to apply"
-        self.loss_plot = LossPlot()
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.loss_plot)
-        central = QWidget()
-        column = QVBoxLayout(central)
-        column.setContentsMargins(6, 6, 6, 0)
-        column.addWidget(self.notice)
-        column.addWidget(self.reset_notice)
-        column.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
-        self.status = TrainingStatusBar()
-        self.setStatusBar(self.status)
-
         self.session = TrainingSession(self)
         self.worker = self.session.worker  # its signals are what tests and tools wait on
-        self.walkthrough = WalkthroughPanel(self)  # the phase walk's caption and the timeline, under the views
-        column.addWidget(self.walkthrough)
-        s, c = self.session, self.controls
-        for signal, slot in ((s.network_reset, self._on_network_reset), (s.updated, self._on_updated),
-                             (s.epoch_finished, self._on_epoch_finished), (s.diverged, self._on_diverged),
-                             (s.failed, self._on_failed), (s.run_ended, self._on_run_ended),
-                             (s.playing_changed, self._show_play_state),
-                             (self.datasets.loaded, self._on_dataset_loaded),
-                             (self.datasets.failed, self._on_dataset_failed),
-                             (c.live_changed, self._on_live_changed), (c.optimizer_changed, self._on_optimizer_changed),
-                             (c.structure_changed, self._on_structure_changed),
-                             (QApplication.instance().aboutToQuit, self.shutdown)):
-            signal.connect(slot)
-        self.set_network_view(NetworkView())
+        self.notice = NoticeBar()  # messages: MNIST missing, divergence, errors, finished
+        self.reset_notice = NoticeBar()  # "the architecture changed: reset to apply"
+        self.mnist_actions = MnistActions(self, self.datasets, self.notice)  # download MNIST or choose its folder
+        self._build_toolbar()
+        self.controls = ControlsPanel()
+        add_dock(self, "Controls", "controls_dock", Qt.DockWidgetArea.LeftDockWidgetArea, scrolled(self.controls))
+        self.network_view = NetworkView()
+        self.loss_plot = LossPlot()
+        self.walkthrough = WalkthroughPanel(self.session, self.controls, self.loss_plot, self)
+        self.toolbar.insertAction(self._actions["reset"], self.walkthrough.one_sample)
+        self._actions["step_phase"].triggered.connect(self.walkthrough.timeline.go_live)
+        centre = build_centre((self.notice, self.reset_notice), self.network_view, self.loss_plot, self.walkthrough)
+        self.setCentralWidget(centre.widget)
+        self.splitter = centre.splitter  # network view over loss plot, in the Training tab
+        self.status = TrainingStatusBar()
+        self.setStatusBar(self.status)
+        self._connect_session()
+        self._feed_network_view()
         self.digit_panel = DigitPanel()  # the draw pad, classifying with the bundled model from the start
-        self.set_draw_pad_panel(self.digit_panel)
-        self.preview = PretrainedPreview(self, self._view_feed)  # the pad's model in the view until training starts
-        self.evaluation = EvaluationTab(self)  # the centre as Training / Evaluation tabs, and the View menu
-        self.file_actions = CheckpointActions(self)  # the File menu: checkpoints, recent files, configurations
+        add_dock(self, "Draw a digit", "draw_pad_dock", Qt.DockWidgetArea.RightDockWidgetArea, self.digit_panel)
+        self.preview = PretrainedPreview(  # the pad's model in the view until training starts
+            self.session, self.network_view, self._view_feed, self.digit_panel, self.controls, self.datasets,
+            [self._actions[name] for name in TRAIN_ACTIONS], self)
+        self.evaluation = EvaluationTab(self.session, centre.evaluation_view, centre.tabs, centre.training_page,
+                                        self.dataset_changed, self)  # when to evaluate, switching tabs
+        self._build_menus()
         self._open_first_dataset(dataset)
-        polish_window(self, restore_config=dataset is None)  # last: remembered layout and config, Help menu
+        # Last: every dock and splitter exists to be restored, every action to be given its icon.
+        give_icons(self)
+        scroll_tall_docks(self)
+        self.palette_follower = PaletteFollower(self, [self.loss_plot, self.digit_panel.bars_plot], self.loss_plot)
+        self.window_state = WindowState(self, self.controls, self.splitter)
+        if dataset is None:
+            self._restore_config()
 
     def __repr__(self):
         config = self.session.config
@@ -126,11 +133,6 @@ class MainWindow(QMainWindow):
     def playing(self):
         return self.session.playing
 
-    @property
-    def network_view(self):
-        """The NetworkView in the centre (None if none was set)."""
-        return self._network_view
-
     def action(self, name):
         """Any of the window's QActions by objectName: toolbar (play_pause, …) and menus (evaluate, quit, …)."""
         found = self._actions.get(name) or self.findChild(QAction, name)
@@ -139,53 +141,62 @@ class MainWindow(QMainWindow):
             raise KeyError(f"the window has no action named {name!r}; it has: {', '.join(known)}")
         return found
 
-    def set_network_view(self, widget):
-        """Put a NetworkView above the loss plot, fed from training, with its edge-mode selector in the toolbar."""
-        if self._network_view is not None:
-            self._view_feed.detach()
-            self._network_view.setParent(None)
-        self._network_view = widget
-        self._view_feed = NetworkViewFeed(widget, self.session, self)
-        if self._view_mode_action is not None:
-            self.toolbar.removeAction(self._view_mode_action)
-        self._view_mode_action = self.toolbar.addWidget(self._view_feed.mode_selector())
-        self.splitter.insertWidget(0, widget)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.walkthrough.set_view(widget, self._view_feed)
-
-    def set_draw_pad_panel(self, widget, title="Draw a digit"):
-        """Put ``widget`` in a dock on the right (the draw pad and its guesses)."""
-        if self._draw_pad_dock is None:
-            self._draw_pad_dock = self._dock(title, "draw_pad_dock", Qt.DockWidgetArea.RightDockWidgetArea)
-        self._draw_pad_dock.setWindowTitle(title)
-        self._draw_pad_dock.setWidget(widget)
-
-    def _dock(self, title, name, area):
-        dock = QDockWidget(title, self)
-        dock.setObjectName(name)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.addDockWidget(area, dock)
-        return dock
-
-    # -- actions ----------------------------------------------------------------------------------
-    def _build_actions(self):
-        self._training_actions = TrainingActions(self)
+    # -- building ---------------------------------------------------------------------------------
+    def _build_toolbar(self):
+        self._training_actions = TrainingActions()
         self.toolbar = self._training_actions.toolbar
+        self.addToolBar(self.toolbar)
         self._actions = dict(self._training_actions.actions)  # objectName → QAction
-        icon = self._training_actions.icon
-        self.toolbar.addSeparator()
-        download = QAction(icon("SP_ArrowDown"), "Download MNIST", self)
-        download.setObjectName("download_mnist")
-        download.setToolTip("Downloads the four MNIST files (11.6 MB) once, checked by SHA-256; "
-                            "or lets you choose a folder that holds them.")
-        self.toolbar.addAction(download)
-        self._actions["download_mnist"] = download
         for name, slot in (("play_pause", self.toggle_play), ("step_batch", self.step_batch),
                            ("step_phase", self.step_phase), ("reset", self.reset),
                            ("download_mnist", self.download_mnist)):
             self._actions[name].triggered.connect(slot)
 
+    def _feed_network_view(self):
+        """The network view fed from training, with its edge-mode selector in the toolbar."""
+        self._view_feed = NetworkViewFeed(self.network_view, self.session, self)
+        mode_box = self._view_feed.mode_selector()
+        self.toolbar.addWidget(mode_box)
+        self.walkthrough.set_view(self.network_view, self._view_feed, mode_box)
+
+    def _build_menus(self):
+        """File (checkpoints, configurations), View (the tabs, Evaluate now), Help; their shortcuts work
+        wherever the focus is in the window."""
+        parts = FileParts(self.session, self.controls, self.datasets, self.notice, self.reset_notice, self.status,
+                          self.loss_plot, self.mnist_actions.buttons)
+        self.file_actions = CheckpointActions(self, parts)
+        self.file_actions["quit"].triggered.connect(self.close)
+        self.file_actions.reset_requested.connect(self.reset)
+        self.file_actions.file_changed.connect(self._show_title)
+        self.view_menu = ViewMenu(self)
+        evaluation, tabs = self.evaluation, self.evaluation.tabs
+        self.view_menu["show_training"].triggered.connect(evaluation.show_training)
+        self.view_menu["show_evaluation"].triggered.connect(evaluation.show_evaluation)
+        self.view_menu["evaluate"].triggered.connect(evaluation.evaluate_now)
+        tabs.currentChanged.connect(self.view_menu.show_tab)
+        self.picked_sample = PickedSample(evaluation, self.network_view, self.preview, self.status,
+                                          self.view_menu["show_evaluation"])
+        self.help_menu = HelpMenu(self)
+        for menu in (self.file_actions, self.view_menu, self.help_menu):
+            self.menuBar().addMenu(menu.menu)
+            self.addActions(list(menu.actions.values()))
+        self._menu_order = MenuOrder(self.menuBar())  # menus added later still go before Help
+
+    def _connect_session(self):
+        s, c = self.session, self.controls
+        for signal, slot in ((s.network_reset, self._on_network_reset), (s.updated, self._on_updated),
+                             (s.epoch_finished, self._on_epoch_finished), (s.diverged, self._on_diverged),
+                             (s.failed, self._on_failed), (s.run_ended, self._on_run_ended),
+                             (s.playing_changed, self._show_play_state),
+                             (self.datasets.loaded, self._on_dataset_loaded),
+                             (self.datasets.failed, self._on_dataset_failed),
+                             (self.mnist_actions.found, self.mnist_available),
+                             (c.live_changed, self._on_live_changed), (c.optimizer_changed, self._on_optimizer_changed),
+                             (c.structure_changed, self._on_structure_changed),
+                             (QApplication.instance().aboutToQuit, self.shutdown)):
+            signal.connect(slot)
+
+    # -- actions ----------------------------------------------------------------------------------
     @Slot()
     def toggle_play(self):
         """Play when paused, pause when playing."""
@@ -234,9 +245,8 @@ class MainWindow(QMainWindow):
         self.loss_plot.clear_data()
         self.status.show_idle(self.session.config.epochs)
         self.reset_notice.clear()
-        if not self._notice_sticky:
-            self.notice.clear()
-        self.setWindowTitle(f"Backprop Studio — {dataset.title}, {' → '.join(map(str, net.sizes))}")
+        self.notice.clear_passing()
+        self._show_title()
         if dataset is not self._shown_dataset:
             self._shown_dataset = dataset
             self.dataset_changed.emit(dataset)
@@ -279,12 +289,20 @@ class MainWindow(QMainWindow):
         """Ask for a folder that holds MNIST and remember it."""
         self.mnist_actions.choose_folder()
 
+    @Slot(str)
     def mnist_available(self, folder):
         """MNIST can now be read from ``folder`` (e.g. after a download): offer it and switch to it."""
         self.datasets.set_mnist_folder(folder)
         self.controls.set_datasets(self.datasets.choices(), self.controls.config().dataset)
         self.notice.clear()
         self.controls.dataset.setCurrentIndex(0)  # emits structure_changed("dataset")
+
+    def _restore_config(self):
+        """The configuration of the last run in the controls, built, if its dataset is on offer."""
+        config = self.window_state.remembered_config([key for key, _ in self.datasets.choices()])
+        if config is not None:
+            self.controls.set_config(config)
+            self.reset()
 
     @Slot(str)
     def _on_dataset_loaded(self, name):
@@ -371,8 +389,19 @@ class MainWindow(QMainWindow):
 
     def tell(self, text, kind="info", buttons=(), tooltip="", sticky=False):
         """Show a message above the views; unless ``sticky``, the next reset clears it."""
-        self._notice_sticky = sticky
-        self.notice.show_message(text, kind, buttons, tooltip)
+        self.notice.show_message(text, kind, buttons, tooltip, sticky)
+
+    @Slot()
+    def _show_title(self):
+        """"Backprop Studio — <dataset>, 784 → 16 → 10", after the checkpoint file's name when there is one."""
+        net, dataset = self.session.network, self.session.dataset
+        title = TITLE if net is None else f"{TITLE} — {dataset.title}, {' → '.join(map(str, net.sizes))}"
+        files = self.file_actions
+        if files.path is None:
+            self.setWindowTitle(title)
+            return
+        self.setWindowTitle(f"{os.path.basename(files.path)}[*] — {title}")
+        self.setWindowModified(files.modified)
 
     # -- closing -----------------------------------------------------------------------------------
     @Slot()
@@ -388,5 +417,8 @@ class MainWindow(QMainWindow):
         self.datasets.shutdown()
 
     def closeEvent(self, event):
+        if self.isVisible() and not self.file_actions.may_close():  # "Save changes to …?" answered Cancel
+            event.ignore()
+            return
         self.shutdown()
         super().closeEvent(event)

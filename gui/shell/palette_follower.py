@@ -17,15 +17,16 @@ SMOOTHED = {False: (10, 70, 140), True: (120, 180, 245)}  # the loss plot's smoo
 
 
 class PaletteFollower(QObject):
-    """Watches ``window`` for a palette change and re-colours its pyqtgraph views and notice bars."""
+    """Watches ``window`` for a palette change and re-colours the pyqtgraph ``views`` and its notice bars.
 
-    def __init__(self, window):
+    loss_plot : the LossPlot among the views, whose smoothed line has a colour of its own.
+    """
+
+    def __init__(self, window, views, loss_plot):
         super().__init__(window)
-        self._views = []  # pyqtgraph views that follow the palette
+        self._views = list(views)  # pyqtgraph views that follow the palette
+        self._loss_plot = loss_plot
         self.dark = False  # what the plots show now (they are built light)
-        for view in (getattr(window, "loss_plot", None), getattr(getattr(window, "digit_panel", None), "bars_plot", None)):
-            if view is not None:
-                self._views.append(view)
         window.installEventFilter(self)
         self.apply()
 
@@ -46,12 +47,9 @@ class PaletteFollower(QObject):
         self.dark = dark
         for view in self._views:
             style_plot_view(view, dark)
-        window = self.parent()  # the window is only ever reached through Qt: no reference cycle keeps it alive
-        for bar in window.findChildren(NoticeBar):  # their style sheets keep the palette change from them
+        for bar in self.parent().findChildren(NoticeBar):  # their style sheets keep the palette change from them
             bar.retint()
-        loss_plot = getattr(window, "loss_plot", None)
-        if loss_plot is not None and hasattr(loss_plot, "smooth_curve"):
-            loss_plot.smooth_curve.setPen(pg.mkPen(*SMOOTHED[dark]))
+        self._loss_plot.smooth_curve.setPen(pg.mkPen(*SMOOTHED[dark]))
 
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.ApplicationPaletteChange and obj is self.parent():

@@ -1,6 +1,7 @@
-"""The training toolbar's QActions: play/pause, step batch, step phase, reset (names tests rely on)."""
+"""The training toolbar's QActions: play/pause, step batch, step phase, reset, Download MNIST (names tests rely on)."""
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QToolBar
 
 from gui.common.action_spec import make_action
@@ -17,21 +18,25 @@ SPECS = [
 
 
 class TrainingActions:
-    """Adds the "Training" toolbar with these actions to ``window``; shows the play/pause state on them."""
+    """The "Training" toolbar (for the window to add) with these actions; shows the play/pause state on them."""
 
-    def __init__(self, window):
+    def __init__(self):
         self.toolbar = toolbar = QToolBar("Training")
         toolbar.setObjectName("training_toolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        window.addToolBar(toolbar)
-        self.icon = icon  # our icon by name, or by the standard pixmap name it replaces ("SP_ArrowDown")
         self._play_icon, self._pause_icon = icon("play"), icon("pause")
         self.actions = {}  # objectName → QAction
         for name, text, icon_name, keys, tip in SPECS:
-            action = make_action(window, name, text, keys, tip, icon(icon_name))
+            action = make_action(toolbar, name, text, keys, tip, icon(icon_name))
             toolbar.addAction(action)
             self.actions[name] = action
+        toolbar.addSeparator()
+        download = self.actions["download_mnist"] = QAction(icon("SP_ArrowDown"), "Download MNIST", toolbar)
+        download.setObjectName("download_mnist")
+        download.setToolTip("Downloads the four MNIST files (11.6 MB) once, checked by SHA-256; "
+                            "or lets you choose a folder that holds them.")
+        toolbar.addAction(download)
 
     def __getitem__(self, name):
         return self.actions[name]

@@ -66,14 +66,16 @@ def config_from_json(text, controls, datasets):
 
 
 class WindowState(QObject):
-    """Restores ``window``'s layout (and, with ``restore_config``, its last configuration) now; saves on close."""
+    """Restores ``window``'s layout now, saves it and the ``controls``' configuration on close.
 
-    def __init__(self, window, restore_config=True):
+    window : the QMainWindow (also this object's parent). main_splitter : its centre's QSplitter.
+    """
+
+    def __init__(self, window, controls, main_splitter):
         super().__init__(window)
+        self._controls, self._main_splitter = controls, main_splitter
         self.restored = []  # what was restored: "geometry", "state", "splitter:<name>", "config"
         self.restore_layout()
-        if restore_config:
-            self.restore_config()
         window.installEventFilter(self)
         QApplication.instance().aboutToQuit.connect(self.save)  # quitting without closing the window
 
@@ -82,11 +84,8 @@ class WindowState(QObject):
 
     def splitters(self):
         """{name: QSplitter} whose state is kept: the window's main one and every other named splitter."""
-        window = self.parent()  # the window is only ever reached through Qt: no reference cycle keeps it alive
-        found = {s.objectName(): s for s in window.findChildren(QSplitter) if s.objectName()}
-        main = getattr(window, "splitter", None)
-        if isinstance(main, QSplitter):
-            found.setdefault(main.objectName() or "main", main)
+        found = {s.objectName(): s for s in self.parent().findChildren(QSplitter) if s.objectName()}
+        found.setdefault(self._main_splitter.objectName() or "main", self._main_splitter)
         return found
 
     # -- restoring -------------------------------------------------------------------------------
@@ -106,16 +105,14 @@ class WindowState(QObject):
             if value is not None and splitter.restoreState(value):
                 self.restored.append(f"splitter:{name}")
 
-    def restore_config(self):
-        """Show the last configuration in the controls and rebuild from it, if its dataset is available."""
-        window = self.parent()
-        datasets = [key for key, _ in window.datasets.choices()]
-        config = config_from_json(app_settings().value(CONFIG_KEY), window.controls, datasets)
-        if config is None or config == window.controls.config():
-            return
-        window.controls.set_config(config)
-        window.reset()
+    def remembered_config(self, datasets):
+        """The last configuration, for the caller to show and build, when it differs from the controls' and
+        its dataset is among ``datasets`` (ids); else None."""
+        config = config_from_json(app_settings().value(CONFIG_KEY), self._controls, datasets)
+        if config is None or config == self._controls.config():
+            return None
         self.restored.append("config")
+        return config
 
     # -- saving ----------------------------------------------------------------------------------
     @Slot()
@@ -128,7 +125,7 @@ class WindowState(QObject):
         settings.setValue(STATE_KEY, window.saveState(STATE_VERSION))
         for name, splitter in self.splitters().items():
             settings.setValue(SPLITTER_KEY + name, splitter.saveState())
-        settings.setValue(CONFIG_KEY, json.dumps(asdict(window.controls.config())))
+        settings.setValue(CONFIG_KEY, json.dumps(asdict(self._controls.config())))
         settings.sync()
 
     def eventFilter(self, obj, event):

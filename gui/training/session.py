@@ -7,23 +7,12 @@ older trainer sent is dropped). Views read the copy; nothing on the GUI thread t
 except its thread-safe ``set_hyperparameters``.
 """
 
-import functools
-
-import shiboken6
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
 from engine.optimizers import get_optimizer
 from engine.training_config import build
+from gui.common.worker_thread import WorkerThread
 from gui.training.worker import TrainingWorker
-
-
-def _stop_and_join(worker, thread):
-    """Stop the worker after its batch in progress and wait for its thread to end."""
-    worker.stop()
-    if not shiboken6.isValid(thread):  # already deleted: only at interpreter exit, after it finished
-        return
-    thread.quit()
-    thread.wait()
 
 
 class TrainingSession(QObject):
@@ -47,19 +36,17 @@ class TrainingSession(QObject):
         self.config = None  # the TrainingConfig the current network was built from
         self.playing = False  # what the user asked for: a run in progress, or paused
         self.worker = TrainingWorker()
-        # No parent for the thread: were the owner deleted without ``shutdown``, Qt would destroy a child
-        # thread while it runs (an abort). ``destroyed`` stops and joins it first instead.
-        self.training_thread = QThread()
-        self.training_thread.setObjectName("training")
-        self.worker.moveToThread(self.training_thread)
+        # Stopped after the batch in progress and joined by ``shutdown``, or when the session is deleted. The
+        # worker outlives its thread: the window's ``worker`` is read after it closed (running, thread()).
+        self._training = WorkerThread(self.worker, "training", cancel=self.worker.stop, keep_worker=True)
+        self.training_thread = self._training.thread
         self.worker.batch_finished.connect(self._on_batch_finished)
         self.worker.epoch_finished.connect(self._on_epoch_finished)
         self.worker.diverged.connect(self._on_diverged)
         self.worker.failed.connect(self._on_failed)
         self.worker.finished.connect(self._on_finished)
         self.worker.phase_reached.connect(self._on_phase_reached)
-        self.training_thread.start()
-        self.destroyed.connect(functools.partial(_stop_and_join, self.worker, self.training_thread))
+        self._training.stop_with(self).start()
 
     def __repr__(self):
         return f"TrainingSession(generation {self.generation}, playing={self.playing})"
@@ -129,7 +116,7 @@ class TrainingSession(QObject):
     def shutdown(self):
         """Stop after the batch in progress and wait for the thread (idempotent)."""
         self._set_playing(False)
-        _stop_and_join(self.worker, self.training_thread)
+        self._training.stop()
 
     def _set_playing(self, playing):
         if playing != self.playing:

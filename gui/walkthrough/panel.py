@@ -18,14 +18,16 @@ from gui.walkthrough.timeline import TimelineBar, moment_text
 
 
 class WalkthroughPanel(QWidget):
-    """The caption and the timeline of ``window`` (a MainWindow), wired to its session and views."""
+    """The caption and the timeline, wired to ``session``, the ``controls``' batch size and the ``loss_plot``.
 
-    def __init__(self, window):
-        super().__init__(window)
-        # The window's parts it works with; never the window itself: a reference back to the window would
-        # make it cyclic garbage, which Python may free at any moment, even while it is being painted.
-        self._batch_spin, self._toolbar, self._loss_plot = window.controls.batch_size, window.toolbar, window.loss_plot
-        self.session = session = window.session
+    The window puts ``one_sample`` in its toolbar and lets its Step phase action call ``timeline.go_live``.
+    """
+
+    def __init__(self, session, controls, loss_plot, parent=None):
+        super().__init__(parent)
+        self._batch_spin, self._loss_plot = controls.batch_size, loss_plot
+        self._mode_box = None  # the toolbar's edge-mode selector, given with the view
+        self.session = session
         self.record = WalkRecord()  # the phases of the batch being walked
         self.selected = None  # (column, index) chosen in the network view, or None
         self.view = self.feed = self.presenter = None  # the NetworkView followed, its feed and presenter
@@ -43,27 +45,25 @@ class WalkthroughPanel(QWidget):
         self.one_sample.setCheckable(True)
         self.one_sample.setToolTip("Batch size 1, so every number of the walkthrough refers to one example; "
                                    "unticked, the batch size before comes back.")
-        window.toolbar.insertAction(window.action("reset"), self.one_sample)
         self._batch_before = None  # the batch size "One sample" replaced
         self.one_sample.toggled.connect(self._on_one_sample)
-        window.controls.live_changed.connect(self._on_live_changed)
+        controls.live_changed.connect(self._on_live_changed)
 
         session.phase_reached.connect(self._on_phase_reached)
         session.updated.connect(self._on_updated)
         session.network_reset.connect(self._on_network_reset)
         session.failed.connect(self._on_failed)
-        window.action("step_phase").triggered.connect(self.timeline.go_live)
         self.timeline.moment_shown.connect(self._on_moment_shown)
         self.timeline.live_resumed.connect(self._on_live_resumed)
 
     def __repr__(self):
         return f"WalkthroughPanel({self.record!r}, {self.timeline!r})"
 
-    def set_view(self, view, feed):
-        """Follow this NetworkView (and the feed that keeps it live)."""
+    def set_view(self, view, feed, mode_box):
+        """Follow this NetworkView, the feed that keeps it live, and its edge-mode selector (``mode_box``)."""
         if self.view is not None:
             self.view.neuron_selected.disconnect(self._on_neuron_selected)
-        self.view, self.feed = view, feed
+        self.view, self.feed, self._mode_box = view, feed, mode_box
         self.presenter = PhasePresenter(view)
         # Over the view while it shows a past moment, so nobody takes the past for the present.
         self._badge = QLabel(view)
@@ -141,7 +141,7 @@ class WalkthroughPanel(QWidget):
 
     def _show_mode(self, mode):
         """The toolbar's edge-mode selector follows what the walk shows (without feeding back)."""
-        combo = self._toolbar.findChild(QComboBox, "view_mode")
+        combo = None if self._mode_box is None else self._mode_box.findChild(QComboBox, "view_mode")
         if combo is not None and combo.currentData() != mode:
             with QSignalBlocker(combo):
                 combo.setCurrentIndex(combo.findData(mode))
