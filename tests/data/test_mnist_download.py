@@ -17,12 +17,6 @@ CLIENT_TIMEOUT = 0.5  # seconds; the server's slow pieces pause far less, its st
 TRICKLE_DEADLINE = 1.5  # seconds a file may take in the trickle tests: three of the server's trickled bytes
 
 
-@pytest.fixture(autouse=True)
-def quick_retry(monkeypatch):
-    """The back-off before retrying a 5xx mirror is kept short so the tests stay quick."""
-    monkeypatch.setattr(mnist_download, "RETRY_BACKOFF", 0.01)
-
-
 class Watcher:
     """A progress callback that records who served what, and checks the folder on every call."""
 
