@@ -1,4 +1,5 @@
-"""Ctrl+C in the terminal quits the app: `python main.py` in a child process, offscreen, with its own folders."""
+"""Ctrl+C in the terminal quits the app: `python main.py` in a child process (offscreen, with its own folders), and
+the handler's choices in this process with real SIGINTs: close at once when nothing is lost, else ask."""
 
 import os
 import signal
@@ -6,6 +7,12 @@ import subprocess
 import sys
 
 import pytest
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QMessageBox
+
+from gui.shell.app import quit_on_sigint
+from tests.gui.checkpoint_helpers import answer_questions, make_window
+from tests.gui.window_helpers import TIMEOUT, step
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 READY = "event loop running"
@@ -55,3 +62,75 @@ def test_ctrl_c_in_the_terminal_quits_the_app(app_process):
     _, err = app_process.communicate()
     assert status == 0, err
     assert "KeyboardInterrupt" not in err and "Traceback" not in err
+
+
+class Application(QObject):
+    """Stands in for the QApplication given to quit_on_sigint: quitting the real one would end the tests' loop."""
+
+    def __init__(self):
+        super().__init__()
+        self.quits = 0
+
+    def quit(self):
+        self.quits += 1
+
+
+@pytest.fixture
+def ctrl_c(qtbot):
+    """(application stand-in, press) for a window: ``press()`` sends this process a real SIGINT."""
+    made = []
+
+    def install(window):
+        app = Application()
+        made.append(quit_on_sigint(app, window))
+        return app, lambda: signal.raise_signal(signal.SIGINT)
+
+    yield install
+    for undo in made:
+        undo()  # pytest's own Ctrl+C handling back
+
+
+def test_ctrl_c_closes_a_window_with_nothing_to_lose_without_asking(qtbot, tmp_path, monkeypatch, ctrl_c):
+    window = make_window(qtbot)
+    step(window, qtbot, times=2)  # trained, but never saved to a file: nothing a file would lose
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
+    app, press = ctrl_c(window)
+    press()
+    qtbot.waitUntil(lambda: app.quits == 1, timeout=TIMEOUT)
+    assert asked == [] and not window.isVisible() and window.worker.thread().isFinished()
+
+
+def test_ctrl_c_asks_before_losing_training_and_cancel_keeps_the_window(qtbot, tmp_path, monkeypatch, ctrl_c):
+    window = make_window(qtbot)
+    step(window, qtbot)
+    assert window.file_actions.save_to(tmp_path / "run.npz")
+    step(window, qtbot)
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
+    app, press = ctrl_c(window)
+    press()
+    qtbot.waitUntil(lambda: len(asked) == 1, timeout=TIMEOUT)
+    assert asked[0].startswith("Save changes to run.npz?")
+    assert app.quits == 0 and window.isVisible() and window.worker.thread().isRunning()
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Discard)
+    window.close()
+
+
+def test_a_second_ctrl_c_while_the_question_is_open_quits(qtbot, tmp_path, monkeypatch, ctrl_c):
+    window = make_window(qtbot)
+    step(window, qtbot)
+    assert window.file_actions.save_to(tmp_path / "run.npz")
+    step(window, qtbot)
+    app, press = ctrl_c(window)
+    asked = []
+
+    def question(parent, title, text, buttons, default):
+        asked.append(text)
+        press()  # the person at the terminal presses Ctrl+C again instead of answering
+        return QMessageBox.StandardButton.Cancel  # what the question returns once the quit has ended its loop
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    press()
+    qtbot.waitUntil(lambda: app.quits == 1, timeout=TIMEOUT)
+    assert len(asked) == 1
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Discard)
+    window.close()  # the real application's quit would have ended the loop; here the test closes the window
