@@ -51,6 +51,7 @@ sys.exit(main.main(["download", "--dir", sys.argv[1]]))
 """
 
 APP_CHILD = isolated_app.CHILD_PRELUDE + r"""
+import signal
 from PySide6.QtCore import QTimer
 from engine.data import mnist_download, mnist_source
 import main
@@ -74,7 +75,6 @@ def poll():
         return
     QTimer.singleShot(50, poll)
 
-import signal
 QTimer.singleShot(0, poll)
 sys.exit(main.main([]))
 """
@@ -94,15 +94,16 @@ def server_for(mnist):
     return server, thread
 
 
-def no_proxy():
-    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "all_proxy")}
-    env["no_proxy"] = "127.0.0.1,localhost"
-    return env
+def go_direct():
+    """Requests from this process and its children go straight to the loopback server, never to a proxy."""
+    for key in [k for k in os.environ if k.lower() in ("http_proxy", "https_proxy", "all_proxy")]:
+        del os.environ[key]
+    os.environ["no_proxy"] = "127.0.0.1,localhost"
 
 
 def cli_once(url):
     with tempfile.TemporaryDirectory() as dest:
-        child = subprocess.Popen([sys.executable, "-c", CLI_CHILD, dest, url], cwd=ROOT, env=no_proxy(),
+        child = subprocess.Popen([sys.executable, "-c", CLI_CHILD, dest, url], cwd=ROOT,
                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         line = child.stdout.readline()  # "<file> from <mirror>": the first byte has arrived
         if " from " not in line:
@@ -150,9 +151,6 @@ def quit_once(url, mnist, how):
     with tempfile.TemporaryDirectory() as scratch:
         dest = os.path.join(scratch, "mnist-cache")
         env = isolated_app.child_env(scratch, mnist, TRICKLE_URL=url, TRICKLE_DEST=dest, QUIT_HOW=how)
-        env.update({k: v for k, v in no_proxy().items() if "proxy" in k.lower()})
-        for key in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-            env.pop(key, None)
         child = subprocess.Popen([sys.executable, "-c", APP_CHILD], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                                  stderr=subprocess.PIPE, text=True)
         line = child.stdout.readline()
@@ -186,9 +184,7 @@ def main():
     mnist = os.environ.get(MNIST_ENV)
     if not mnist:
         raise SystemExit(f"set {MNIST_ENV} to a folder with the four MNIST .gz files (the server serves them)")
-    os.environ.update(no_proxy())
-    for key in ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY"):
-        os.environ.pop(key, None)
+    go_direct()
     server, thread = server_for(mnist)
     url = server.url("trickle")
     cases = [("cli: SIGINT → exit", lambda: cli_once(url)),
