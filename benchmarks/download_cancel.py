@@ -28,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -38,7 +37,8 @@ sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
 
 import isolated_app  # noqa: E402
 
-from engine.data.mnist_source import MNIST_ENV, MNIST_SHA256  # noqa: E402
+from engine.data.mnist_source import MNIST_ENV  # noqa: E402
+from tests.loopback_mnist_server import serve, stop  # noqa: E402
 
 CLI_CHILD = """
 import sys
@@ -78,20 +78,6 @@ def poll():
 QTimer.singleShot(0, poll)
 sys.exit(main.main([]))
 """
-
-
-def server_for(mnist):
-    """The loopback mirror server, serving the real files; (server, its thread)."""
-    from tests.loopback_mnist_server import MirrorServer
-
-    files = {}
-    for name in MNIST_SHA256:
-        with open(os.path.join(mnist, name), "rb") as fh:
-            files[name] = fh.read()
-    server = MirrorServer(files)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    return server, thread
 
 
 def go_direct():
@@ -185,7 +171,7 @@ def main():
     if not mnist:
         raise SystemExit(f"set {MNIST_ENV} to a folder with the four MNIST .gz files (the server serves them)")
     go_direct()
-    server, thread = server_for(mnist)
+    server = serve(mnist)
     url = server.url("trickle")
     cases = [("cli: SIGINT → exit", lambda: cli_once(url)),
              ("dialog: Cancel → rejected", lambda: dialog_once(url)),
@@ -199,10 +185,7 @@ def main():
             print(f"{title:46s} median {statistics.median(times):6.2f} s, max {max(times):6.2f} s   "
                   f"({results[-1][1]})", flush=True)
     finally:
-        server.released.set()
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+        stop(server)
 
 
 if __name__ == "__main__":

@@ -123,21 +123,32 @@ class MirrorServer(ThreadingHTTPServer):
         return f"MirrorServer(port {self.server_address[1]}, {len(self.log)} requests)"
 
 
-@pytest.fixture(scope="session")
-def mirror_server(mnist_dir):
-    """One server for the session, serving the real .gz files from ``mnist_dir``."""
+def serve(mnist_dir):
+    """A running MirrorServer for the real .gz files in ``mnist_dir``; ``stop(server)`` ends it."""
     files = {}
     for name in MNIST_SHA256:
         with open(os.path.join(mnist_dir, name), "rb") as fh:
             files[name] = fh.read()
     server = MirrorServer(files)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
+    server.thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server.thread.start()
+    return server
+
+
+def stop(server):
+    """End the stalled and trickling responses, then the server."""
     server.released.set()
     server.shutdown()
     server.server_close()
-    thread.join(5)
+    server.thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def mirror_server(mnist_dir):
+    """One server for the session, serving the real .gz files from ``mnist_dir``."""
+    server = serve(mnist_dir)
+    yield server
+    stop(server)
 
 
 @pytest.fixture

@@ -1,39 +1,19 @@
 """DrawPad under a lot of ink and absurd input: a stroke costs the same after hundreds; wild coordinates are clamped."""
 
 import numpy as np
-import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
-from engine import NeuralNetwork
 from gui.draw_pad.pad import REACH, DrawPad
-
-
-@pytest.fixture
-def pad(qtbot):
-    pad = DrawPad()
-    qtbot.addWidget(pad)
-    pad.show()
-    qtbot.waitExposed(pad)
-    pad.set_model(NeuralNetwork.build([784, 32, 10], "relu", "ce", seed=0))
-    return pad
+from tests.gui.test_draw_pad import drag, pad  # noqa: F401 - the shown pad with a model, and a left-button stroke
 
 
 def loop(k, n=40):
     """The k-th test stroke: ``n`` points on a loop whose place and size change with k."""
     t = np.linspace(0, 2 * np.pi, n)
     cx, cy, r = 140 + 50 * np.cos(0.7 * k), 140 + 50 * np.sin(1.3 * k), 25 + (17 * k) % 60
-    return np.stack([cx + r * np.cos(1.5 * t), cy + r * np.sin(t)], axis=1).round()
-
-
-def drag(qtbot, pad, points):
-    """One stroke with the left button, as a person draws it: press, moves, release."""
-    points = [QPoint(int(x), int(y)) for x, y in points]
-    qtbot.mousePress(pad, Qt.LeftButton, pos=points[0])
-    for p in points[1:]:
-        qtbot.mouseMove(pad, p)
-    qtbot.mouseRelease(pad, Qt.LeftButton, pos=points[-1])
+    return np.stack([cx + r * np.cos(1.5 * t), cy + r * np.sin(t)], axis=1).round().astype(int).tolist()
 
 
 def send(pad, kind, x, y, buttons=Qt.LeftButton):
