@@ -37,7 +37,7 @@ MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
 )
-CHUNK = 64 * 1024  # bytes per read; cancel is checked between chunks
+CHUNK = 64 * 1024  # bytes per read at most (a read returns what has arrived, however little)
 USER_AGENT = "backprop-studio (MNIST download)"
 PART_SUFFIX = ".part"  # temporary files end with this; the loader looks only for the exact names
 STALE_PART_SECONDS = 3600  # leftovers of a killed run older than this are removed on the next run

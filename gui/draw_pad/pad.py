@@ -146,12 +146,9 @@ class DrawPad(QWidget):
     def draw_strokes(self, strokes, width=None):
         """Add whole strokes at once ((k, 2) arrays of x, y in canvas pixels), then classify once."""
         width = self._pen_width if width is None else float(width)
-        added = [(width, [self._clamped(QPointF(float(x), float(y))) for x, y in np.asarray(stroke, dtype=float)])
-                 for stroke in strokes]
-        added = [(w, [p for p in points if p is not None]) for w, points in added]
-        added = [(w, points) for w, points in added if points]
+        added = [(width, points) for points in map(self._points, strokes) if points]
         self._strokes += added
-        self._add_to_ink(added)
+        self._paint_strokes(self._ink, added)
         self._show_ink()
         if self._strokes:
             self._predict()
@@ -190,6 +187,11 @@ class DrawPad(QWidget):
             self.clear()
         event.accept()
 
+    def _points(self, stroke):
+        """A (k, 2) array of x, y as clamped QPointF, without the points that are not numbers."""
+        points = (self._clamped(QPointF(x, y)) for x, y in np.asarray(stroke, dtype=float).reshape(-1, 2))
+        return [p for p in points if p is not None]
+
     def _clamped(self, pos):
         """``pos`` (a QPointF) moved to within REACH canvas sides of the canvas; None when not a number."""
         x, y = pos.x(), pos.y()
@@ -225,7 +227,7 @@ class DrawPad(QWidget):
         stroke = (self._pen_width, self._current)
         self._strokes.append(stroke)
         self._current = None
-        self._add_to_ink([stroke])  # the whole stroke as one path: smooth joins, no overdrawn segment ends
+        self._paint_strokes(self._ink, [stroke])  # as one path: smooth joins, no overdrawn segment ends
         self._show_ink()
         self._predict()
 
@@ -251,7 +253,7 @@ class DrawPad(QWidget):
     def _redraw(self):
         """Render every finished stroke again (after an undo), and the one in progress."""
         self._ink.fill(Qt.black)
-        self._add_to_ink(self._strokes)
+        self._paint_strokes(self._ink, self._strokes)
         self._show_ink()
 
     def _show_ink(self):
@@ -260,10 +262,6 @@ class DrawPad(QWidget):
         if self._current:
             self._paint_strokes(self._image, [(self._pen_width, self._current)])
         self.update()
-
-    def _add_to_ink(self, strokes):
-        """Paint finished ``strokes`` onto the ink of the earlier ones."""
-        self._paint_strokes(self._ink, strokes)
 
     def _paint_strokes(self, image, strokes):
         """Paint ``strokes`` [(pen width, [QPointF, …]), …] onto ``image``, each as one path."""
