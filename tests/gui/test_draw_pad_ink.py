@@ -83,8 +83,9 @@ def test_a_press_far_outside_and_strokes_given_far_outside_are_clamped(qtbot, pa
     side = pad.width()
     send(pad, QMouseEvent.Type.MouseButtonPress, -3e9, 140.0)
     send(pad, QMouseEvent.Type.MouseButtonRelease, 140.0, 140.0)
-    pad.draw_strokes([np.array([[140.0, 20.0], [1e300, 20.0], [np.nan, 5.0]])])
+    pad.draw_strokes([np.array([[140.0, 20.0], [1e300, 20.0], [np.nan, 5.0]]), np.zeros((0, 2)), [[np.inf, 1.0]]])
     first, second = (points.tolist() for _, points in pad.strokes())
     assert first == [[-REACH * side, 140], [140, 140]]
     assert second == [[140, 20], [(REACH + 1) * side, 20]]  # the point that is not a number is left out
+    # the empty stroke and the one of no real point are not strokes at all
     assert pad.image()[140, 100] == 255 and pad.image()[20, 200] == 255
