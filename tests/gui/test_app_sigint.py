@@ -5,6 +5,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 
 import pytest
 from PySide6.QtCore import QObject
@@ -45,7 +46,10 @@ def app_process(tmp_path):
                XDG_DATA_HOME=str(tmp_path / "data"), BACKPROP_STUDIO_DATA_DIR=str(tmp_path / "user-data"))
     child = subprocess.Popen([sys.executable, "-c", CHILD], cwd=ROOT, env=env, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)
+    guard = threading.Timer(120, child.kill)  # a child that never starts must not hang the test run
+    guard.start()
     yield child
+    guard.cancel()
     if child.poll() is None:
         child.kill()
     child.communicate()
