@@ -4,7 +4,10 @@ Shared by tests/data and tests/gui: their conftest.py files import the fixtures 
 ``http://127.0.0.1:PORT/<behaviour>/<file>`` serves the real MNIST file ``<file>`` as:
 ok (as is), 404, 500, stall (no answer at all), stallbody (headers and 64 KiB, then silence),
 truncate (announces the full length, sends half, closes), flip (one byte flipped), slow (pauses
-shorter than the client's timeout between pieces), html (a small error page with status 200).
+shorter than the client's timeout between pieces), html (a small error page with status 200),
+trickle (announces the full length, then one byte every TRICKLE_PAUSE: each read is answered in time,
+the file would take days; it stops when the client leaves, at shutdown, or after TRICKLE_LIMIT seconds),
+busy (503 for the first request of each file, the file for the next ones).
 """
 
 import os
@@ -18,6 +21,8 @@ import pytest
 from engine.data.mnist_source import MNIST_SHA256
 
 SLOW_PAUSE = 0.05  # seconds between pieces of a slow body: well under the tests' 0.5 s client timeout
+TRICKLE_PAUSE = 0.5  # seconds between two bytes of a trickling body
+TRICKLE_LIMIT = 60.0  # seconds a trickling response lasts at most, whoever is (or is not) listening
 
 
 class _MirrorHandler(BaseHTTPRequestHandler):
@@ -63,6 +68,20 @@ class _MirrorHandler(BaseHTTPRequestHandler):
                     self.wfile.write(data[start : start + step])
                     self.wfile.flush()
                     time.sleep(SLOW_PAUSE)
+            elif behaviour == "trickle":
+                self._head(len(data))
+                end = time.monotonic() + TRICKLE_LIMIT
+                for byte in data:
+                    if time.monotonic() > end or self.server.released.wait(TRICKLE_PAUSE):
+                        break
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+            elif behaviour == "busy":
+                if self.server.count(behaviour, name) == 1:
+                    self.send_error(503)
+                else:
+                    self._head(len(data))
+                    self.wfile.write(data)
             elif behaviour == "html":
                 page = b"<html><body>Service temporarily unavailable</body></html>"
                 self._head(len(page))
@@ -92,6 +111,11 @@ class MirrorServer(ThreadingHTTPServer):
         with self._lock:
             self.log.append((behaviour, name))
 
+    def count(self, behaviour, name):
+        """How many requests for ``name`` under ``behaviour`` have arrived (this one included)."""
+        with self._lock:
+            return self.log.count((behaviour, name))
+
     def url(self, behaviour):
         return f"http://127.0.0.1:{self.server_address[1]}/{behaviour}/"
 
@@ -99,21 +123,32 @@ class MirrorServer(ThreadingHTTPServer):
         return f"MirrorServer(port {self.server_address[1]}, {len(self.log)} requests)"
 
 
-@pytest.fixture(scope="session")
-def mirror_server(mnist_dir):
-    """One server for the session, serving the real .gz files from ``mnist_dir``."""
+def serve(mnist_dir):
+    """A running MirrorServer for the real .gz files in ``mnist_dir``; ``stop(server)`` ends it."""
     files = {}
     for name in MNIST_SHA256:
         with open(os.path.join(mnist_dir, name), "rb") as fh:
             files[name] = fh.read()
     server = MirrorServer(files)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
+    server.thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server.thread.start()
+    return server
+
+
+def stop(server):
+    """End the stalled and trickling responses, then the server."""
     server.released.set()
     server.shutdown()
     server.server_close()
-    thread.join(5)
+    server.thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def mirror_server(mnist_dir):
+    """One server for the session, serving the real .gz files from ``mnist_dir``."""
+    server = serve(mnist_dir)
+    yield server
+    stop(server)
 
 
 @pytest.fixture
@@ -122,6 +157,14 @@ def server(mirror_server):
     with mirror_server._lock:
         mirror_server.log.clear()
     return mirror_server
+
+
+@pytest.fixture
+def quick_retry(monkeypatch):
+    """The back-off before a 5xx mirror is retried is cut to 10 ms so the tests stay quick."""
+    from engine.data import mnist_download
+
+    monkeypatch.setattr(mnist_download, "RETRY_BACKOFF", 0.01)
 
 
 @pytest.fixture

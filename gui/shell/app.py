@@ -1,9 +1,11 @@
-"""Start-up of the GUI: one BLAS thread while it runs, the Qt application, and the main window."""
+"""Start-up of the GUI: one BLAS thread while it runs, the Qt application, the main window, and Ctrl+C."""
 
+import signal
 import sys
 
 APP_NAME = "Backprop Studio"  # QSettings and the window system know the app by these
 ORGANIZATION = "Backprop Studio"
+SIGNAL_POLL_MS = 200  # Qt's loop runs no Python while idle: a no-op timer this often lets a handler run
 
 
 def limit_blas_threads(threads=1):
@@ -41,6 +43,47 @@ def make_application(argv=None):
     return app
 
 
+def quit_on_sigint(app, window):
+    """Ctrl+C in the terminal closes ``window`` as its close button does, then quits; returns an undo function.
+
+    The close goes through the window's own path, so when training would be lost ("Save changes to …?")
+    the question is asked in the window rather than the training thrown away; when nothing would be lost
+    the app quits at once. A second Ctrl+C while that question is open quits without saving: the person at
+    the terminal has said twice that they want out.
+    """
+    from PySide6.QtCore import QTimer
+
+    closing = []  # non-empty while the close started by a Ctrl+C is under way (its question may be open)
+
+    def close_and_quit():
+        closing.append(True)
+        try:
+            if window.close():
+                app.quit()  # other top-level windows (a detached view, a dialog) must not keep the app alive
+        finally:
+            closing.clear()
+
+    def on_sigint(signum, frame):
+        if closing:
+            print("Ctrl+C again: quitting without saving", file=sys.stderr, flush=True)
+            app.quit()  # ends the question's loop too; the window's shutdown still stops the threads
+        else:
+            # Not from inside the handler: it runs between two bytecodes of whatever Python code was running.
+            QTimer.singleShot(0, close_and_quit)
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)  # Python gets the interpreter back this often: the handler runs
+    timer.start(SIGNAL_POLL_MS)
+
+    def undo():
+        timer.stop()
+        timer.deleteLater()
+        signal.signal(signal.SIGINT, previous)
+
+    return undo
+
+
 def run_app(argv=None) -> int:
     """Show the main window and run the event loop; returns the exit status. ``argv`` excludes the program."""
     limiter = limit_blas_threads(1)
@@ -50,7 +93,11 @@ def run_app(argv=None) -> int:
 
         window = MainWindow()
         window.show()
-        status = app.exec()
+        undo_sigint = quit_on_sigint(app, window)
+        try:
+            status = app.exec()
+        finally:
+            undo_sigint()
         window.shutdown()
         return int(status)
     finally:

@@ -1,17 +1,20 @@
 """Downloading MNIST from a local server whose mirrors fail on purpose (see tests/data/conftest.py)."""
 
 import os
+import signal
 import threading
 import time
 
 import pytest
 
 from engine.data.datasets import load_mnist
-from engine.data.mnist_download import DownloadCancelled, DownloadError, download_mnist
+from engine.data import mnist_download
+from engine.data.mnist_download import DownloadCancelled, DownloadError, download_mnist, file_deadline
 from engine.data.mnist_source import MNIST_ENV, MNIST_SHA256, MNIST_SIZES, ensure_mnist, file_is_verified, find_mnist
 
 NAMES = list(MNIST_SHA256)
 CLIENT_TIMEOUT = 0.5  # seconds; the server's slow pieces pause far less, its stalls far longer
+TRICKLE_DEADLINE = 1.5  # seconds a file may take in the trickle tests: three of the server's trickled bytes
 
 
 class Watcher:
@@ -69,7 +72,7 @@ def test_mirrors_are_tried_in_order(server, tmp_path):
     watcher = Watcher(dest)
     mirrors = [server.url("404"), server.url("500"), server.url("ok"), server.url("flip")]
     download_mnist(dest, progress=watcher, mirrors=mirrors, timeout=5)
-    expected = [(b, name) for name in NAMES for b in ("404", "500", "ok")]  # never reaches "flip"
+    expected = [(b, name) for name in NAMES for b in ("404", "500", "500", "ok")]  # 5xx retried; never "flip"
     assert server.log == expected
     assert set(watcher.served.values()) == {server.url("ok")}
     assert leftovers(dest) == []
@@ -219,3 +222,86 @@ def test_temporary_files_of_a_killed_run_are_removed_when_old(server, tmp_path):
     download_mnist(dest, mirrors=[server.url("ok")])
     assert not old.exists()
     assert fresh.exists() and other.exists()  # another run may still be writing; not ours to touch
+
+
+def test_a_busy_mirror_is_retried_once_and_then_delivers(server, tmp_path):
+    dest = tmp_path / "cache"
+    watcher = Watcher(dest)
+    download_mnist(dest, progress=watcher, mirrors=[server.url("busy"), server.url("ok")], timeout=5)
+    assert server.log == [("busy", name) for name in NAMES for _ in range(2)]  # 503, then the file
+    assert watcher.served == {name: server.url("busy") for name in NAMES}
+    assert leftovers(dest) == []
+    assert_only_good_files(dest)
+
+
+def test_a_mirror_failing_its_retry_too_is_reported_once(server, tmp_path):
+    dest = tmp_path / "cache"
+    with pytest.raises(DownloadError) as info:
+        download_mnist(dest, mirrors=[server.url("500")], timeout=5)
+    assert info.value.attempts == [(NAMES[0], server.url("500"), "HTTP 500 Internal Server Error (also on a retry)")]
+    assert server.log == [("500", NAMES[0])] * 2
+
+
+def test_a_trickling_mirror_is_abandoned_at_the_deadline_for_the_next(server, tmp_path):
+    dest = tmp_path / "cache"
+    watcher = Watcher(dest)
+    download_mnist(dest, progress=watcher, mirrors=[server.url("trickle"), server.url("ok")], timeout=5,
+                   deadline=TRICKLE_DEADLINE)
+    assert server.log == [("trickle", NAMES[0])] + [("ok", name) for name in NAMES]  # skipped after one file
+    assert watcher.served == {name: server.url("ok") for name in NAMES}
+    assert leftovers(dest) == []
+    assert_only_good_files(dest)
+
+
+def test_a_trickling_mirror_alone_fails_saying_how_far_it_got(server, tmp_path):
+    dest = tmp_path / "cache"
+    with pytest.raises(DownloadError) as info:
+        download_mnist(dest, mirrors=[server.url("trickle")], timeout=5, deadline=TRICKLE_DEADLINE)
+    [(name, mirror, reason)] = info.value.attempts
+    assert (name, mirror) == (NAMES[0], server.url("trickle"))
+    assert reason.startswith("too slow: ") and reason.endswith(
+        f" of {MNIST_SIZES[NAMES[0]]} bytes after the {TRICKLE_DEADLINE:g} s allowed for this file")
+    assert leftovers(dest) == []
+
+
+def test_the_default_deadline_grows_with_the_file():
+    deadlines = [file_deadline(name) for name in sorted(NAMES, key=MNIST_SIZES.get)]
+    assert deadlines == sorted(deadlines) and len(set(deadlines)) == len(NAMES)
+    assert deadlines[0] >= mnist_download.DEADLINE_BASE
+    assert file_deadline(NAMES[0]) > MNIST_SIZES[NAMES[0]] / mnist_download.MIN_RATE
+
+
+def first_byte_sets(event):
+    """A progress callback that sets ``event`` once the first byte of a file has arrived."""
+    def progress(name, done, total, mirror):
+        if done:
+            event.set()
+    return progress
+
+
+def test_cancel_stops_a_trickling_download_before_its_deadline(server, tmp_path):
+    dest = tmp_path / "cache"
+    arrived, stop = threading.Event(), threading.Event()
+    threading.Thread(target=lambda: arrived.wait(30) and stop.set(), daemon=True).start()
+    with pytest.raises(DownloadCancelled):
+        download_mnist(dest, progress=first_byte_sets(arrived), cancel=stop,
+                       mirrors=[server.url("trickle"), server.url("ok")], timeout=5)  # default deadline: minutes
+    assert arrived.is_set() and stop.is_set()
+    assert server.log == [("trickle", NAMES[0])]
+    assert leftovers(dest) == []
+
+
+def test_ctrl_c_interrupts_a_trickling_download_and_leaves_nothing(server, tmp_path):
+    dest = tmp_path / "cache"
+    arrived = threading.Event()
+    main = threading.main_thread().ident
+
+    def press_ctrl_c():
+        if arrived.wait(30):
+            signal.pthread_kill(main, signal.SIGINT)  # delivered to the thread running the download, as in a terminal
+
+    threading.Thread(target=press_ctrl_c, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        download_mnist(dest, progress=first_byte_sets(arrived), mirrors=[server.url("trickle")], timeout=5)
+    assert server.log == [("trickle", NAMES[0])]
+    assert leftovers(dest) == []

@@ -11,14 +11,14 @@ from PySide6.QtWidgets import QFileDialog
 from engine.data.mnist_source import MNIST_SHA256, MNIST_SIZES, file_is_verified
 from gui.common.settings import MNIST_FOLDER_KEY, app_settings, remember_mnist_folder, remembered_mnist_folder
 from gui.datasets.download_dialog import TOTAL_BYTES, DownloadDialog, human_bytes
-from tests.loopback_mnist_server import direct_loopback, mirror_server, refused_url, server  # noqa: F401
+from tests.loopback_mnist_server import direct_loopback, mirror_server, quick_retry, refused_url, server  # noqa: F401
 
 NAMES = list(MNIST_SHA256)
 
 
 @pytest.fixture(autouse=True)
-def _direct(direct_loopback):
-    """No proxy between the dialog and the loopback server."""
+def _direct(direct_loopback, quick_retry):
+    """No proxy between the dialog and the loopback server; a 5xx mirror is retried at once."""
 
 
 def part_files(folder):
@@ -85,10 +85,13 @@ def test_files_already_there_are_not_fetched_again(qtbot, server, tmp_path, mnis
 
 
 @pytest.mark.parametrize("how", ["cancel button", "escape key", "window close"])
-def test_cancel_stops_the_thread_and_leaves_no_partial_file(qtbot, server, tmp_path, how):
+@pytest.mark.parametrize("mirror", ["stallbody", "trickle"])
+def test_cancel_stops_the_thread_and_leaves_no_partial_file(qtbot, server, tmp_path, how, mirror):
     dest = tmp_path / "cache"
-    # The first mirror sends 64 KiB, then stays silent: the download is surely still running when cancelled.
-    dialog = make_dialog(qtbot, dest, [server.url("stallbody"), server.url("ok")], timeout=1.0)
+    # The first mirror sends 64 KiB then stays silent, or trickles a byte every 0.5 s: the download is surely
+    # still running when cancelled, and would go on far longer (15 s read timeout, minutes of deadline) than
+    # the wait for the dialog to close.
+    dialog = make_dialog(qtbot, dest, [server.url(mirror), server.url("ok")], timeout=15.0)
     dialog.start()
     qtbot.waitUntil(lambda: dialog.overall_bar.value() > 0, timeout=10_000)
     assert dialog.running and len(part_files(dest)) == 1  # a partial file exists while it runs
@@ -106,6 +109,18 @@ def test_cancel_stops_the_thread_and_leaves_no_partial_file(qtbot, server, tmp_p
     assert dialog.outcome == "cancelled" and not dialog.isVisible()
     assert part_files(dest) == [] and not any(os.path.exists(dest / n) for n in NAMES)
     assert ("ok", NAMES[0]) not in server.log  # the next mirror was never asked
+
+
+def test_shutdown_during_a_trickle_stops_the_thread_and_leaves_no_partial_file(qtbot, server, tmp_path):
+    dest = tmp_path / "cache"
+    dialog = make_dialog(qtbot, dest, [server.url("trickle"), server.url("ok")], timeout=15.0)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog.overall_bar.value() > 0, timeout=10_000)
+    thread = dialog.thread
+    dialog.shutdown()  # what a quitting app calls
+    assert thread.isFinished() and not dialog.running
+    assert part_files(dest) == [] and not any(os.path.exists(dest / n) for n in NAMES)
+    assert server.log == [("trickle", NAMES[0])]
 
 
 def test_failure_lists_every_mirror_with_its_answer(qtbot, server, tmp_path, refused_url):
