@@ -20,7 +20,7 @@ import os
 import numpy as np
 
 from engine.files.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from engine.training import Trainer, TrainingHistory, _check_batch_size, _LastGoodWeights
+from engine.training import Trainer, TrainingHistory, check_batch_size
 
 STATE_VERSION = 1  # of extra["trainer"]; readers refuse newer ones
 _COUNTERS = ("epoch", "epochs", "batch_size", "batch_in_epoch", "samples_seen", "steps", "n_train", "position")
@@ -29,19 +29,12 @@ _HISTORY_KEYS = tuple(vars(TrainingHistory()))
 
 def capture(trainer):
     """{"trainer": …, "history": …} for ``extra``: copies, so training may go on at once."""
-    rng = trainer.rng.bit_generator.state
-    with trainer._lock:
-        pending = dict(trainer._pending)  # e.g. the CLI's decayed lr, queued at an epoch's end
-    state = {
-        "version": STATE_VERSION,
-        "epoch": trainer.epoch, "epochs": trainer.epochs, "batch_size": trainer.batch_size,
-        "batch_in_epoch": trainer.batch_in_epoch, "samples_seen": trainer.samples_seen, "steps": trainer.steps,
-        "n_train": trainer._n_train, "position": trainer._pos,
-        "epoch_loss_sum": float(trainer._epoch_loss_sum), "epoch_seconds": float(trainer._epoch_seconds),
-        "rng": _ints_to_text(rng),
-        "order": np.array(trainer._order, dtype=np.int64),
-        "pending": {k: (v.item() if isinstance(v, np.generic) else v) for k, v in pending.items()},
-    }
+    state = trainer.state_dict()
+    state.update(
+        version=STATE_VERSION,
+        rng=_ints_to_text(state["rng"]),
+        pending={k: (v.item() if isinstance(v, np.generic) else v) for k, v in state["pending"].items()},
+    )
     return {"trainer": state, "history": trainer.history.as_arrays()}
 
 
@@ -85,37 +78,19 @@ def restore(trainer, extra, *, name="checkpoint"):
     if state["n_train"] != n_train:
         raise CheckpointError(f"{name}: was trained on {state['n_train']:,} samples per epoch, but "
                               f"{trainer.dataset.title} has {n_train:,}; it belongs to other data")
-    if state["position"] > n_train:
-        raise CheckpointError(f"{name}: corrupt trainer state (position {state['position']} past {n_train})")
-    order = state["order"]
-    if order.shape != (n_train,) or not np.array_equal(np.sort(order), np.arange(n_train)):
-        raise CheckpointError(f"{name}: corrupt trainer state (the sample order is not a permutation of "
-                              f"{n_train:,} samples)")
     history = _checked_history(extra.get("history"), state, name)
-    rng = np.random.Generator(type(trainer.rng.bit_generator)())
-    try:
-        rng.bit_generator.state = _text_to_ints(state["rng"])
-    except (TypeError, ValueError, KeyError, OverflowError) as exc:
-        raise CheckpointError(f"{name}: corrupt trainer state (random generator: {exc})") from None
-
     pending = state.get("pending", {})
+    if not isinstance(pending, dict) or not all(_is_number(v) for v in pending.values()):
+        raise CheckpointError(f"{name}: corrupt trainer state (pending settings: {pending!r})")
     try:
-        if not isinstance(pending, dict) or not all(_is_number(v) for v in pending.values()):
-            raise ValueError(f"{pending!r}")
-        trainer.set_hyperparameters(**pending)  # checks the names and the batch size; applies at the next batch
-    except (TypeError, ValueError) as exc:
-        raise CheckpointError(f"{name}: corrupt trainer state (pending settings: {exc})") from None
-
-    # Everything checked: nothing below can fail halfway.
-    trainer.rng = rng
-    trainer.epoch, trainer.epochs = state["epoch"], state["epochs"]
-    trainer.batch_size = state["batch_size"]
-    trainer.batch_in_epoch, trainer.samples_seen, trainer.steps = (
-        state["batch_in_epoch"], state["samples_seen"], state["steps"])
-    trainer._order, trainer._pos = order.astype(np.intp), state["position"]
-    trainer._epoch_loss_sum, trainer._epoch_seconds = state["epoch_loss_sum"], state["epoch_seconds"]
+        rng = _text_to_ints(state["rng"])
+    except ValueError as exc:
+        raise CheckpointError(f"{name}: corrupt trainer state (random generator: {exc})") from None
+    try:
+        trainer.load_state_dict({**state, "rng": rng, "pending": pending})  # changes nothing when it refuses
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CheckpointError(f"{name}: corrupt trainer state ({exc})") from None
     trainer.history = history
-    trainer._good = _LastGoodWeights(trainer.net)  # the restored weights are the last good ones
 
 
 def _checked_state(extra, name):
@@ -134,7 +109,7 @@ def _checked_state(extra, name):
         if not _is_int(state.get(key)) or state[key] < 0:
             raise CheckpointError(f"{name}: corrupt trainer state ({key} is {state.get(key)!r})")
     try:
-        _check_batch_size(state["batch_size"])
+        check_batch_size(state["batch_size"])
     except ValueError as exc:
         raise CheckpointError(f"{name}: corrupt trainer state ({exc})") from None
     for key in ("epoch_loss_sum", "epoch_seconds"):

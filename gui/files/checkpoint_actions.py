@@ -287,8 +287,7 @@ class CheckpointActions(QObject):
             window.loss_plot.add_epoch(k + 1, *values)
         t = trainer
         if t.steps:
-            n_batches = t.batch_in_epoch + -(-(n_train - t._pos) // t.batch_size)
-            window.status.show_resumed(Resumed(self.path, t.epoch, t.batch_in_epoch, n_batches, t.samples_seen,
+            window.status.show_resumed(Resumed(self.path, t.epoch, t.batch_in_epoch, t.n_batches, t.samples_seen,
                                                t.epochs, n_train))
 
     @Slot(str)

@@ -223,6 +223,9 @@ def test_newer_format_version(tmp_path, saved):
      "W2 is missing"),
     (lambda m: m["optimizer"].update(name="rmsprop"), "unknown optimizer 'rmsprop'"),
     (lambda m: m["optimizer"]["settings"].update(colour=1), "bad settings"),
+    (lambda m: m["optimizer"]["settings"].update(lr=-0.01), r"bad settings.*lr must be a number greater than 0"),
+    (lambda m: m["optimizer"]["settings"].update(eps=0), r"bad settings.*eps must be a number greater than 0"),
+    (lambda m: m["optimizer"]["settings"].update(l2=-1e-3), r"bad settings.*l2"),
     (lambda m: m.pop("architecture"), "architecture"),
     (lambda m: m.update(extra={"h": {"$array": "extra_9"}}), "extra_9"),
 ])
