@@ -259,10 +259,7 @@ class Trainer:
     def _end_epoch(self):
         test_loss, test_acc = self.evaluate("test")
         train_loss = self._epoch_loss_sum / max(self._pos, 1)
-        h = self.history
-        h.epoch_train_loss.append(train_loss)
-        h.epoch_test_loss.append(test_loss)
-        h.epoch_test_accuracy.append(test_acc)
+        self.history.add_epoch(train_loss, test_loss, test_acc)
         event = EpochDone(self.epoch, self.epochs, train_loss, test_loss, test_acc, self._epoch_seconds)
         self.epoch += 1
         self.batch_in_epoch = 0

@@ -9,7 +9,7 @@ to continue exactly as if it had never stopped — mid-epoch too — the trainer
                     reader keeps them exact), order (int64 array: this epoch's sample order),
                     pending (hyperparameters set for the next batch, not applied yet: lr, batch_size, …)
   extra["history"]  TrainingHistory.as_arrays(): batch_loss, batch_samples, epoch_* curves, and batch_stride
-                    once a long run's batch curve has merged points (engine/thinned_series.py)
+                    or epoch_stride once a long run's curves have merged points (engine/thinned_series.py)
 
 ``capture`` must run where the trainer trains (its thread, between two batches).
 """
@@ -25,6 +25,7 @@ from engine.training import Trainer, TrainingHistory, check_batch_size
 STATE_VERSION = 1  # of extra["trainer"]; readers refuse newer ones
 _COUNTERS = ("epoch", "epochs", "batch_size", "batch_in_epoch", "samples_seen", "steps", "n_train", "position")
 _HISTORY_KEYS = tuple(vars(TrainingHistory()))
+_GRID_KEYS = ("batch_stride", "epoch_stride")  # present once a long run's curves have merged points
 
 
 def capture(trainer):
@@ -125,21 +126,24 @@ def _checked_state(extra, name):
 
 
 def _checked_history(arrays, state, name):
-    """A TrainingHistory from saved curves whose lengths agree with the counters."""
-    if not isinstance(arrays, dict) or not set(_HISTORY_KEYS) <= set(arrays) <= {*_HISTORY_KEYS, "batch_stride"}:
+    """A TrainingHistory from saved curves whose lengths agree with each other and with the epoch counter."""
+    if not isinstance(arrays, dict) or not set(_HISTORY_KEYS) <= set(arrays) <= {*_HISTORY_KEYS, *_GRID_KEYS}:
         raise CheckpointError(f"{name}: corrupt training history (expected {', '.join(_HISTORY_KEYS)})")
     for key, value in arrays.items():
         if not isinstance(value, np.ndarray) or value.ndim != 1 or value.dtype.kind != "f":
             raise CheckpointError(f"{name}: corrupt training history ({key} is not a list of numbers)")
-    n_batches, n_epochs = len(arrays["batch_loss"]), len(arrays["epoch_train_loss"])
-    if len(arrays["batch_samples"]) != n_batches or n_epochs != state["epoch"] or any(
+    n_epochs = len(arrays["epoch_train_loss"])
+    if len(arrays["batch_samples"]) != len(arrays["batch_loss"]) or any(
             len(arrays[k]) != n_epochs for k in ("epoch_test_loss", "epoch_test_accuracy")):
         raise CheckpointError(f"{name}: corrupt training history (its curves' lengths disagree)")
     history = TrainingHistory()
     try:
-        history.load_arrays(arrays)  # merges an old file's longer batch curve to fit, as training would have
+        history.load_arrays(arrays)  # merges an old file's longer curves to fit, as training would have
     except ValueError as exc:
         raise CheckpointError(f"{name}: corrupt training history ({exc})") from None
+    if history.epochs != state["epoch"]:
+        raise CheckpointError(f"{name}: corrupt training history (its curves' lengths disagree: "
+                              f"{history.epochs} epochs, but the trainer has done {state['epoch']})")
     return history
 
 

@@ -283,8 +283,8 @@ class CheckpointActions(QObject):
         if h.batch_loss:
             window.loss_plot.add_batches(np.asarray(h.batch_samples, dtype=np.float64) / n_train,
                                          np.asarray(h.batch_loss))
-        for k, values in enumerate(zip(h.epoch_train_loss, h.epoch_test_loss, h.epoch_test_accuracy)):
-            window.loss_plot.add_epoch(k + 1, *values)
+        for values in zip(h.epoch_numbers().tolist(), h.epoch_train_loss, h.epoch_test_loss, h.epoch_test_accuracy):
+            window.loss_plot.add_epoch(*values)
         t = trainer
         if t.steps:
             window.status.show_resumed(Resumed(self.path, t.epoch, t.batch_in_epoch, t.n_batches, t.samples_seen,
