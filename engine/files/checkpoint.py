@@ -18,7 +18,6 @@ the limits below, whatever the file asks for (engine/files/checkpoint_archive.py
 """
 
 import json
-import math
 import os
 
 import numpy as np
@@ -26,7 +25,7 @@ import numpy as np
 from engine.activations import get_activation
 from engine.files.atomic_file import write_atomic
 from engine.files.checkpoint_archive import CheckpointError, open_archive
-from engine.files.checkpoint_extra import check_extra
+from engine.files.checkpoint_extra import check_extra, finite_number
 from engine.layers import Layer
 from engine.losses import get_loss
 from engine.network import NeuralNetwork
@@ -218,7 +217,7 @@ def _build_network(meta, archive, refs):
         layers.append(layer)
 
     for key, value in settings.items():
-        if not _finite_number(value):
+        if not finite_number(value):
             raise CheckpointError(f"{name}: bad settings for optimizer {opt_name!r} ({key} = {value!r})")
     try:
         optimizer = OPTIMIZERS[opt_name](**settings)
@@ -256,14 +255,6 @@ def _check_members(archive, n_layers, n_slots, refs):
     if others:
         shown = ", ".join(repr(key) for key in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
         raise CheckpointError(f"{name}: corrupt checkpoint (holds {shown}, which no checkpoint of this network has)")
-
-
-def _finite_number(value):
-    """True for an int or float that is finite as a float (a bool is no number here)."""
-    try:
-        return not isinstance(value, bool) and math.isfinite(value)
-    except (TypeError, OverflowError):  # a string, a list…; an int past 1e308
-        return False
 
 
 def _checked_array(archive, key, shape, dtype, what):

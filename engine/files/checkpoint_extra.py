@@ -48,7 +48,7 @@ def check_extra(extra):
         if extra.get(key) is not None and not isinstance(extra[key], dict):
             raise ValueError(f"{key} is {_short(extra[key])}, not a dictionary")
     accuracy = extra.get("test_accuracy")
-    if accuracy is not None and not (_number(accuracy) and 0 <= accuracy <= 1):
+    if accuracy is not None and not (finite_number(accuracy) and 0 <= accuracy <= 1):
         raise ValueError(f"test_accuracy is {_short(accuracy)}, not a fraction from 0 to 1")
 
 
@@ -56,10 +56,11 @@ def _whole(value, low, high):
     return isinstance(value, int) and not isinstance(value, bool) and low <= value <= high
 
 
-def _number(value):
+def finite_number(value):
+    """True for a real number (not a bool) that is finite as a float; an int past 1e308 is not."""
     try:
         return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-    except OverflowError:  # an int past 1e308
+    except OverflowError:
         return False
 
 
@@ -79,11 +80,11 @@ _HYPERPARAMETERS = {
     "batch": lambda v: _whole(v, 1, 2**31) and _passes(check_batch_size, v),
     "epochs": lambda v: _whole(v, 0, 2**63 - 1),
     "seed": lambda v: _whole(v, 0, 2**63 - 1),
-    "lr": lambda v: _number(v) and _passes(check_setting, "lr", v),
+    "lr": lambda v: finite_number(v) and _passes(check_setting, "lr", v),
     "optimizer": lambda v: isinstance(v, str) and v in OPTIMIZERS,
     "augment": _text,
-    "lr_decay": lambda v: _number(v) and 0 < v <= 1,
-    "styles": lambda v: _number(v) and 0 <= v <= 1,
+    "lr_decay": lambda v: finite_number(v) and 0 < v <= 1,
+    "styles": lambda v: finite_number(v) and 0 <= v <= 1,
 }
 
 

@@ -14,12 +14,12 @@ to continue exactly as if it had never stopped — mid-epoch too — the trainer
 ``capture`` must run where the trainer trains (its thread, between two batches).
 """
 
-import math
 import os
 
 import numpy as np
 
 from engine.files.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from engine.files.checkpoint_extra import finite_number
 from engine.training import Trainer, TrainingHistory, check_batch_size
 
 STATE_VERSION = 1  # of extra["trainer"]; readers refuse newer ones
@@ -81,8 +81,8 @@ def restore(trainer, extra, *, name="checkpoint"):
                               f"{trainer.dataset.title} has {n_train:,}; it belongs to other data")
     history = _checked_history(extra.get("history"), state, name)
     pending = state.get("pending", {})
-    if not isinstance(pending, dict) or not all(_is_number(v) for v in pending.values()):
-        raise CheckpointError(f"{name}: corrupt trainer state (pending settings: {pending!r})")
+    if not isinstance(pending, dict) or not all(finite_number(v) for v in pending.values()):
+        raise CheckpointError(f"{name}: corrupt trainer state (pending settings: {str(pending)[:80]})")
     try:
         rng = _text_to_ints(state["rng"])
     except ValueError as exc:
@@ -115,7 +115,7 @@ def _checked_state(extra, name):
         raise CheckpointError(f"{name}: corrupt trainer state ({exc})") from None
     for key in ("epoch_loss_sum", "epoch_seconds"):
         value = state.get(key)
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        if not finite_number(value):
             raise CheckpointError(f"{name}: corrupt trainer state ({key} is {value!r})")
     order = state.get("order")
     if not isinstance(order, np.ndarray) or order.dtype.kind not in "iu" or order.ndim != 1:
@@ -149,10 +149,6 @@ def _checked_history(arrays, state, name):
 
 def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _ints_to_text(value):

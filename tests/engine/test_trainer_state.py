@@ -156,6 +156,8 @@ def _rewrite_extra(path, change):
     (lambda e: e["trainer"].update(pending={"epochs": -3}), "pending settings: epochs must be a whole number"),
     (lambda e: e["trainer"].update(pending={"lr": -0.5}), "pending settings: lr must be a number greater than 0"),
     (lambda e: e["trainer"].update(pending=[1, 2]), "pending settings"),
+    (lambda e: e["trainer"].update(pending={"lr": 10**400}), "pending settings"),  # overflowed math.isfinite
+    (lambda e: e["trainer"].update(epoch_loss_sum=10**400), "epoch_loss_sum"),
 ])
 def test_damaged_state_is_refused_with_a_message(tmp_path, spirals, change, match):
     trainer = make_trainer(spirals)

@@ -105,26 +105,33 @@ def make_trainer(dataset, seed=5):
     return Trainer(net, dataset, batch_size=16, epochs=100, seed=seed)
 
 
-@pytest.mark.parametrize("stop_after", [5, 23, 40])  # before any merge, with an unfinished last point, on a whole one
-def test_a_thinned_history_resumes_bit_for_bit(tmp_path, monkeypatch, stop_after):
-    monkeypatch.setattr(thinned_series, "DEFAULT_CAPACITY", 8)
-    dataset = make_toy("circles", n=150, seed=1)  # 120 train: 8 batches an epoch
+def resumed_and_straight(tmp_path, dataset, steps, stop_after):
+    """(history trained ``steps`` batches straight, the same with a save and load after ``stop_after``, extra)."""
     straight = make_trainer(dataset)
-    for _ in range(61):
+    for _ in range(steps):
         straight.step()
     first = make_trainer(dataset)
     for _ in range(stop_after):
         first.step()
     save_training(tmp_path / "run.npz", first)
     resumed, extra = load_training(tmp_path / "run.npz", dataset)
-    assert ("batch_stride" in extra["history"]) == (stop_after > 8)
-    for _ in range(61 - stop_after):
+    for _ in range(steps - stop_after):
         resumed.step()
     a, b = straight.history, resumed.history
-    assert len(a.batch_loss) <= 8 and a.batch_loss.batches == 61 and a.batch_samples[-1] == straight.samples_seen
     assert vars(a) == vars(b)  # values, grid and the last point's fill, exactly
     ha, hb = a.as_arrays(), b.as_arrays()
     assert ha.keys() == hb.keys() and all(np.array_equal(ha[k], hb[k]) for k in ha)
+    return straight, extra
+
+
+@pytest.mark.parametrize("stop_after", [5, 23, 40])  # before any merge, with an unfinished last point, on a whole one
+def test_a_thinned_history_resumes_bit_for_bit(tmp_path, monkeypatch, stop_after):
+    monkeypatch.setattr(thinned_series, "DEFAULT_CAPACITY", 8)
+    dataset = make_toy("circles", n=150, seed=1)  # 120 train: 8 batches an epoch
+    straight, extra = resumed_and_straight(tmp_path, dataset, 61, stop_after)
+    assert ("batch_stride" in extra["history"]) == (stop_after > 8)
+    a = straight.history
+    assert len(a.batch_loss) <= 8 and a.batch_loss.batches == 61 and a.batch_samples[-1] == straight.samples_seen
 
 
 # -- per-epoch curves ------------------------------------------------------------------------------------
@@ -181,19 +188,7 @@ def test_thinned_epoch_curves_resume_bit_for_bit(tmp_path, monkeypatch, stop_aft
     monkeypatch.setattr(training_history, "EPOCH_CAPACITY", 4)
     monkeypatch.setattr(thinned_series, "DEFAULT_CAPACITY", 8)
     dataset = make_toy("circles", n=40, seed=1)  # 32 train: 2 batches an epoch
-    straight = make_trainer(dataset)
-    for _ in range(2 * 50):
-        straight.step()
-    first = make_trainer(dataset)
-    for _ in range(stop_after):
-        first.step()
-    save_training(tmp_path / "run.npz", first)
-    resumed, extra = load_training(tmp_path / "run.npz", dataset)
-    assert ("epoch_stride" in extra["history"]) == (first.epoch > 4)
-    for _ in range(2 * 50 - stop_after):
-        resumed.step()
-    a, b = straight.history, resumed.history
+    straight, extra = resumed_and_straight(tmp_path, dataset, 2 * 50, stop_after)
+    assert ("epoch_stride" in extra["history"]) == (stop_after // 2 > 4)
+    a = straight.history
     assert len(a.epoch_train_loss) <= 4 and a.epochs == straight.epoch == 50 and a.epoch_numbers()[-1] == 50
-    assert vars(a) == vars(b)
-    ha, hb = a.as_arrays(), b.as_arrays()
-    assert ha.keys() == hb.keys() and all(np.array_equal(ha[k], hb[k]) for k in ha)
