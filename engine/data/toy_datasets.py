@@ -77,7 +77,7 @@ TOY_DATASETS = {
 }
 
 
-MAX_POINTS = 1_000_000  # points in a built-in set: ~10 MB of data, 1.5 s to evaluate; beyond, a 2-D set shows nothing new
+MAX_POINTS = 1_000_000  # points in a built-in set: 16 MB of coordinates and labels; a 2-D view shows no more
 MAX_NOISE = 100.0  # σ, where the points are [-1, 1]²: 100 is already nothing but noise
 
 

@@ -38,7 +38,7 @@ _ARRAY_REF = "$array"  # marks where an array of ``extra`` was in the JSON
 # What a checkpoint may ask the reader to allocate. The largest network the app builds (MNIST, six hidden
 # layers of 512) has 1.7 million parameters; a long run's history is 5 curves of at most 2²⁰ float64 points.
 MAX_PARAMETERS = 2**25  # weights and biases together (128 MB in float32, 256 MB in float64)
-MAX_META_BYTES = 16 * 2**20  # the metadata JSON, as a .npy of UTF-32 text (a real one takes a few kB)
+MAX_META_BYTES = 4 * 2**20  # the metadata JSON as a .npy of UTF-32 text: 1M characters (a real one has a few k)
 MAX_EXTRA_ARRAY_BYTES = 16 * 2**20  # each array of extra (a history curve, the sample order of 10⁶ points)
 MAX_EXTRA_BYTES = 64 * 2**20  # all arrays of extra together
 

@@ -14,6 +14,7 @@ from engine import NeuralNetwork
 from engine.data.toy_datasets import MAX_POINTS, make_toy
 from engine.files.checkpoint import (
     MAX_EXTRA_ARRAY_BYTES,
+    MAX_META_BYTES,
     MAX_PARAMETERS,
     CheckpointError,
     checkpoint_info,
@@ -177,3 +178,11 @@ def test_a_zip_without_metadata_is_refused(tmp_path):
     path = tmp_path / NAME
     path.write_bytes(zip_bytes([("W0.npy", b"")]))
     refused_lean(path, "no metadata")
+
+
+def test_metadata_longer_than_any_checkpoint_needs_is_refused_before_it_is_parsed(tmp_path, valid):
+    text = str(valid[1]["meta"])
+    padded = text[:-1] + ', "notes": "' + "x" * 2**20 + '"}'  # valid JSON of a million characters more
+    path = tmp_path / NAME
+    path.write_bytes(npz_bytes({**valid[1], "meta": np.array(padded)}))
+    refused_lean(path, f"meta would take {4 * len(padded):,} bytes; the metadata takes at most {MAX_META_BYTES:,}")
