@@ -54,9 +54,8 @@ def buffer_sizes(window):
     """Bytes held by what grows with training: the trainer's history, the loss plot, the timeline."""
     history = window.trainer.history
     per_batch = (history.batch_loss, history.batch_samples)  # bounded NumPy series (engine/thinned_series.py)
-    per_epoch = (history.epoch_train_loss, history.epoch_test_loss, history.epoch_test_accuracy)  # lists of floats
-    history_bytes = sum(s.nbytes for s in per_batch) + sum(
-        sys.getsizeof(v) + len(v) * sys.getsizeof(1.0) for v in per_epoch)
+    per_epoch = (history.epoch_train_loss, history.epoch_test_loss, history.epoch_test_accuracy)  # bounded too
+    history_bytes = sum(s.nbytes for s in per_batch + per_epoch)
     plot = window.loss_plot
     series = [plot.batch, plot.smooth, plot.epoch_train, plot.epoch_test, plot.accuracy]
     timeline = window.walkthrough.timeline.timeline

@@ -29,6 +29,19 @@ class LossFunction:
         """What ``loss`` expects for integer class ``labels`` and ``outs`` outputs."""
         return np.asarray(labels)
 
+    def loss_and_grad(self, values, expected, out=None):
+        """(loss, ∂L/∂values) for outputs ``values`` (outs, n) and ``targets(…)``; the training step's one call.
+
+        ``out`` (outs, n), if given, receives the gradient and is returned. This general form is
+        ``loss`` and ``dloss``; a loss overrides it when one pass computes both faster.
+        """
+        loss = self.loss(values, expected)
+        grad = self.dloss(values, expected)
+        if out is None:
+            return loss, grad
+        out[...] = grad
+        return loss, out
+
     def __repr__(self):
         return f"{type(self).__name__}()"
 
@@ -134,12 +147,22 @@ class CrossEntropyLoss(LossFunction):
         grad /= grad.shape[1]
         return grad[:, 0] if squeeze else grad
 
-    def loss_and_grad(self, values, idx, out):
-        """Loss and dL/dvalues into ``out`` in one pass (the training fast path).
+    def targets(self, labels, outs, dtype):
+        """Class indices, an int array with one per column (an int is one column's)."""
+        return _class_indices(labels, np.size(labels))
 
-        ``idx`` must already be an int array of length n. Same maths as ``loss`` and ``dloss``.
+    def loss_and_grad(self, values, expected, out=None):
+        """(loss, ∂L/∂values) in one pass over (outs, n) logits ``values``; ``expected`` holds class indices.
+
+        Same maths as ``loss`` and ``dloss``. The gradient is the fused softmax-and-log one,
+        (softmax − onehot)/n, and it is exact for any network: the softmax is part of this loss, not of
+        the last layer, so ``values`` are whatever the last layer outputs and ``Layer.backward`` still
+        chains that layer's own activation (identity for a classifier, where δ = this gradient).
         """
         n = values.shape[1]
+        idx = _class_indices(expected, n)
+        if out is None:
+            out = np.empty_like(values)
         cols = _column_numbers(n)
         top = np.maximum.reduce(values, axis=0, keepdims=True)
         np.subtract(values, top, out=out)
@@ -153,7 +176,7 @@ class CrossEntropyLoss(LossFunction):
         out /= total
         out[idx, cols] -= 1
         out /= n
-        return loss
+        return loss, out
 
     def probabilities(self, values):
         return self.softmax(values)

@@ -4,7 +4,7 @@ import numpy as np
 
 from engine.activations import activation_spec
 from engine.layers import Layer, as_rng
-from engine.losses import CrossEntropyLoss, _class_indices, get_loss
+from engine.losses import get_loss
 from engine.optimizers import SGD, get_optimizer
 from engine.phases import Backward, Forward, Loss, Update
 
@@ -177,13 +177,8 @@ class NeuralNetwork:
             self._grad_buf = {n: np.empty((self.layers[-1].outs, n), self.dtype)}
             grad = self._grad_buf[n]
         lossf = self.loss_function
-        if isinstance(lossf, CrossEntropyLoss):
-            target = _class_indices(t, n)
-            value = lossf.loss_and_grad(a, target, grad)
-        else:
-            target = lossf.targets(t, a.shape[0], self.dtype)
-            value = lossf.loss(a, target)
-            grad[...] = lossf.dloss(a, target)
+        target = lossf.targets(t, a.shape[0], self.dtype)
+        value, _ = lossf.loss_and_grad(a, target, grad)
         self.last_loss = value
         if record:
             yield Loss(a.copy(), np.array(target, copy=True), value, grad.copy())

@@ -4,8 +4,30 @@ The learning rate and other settings are plain attributes, so they may change be
 """
 
 import math
+import numbers
 
 import numpy as np
+
+# What each setting may be; NaN is none of them. Checked where an optimiser is made and where a running
+# trainer takes new settings (engine/training.py), so a file or a control cannot ask for lr < 0 or eps = 0.
+_SETTING_RULES = {
+    "lr": (lambda v: v > 0, "greater than 0"),
+    "eps": (lambda v: v > 0, "greater than 0"),
+    "l2": (lambda v: v >= 0, "0 or more"),
+    "momentum": (lambda v: 0 <= v < 1, "in [0, 1)"),
+    "beta1": (lambda v: 0 <= v < 1, "in [0, 1)"),  # β₁ = 1 would divide by 1 − β₁ᵗ = 0
+    "beta2": (lambda v: 0 <= v < 1, "in [0, 1)"),
+}
+
+
+def check_setting(key, value):
+    """``value`` as a float when it is a valid optimiser setting ``key``; ValueError naming both otherwise."""
+    rule = _SETTING_RULES.get(key)
+    if rule is None:
+        raise ValueError(f"unknown optimizer setting {key!r}")
+    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not rule[0](float(value)):
+        raise ValueError(f"{key} must be a number {rule[1]}, got {value!r}")
+    return float(value)
 
 
 class Optimizer:
@@ -14,8 +36,8 @@ class Optimizer:
     name = "optimizer"
 
     def __init__(self, lr=0.01, l2=0.0):
-        self.lr = float(lr)  # learning rate η
-        self.l2 = float(l2)  # L2 weight decay λ: adds λ·W to ∂L/∂W (biases are not decayed)
+        self.lr = check_setting("lr", lr)  # learning rate η
+        self.l2 = check_setting("l2", l2)  # L2 weight decay λ: adds λ·W to ∂L/∂W (biases are not decayed)
         self.t = 0  # steps taken
         self._state = {}  # per-parameter arrays, keyed by id(param)
         self._scratch = {}  # reusable temporaries, keyed by (shape, dtype, which): no allocation per step
@@ -110,7 +132,7 @@ class Momentum(SGD):
 
     def __init__(self, lr=0.01, momentum=0.9, l2=0.0):
         super().__init__(lr, l2)
-        self.momentum = float(momentum)  # μ
+        self.momentum = check_setting("momentum", momentum)  # μ
 
     def _update(self, param, grad, slots):
         v = slots[1]
@@ -130,9 +152,8 @@ class Adam(Optimizer):
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, l2=0.0):
         super().__init__(lr, l2)
-        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
-        if not (0 <= self.beta1 < 1 and 0 <= self.beta2 < 1):  # β₁ = 1 would divide by 1 − β₁ᵗ = 0
-            raise ValueError(f"Adam's beta1 and beta2 lie in [0, 1), got {beta1} and {beta2}")
+        self.beta1, self.beta2 = check_setting("beta1", beta1), check_setting("beta2", beta2)
+        self.eps = check_setting("eps", eps)
 
     def _update(self, param, grad, slots):
         m, v = slots[1], slots[2]

@@ -69,7 +69,7 @@ class ThinnedSeries:
             self._halve()  # every point is full here, so the last one is too after the merge
             n = self._n
         if n == len(self._values):
-            grown = np.empty(min(2 * n, self.capacity), self._values.dtype)
+            grown = np.empty(min(max(2 * n, 16), self.capacity), self._values.dtype)  # from_values([]) holds 0
             grown[:n] = self._values
             self._values = grown
         self._values[n] = value

@@ -5,12 +5,14 @@ the phase events of engine/phases.py when stepping one phase at a time). Nothing
 """
 
 import math
+import numbers
 import threading
 import time
 from dataclasses import dataclass
 
 import numpy as np
 
+from engine.optimizers import check_setting
 from engine.phases import Loss
 from engine.training_history import TrainingHistory
 
@@ -76,7 +78,7 @@ class Trainer:
                              f"{dataset.n_classes} classes")
         self.net = net
         self.dataset = dataset
-        self.batch_size = _check_batch_size(batch_size)
+        self.batch_size = check_batch_size(batch_size)
         self.epochs = int(epochs)  # epochs to run before ``run`` finishes
         self.augment = augment
         self.rng = np.random.default_rng(seed)  # shuffling and augmentation
@@ -98,13 +100,11 @@ class Trainer:
 
     # -- control (any thread) ---------------------------------------------------------------
     def set_hyperparameters(self, **values):
-        """Queue lr, batch_size, l2, momentum, beta1, beta2 changes; they apply at the next batch."""
-        allowed = {"lr", "batch_size", "l2", "momentum", "beta1", "beta2", "epochs"}
-        unknown = set(values) - allowed
-        if unknown:
-            raise ValueError(f"unknown hyperparameter(s): {', '.join(sorted(unknown))}")
-        if "batch_size" in values:
-            _check_batch_size(values["batch_size"])
+        """Queue lr, batch_size, l2, momentum, beta1, beta2, epochs changes; they apply at the next batch.
+
+        ValueError, queueing nothing, for an unknown name or a value out of range (lr ≤ 0, epochs < 0, …).
+        """
+        values = _checked_hyperparameters(values)
         with self._lock:
             self._pending.update(values)
 
@@ -115,6 +115,64 @@ class Trainer:
     @property
     def done(self):
         return self.epoch >= self.epochs
+
+    @property
+    def n_batches(self):
+        """Batches in the current epoch at the current batch size: those done and those left."""
+        return self.batch_in_epoch + -(-(self._n_train - self._pos) // self.batch_size)
+
+    # -- state ------------------------------------------------------------------------------
+    def state_dict(self):
+        """What continuing exactly needs besides the network and ``history``: plain values and copies.
+
+        Call it where the trainer trains (its thread, between two batches); ``load_state_dict`` takes it back.
+        """
+        with self._lock:
+            pending = dict(self._pending)  # e.g. the CLI's decayed lr, queued at an epoch's end
+        return {
+            "epoch": self.epoch, "epochs": self.epochs, "batch_size": self.batch_size,
+            "batch_in_epoch": self.batch_in_epoch, "samples_seen": self.samples_seen, "steps": self.steps,
+            "n_train": self._n_train, "position": self._pos,
+            "epoch_loss_sum": float(self._epoch_loss_sum), "epoch_seconds": float(self._epoch_seconds),
+            "rng": self.rng.bit_generator.state,
+            "order": np.array(self._order, dtype=np.int64),
+            "pending": pending,
+        }
+
+    def load_state_dict(self, state):
+        """Continue from ``state_dict()`` output; the network must already hold the weights saved with it.
+
+        Everything is checked first: on ValueError (or KeyError for a missing entry) nothing has changed.
+        """
+        n_train = self._n_train
+        if state["n_train"] != n_train:
+            raise ValueError(f"{state['n_train']:,} samples per epoch, but {self.dataset.title} has {n_train:,}")
+        position = state["position"]
+        if not 0 <= position <= n_train:
+            raise ValueError(f"position {position} past {n_train}")
+        order = np.asarray(state["order"])
+        if order.shape != (n_train,) or not np.array_equal(np.sort(order), np.arange(n_train)):
+            raise ValueError(f"the sample order is not a permutation of {n_train:,} samples")
+        rng = np.random.Generator(type(self.rng.bit_generator)())
+        try:
+            rng.bit_generator.state = state["rng"]
+        except (TypeError, ValueError, KeyError, OverflowError) as exc:
+            raise ValueError(f"random generator: {exc}") from None
+        try:
+            pending = _checked_hyperparameters(state["pending"])
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"pending settings: {exc}") from None
+        batch_size = check_batch_size(state["batch_size"])
+        # Everything checked: nothing below can fail halfway.
+        self.rng = rng
+        self.epoch, self.epochs, self.batch_size = int(state["epoch"]), int(state["epochs"]), batch_size
+        self.batch_in_epoch, self.samples_seen, self.steps = (
+            int(state["batch_in_epoch"]), int(state["samples_seen"]), int(state["steps"]))
+        self._order, self._pos = order.astype(np.intp), int(position)
+        self._epoch_loss_sum, self._epoch_seconds = float(state["epoch_loss_sum"]), float(state["epoch_seconds"])
+        with self._lock:
+            self._pending = pending
+        self._good = _LastGoodWeights(self.net)  # the restored weights are the last good ones
 
     # -- training ---------------------------------------------------------------------------
     def run(self):
@@ -189,9 +247,8 @@ class Trainer:
         self.samples_seen += n
         self._epoch_loss_sum += loss * n
         self.history.add_batch(loss, self.samples_seen)
-        n_batches = self.batch_in_epoch + -(-(self._n_train - self._pos) // self.batch_size)
         rate = self._epoch_samples() / self._epoch_seconds if self._epoch_seconds > 0 else 0.0
-        yield BatchDone(self.epoch, self.batch_in_epoch, n_batches, float(loss), n, self.samples_seen,
+        yield BatchDone(self.epoch, self.batch_in_epoch, self.n_batches, float(loss), n, self.samples_seen,
                         rate, self.steps)
         if self._pos >= self._n_train:
             yield self._end_epoch()
@@ -202,10 +259,7 @@ class Trainer:
     def _end_epoch(self):
         test_loss, test_acc = self.evaluate("test")
         train_loss = self._epoch_loss_sum / max(self._pos, 1)
-        h = self.history
-        h.epoch_train_loss.append(train_loss)
-        h.epoch_test_loss.append(test_loss)
-        h.epoch_test_accuracy.append(test_acc)
+        self.history.add_epoch(train_loss, test_loss, test_acc)
         event = EpochDone(self.epoch, self.epochs, train_loss, test_loss, test_acc, self._epoch_seconds)
         self.epoch += 1
         self.batch_in_epoch = 0
@@ -247,7 +301,7 @@ class Trainer:
         opt = self.net.optimizer
         for key, value in pending.items():
             if key == "batch_size":
-                self.batch_size = _check_batch_size(value)
+                self.batch_size = check_batch_size(value)
             elif key == "epochs":
                 self.epochs = int(value)
             elif hasattr(opt, key):
@@ -317,8 +371,32 @@ class _LastGoodWeights:
         return pairs
 
 
-def _check_batch_size(value):
+def check_batch_size(value):
+    """``value`` as an int when it is a batch size the trainer takes (1 … 65536); ValueError otherwise."""
     value = int(value)
     if not 1 <= value <= 65536:
         raise ValueError(f"batch size must be between 1 and 65536, got {value}")
     return value
+
+
+HYPERPARAMETERS = ("lr", "batch_size", "l2", "momentum", "beta1", "beta2", "epochs")
+
+
+def _checked_hyperparameters(values):
+    """``values`` for ``set_hyperparameters`` when every name is known and every value in range; ValueError else."""
+    unknown = set(values) - set(HYPERPARAMETERS)
+    if unknown:
+        raise ValueError(f"unknown hyperparameter(s): {', '.join(sorted(map(str, unknown)))}")
+    checked = {}
+    for key, value in values.items():
+        if not isinstance(value, numbers.Real) or isinstance(value, bool) or math.isnan(value):
+            raise ValueError(f"{key} must be a number, got {value!r}")
+        if key == "batch_size":
+            check_batch_size(value)
+        elif key == "epochs":
+            if not 0 <= value < 2**63 or value != int(value):
+                raise ValueError(f"epochs must be a whole number, 0 or more, got {value!r}")
+        elif not (key == "lr" and value == math.inf):  # an infinite lr is a way to watch divergence happen
+            check_setting(key, value)
+        checked[key] = value
+    return checked

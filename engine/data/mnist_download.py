@@ -23,7 +23,7 @@ import time
 import urllib.error
 import urllib.request
 
-from engine.data.mnist_source import (
+from engine.data.mnist_files import (
     HOW_TO_GET_MNIST,
     MNIST_ENV,
     MNIST_SHA256,

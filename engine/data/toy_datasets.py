@@ -3,6 +3,9 @@
 Each generator returns a ``Dataset`` of float32 points in roughly [-1, 1]² with a train/test split.
 """
 
+import math
+import numbers
+
 import numpy as np
 
 from engine.data.datasets import Dataset
@@ -74,16 +77,43 @@ TOY_DATASETS = {
 }
 
 
+MAX_POINTS = 1_000_000  # points in a built-in set: 16 MB of coordinates and labels; a 2-D view shows no more
+MAX_NOISE = 100.0  # σ, where the points are [-1, 1]²: 100 is already nothing but noise
+
+
+def check_toy_params(n=1000, noise=None, seed=0, test_fraction=0.2):
+    """``make_toy``'s settings as (n, noise, seed, test_fraction) when each is of its type and in range.
+
+    The one set of limits for a built-in dataset, wherever its settings come from (a command line, a
+    checkpoint's ``dataset_params``); ValueError naming the first one that is not.
+    """
+    def whole(value):
+        return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+    def real(value):
+        try:
+            return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+        except OverflowError:  # an int past 1e308
+            return False
+
+    if not whole(n) or not 4 <= n <= MAX_POINTS:
+        raise ValueError(f"a built-in dataset has 4 to {MAX_POINTS:,} points, got {n!r}")
+    if noise is not None and (not real(noise) or not 0 <= noise <= MAX_NOISE):
+        raise ValueError(f"noise must be a number from 0 to {MAX_NOISE:g}, got {noise!r}")
+    if not whole(seed) or not 0 <= seed < 2**63:
+        raise ValueError(f"seed must be a whole number from 0 to 2⁶³ − 1, got {seed!r}")
+    if not real(test_fraction) or not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must be a number between 0 and 1, got {test_fraction!r}")
+    return int(n), None if noise is None else float(noise), int(seed), float(test_fraction)
+
+
 def make_toy(name, n=1000, noise=None, seed=0, test_fraction=0.2):
-    """A built-in 2-D dataset by name, with ``n`` points, Gaussian ``noise`` (σ) and a seed."""
+    """A built-in 2-D dataset by name, with ``n`` points, Gaussian ``noise`` (σ) and a seed (see check_toy_params)."""
     if name not in TOY_DATASETS:
         raise ValueError(f"unknown built-in dataset {name!r}; choose one of {', '.join(TOY_DATASETS)}")
-    if int(n) < 4:
-        raise ValueError(f"a dataset needs at least 4 points, got {n}")
-    if noise is not None and noise < 0:
-        raise ValueError(f"noise must be ≥ 0, got {noise}")
+    n, noise, seed, test_fraction = check_toy_params(n, noise, seed, test_fraction)
     title, gen, default_noise = TOY_DATASETS[name]
-    noise = default_noise if noise is None else float(noise)
+    noise = default_noise if noise is None else noise
     rng = np.random.default_rng(seed)
-    x, y, class_names = gen(rng, int(n), noise)
-    return _finish(name, title, x, y, class_names, int(n), noise, seed, test_fraction, rng)
+    x, y, class_names = gen(rng, n, noise)
+    return _finish(name, title, x, y, class_names, n, noise, seed, test_fraction, rng)

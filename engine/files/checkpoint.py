@@ -9,18 +9,23 @@ Layout of the archive (every entry a plain NumPy array; nothing is pickled):
 
 ``extra`` is free for the caller, for example::
 
-    {"hyperparameters": {"lr": 0.001, "batch_size": 64}, "dataset": {"name": "spirals", "params": {...}},
+    {"hyperparameters": {"lr": 0.001, "batch": 64}, "dataset": "spirals", "dataset_params": {...},
      "history": trainer.history.as_arrays(), "trainer": {"epoch": 3, "rng": rng.bit_generator.state}}
+
+except that the keys the app and the CLI use (those above, "config", "test_accuracy") must hold what
+they write: reading checks them (engine/files/checkpoint_extra.py). Reading never allocates more than
+the limits below, whatever the file asks for (engine/files/checkpoint_archive.py).
 """
 
 import json
-import math
 import os
 
 import numpy as np
 
 from engine.activations import get_activation
 from engine.files.atomic_file import write_atomic
+from engine.files.checkpoint_archive import CheckpointError, open_archive
+from engine.files.checkpoint_extra import check_extra, finite_number
 from engine.layers import Layer
 from engine.losses import get_loss
 from engine.network import NeuralNetwork
@@ -30,10 +35,12 @@ FORMAT_VERSION = 1  # bump when the layout changes; readers refuse files newer t
 FORMAT_ID = "backprop-studio-checkpoint"
 _DTYPES = ("float32", "float64")
 _ARRAY_REF = "$array"  # marks where an array of ``extra`` was in the JSON
-
-
-class CheckpointError(ValueError):
-    """A checkpoint cannot be written or read; the message names the file and what is wrong."""
+# What a checkpoint may ask the reader to allocate. The largest network the app builds (MNIST, six hidden
+# layers of 512) has 1.7 million parameters; a long run's history is 5 curves of at most 2²⁰ float64 points.
+MAX_PARAMETERS = 2**25  # weights and biases together (128 MB in float32, 256 MB in float64)
+MAX_META_BYTES = 4 * 2**20  # the metadata JSON as a .npy of UTF-32 text: 1M characters (a real one has a few k)
+MAX_EXTRA_ARRAY_BYTES = 16 * 2**20  # each array of extra (a history curve, the sample order of 10⁶ points)
+MAX_EXTRA_BYTES = 64 * 2**20  # all arrays of extra together
 
 
 # -- writing --------------------------------------------------------------------------------------
@@ -100,65 +107,52 @@ def _encode_extra(value, arrays, name, where):
 
 # -- reading --------------------------------------------------------------------------------------
 def load_checkpoint(path):
-    """(net, extra) from a file written by ``save_checkpoint``; CheckpointError when it cannot be used."""
-    path = os.fspath(path)
-    name = os.path.basename(path)
-    arrays = _read_arrays(path, name)
-    meta = _read_meta(arrays, name)
-    net = _build_network(meta, arrays, name)
+    """(net, extra) from a file written by ``save_checkpoint``; CheckpointError when it cannot be used.
+
+    Only the members the metadata names are read, each checked before it is inflated
+    (engine/files/checkpoint_archive.py); an archive holding any other member is refused unread.
+    The app's and the CLI's keys of ``extra`` are checked too (engine/files/checkpoint_extra.py).
+    """
+    with open_archive(path) as archive:
+        name = archive.name
+        meta = _read_meta(archive)
+        extra_meta = meta.get("extra", {})
+        if not isinstance(extra_meta, dict):
+            raise CheckpointError(f"{name}: corrupt checkpoint (extra is not a dictionary)")
+        try:
+            refs = sorted(_array_refs(extra_meta, name))
+        except RecursionError:
+            raise CheckpointError(f"{name}: corrupt checkpoint (extra is nested too deeply)") from None
+        net = _build_network(meta, archive, refs)
+        arrays, total = {}, 0
+        for key in refs:
+            arrays[key] = archive.read(key, "an array of extra", max_bytes=MAX_EXTRA_ARRAY_BYTES)
+            total += arrays[key].nbytes
+            if total > MAX_EXTRA_BYTES:
+                raise CheckpointError(f"{name}: its extra arrays take over {MAX_EXTRA_BYTES:,} bytes; "
+                                      "no checkpoint holds that much")
     try:
-        extra = _decode_extra(meta.get("extra", {}), arrays, name)
+        extra = _decode_extra(extra_meta, arrays)
     except RecursionError:
         raise CheckpointError(f"{name}: corrupt checkpoint (extra is nested too deeply)") from None
-    if not isinstance(extra, dict):
-        raise CheckpointError(f"{name}: corrupt checkpoint (extra is not a dictionary)")
+    try:
+        check_extra(extra)
+    except ValueError as exc:
+        raise CheckpointError(f"{name}: corrupt checkpoint ({exc})") from None
     return net, extra
 
 
 def checkpoint_info(path):
     """The metadata of a checkpoint (format, version, architecture, optimiser, extra without arrays)."""
-    path = os.fspath(path)
-    name = os.path.basename(path)
-    return _read_meta(_read_arrays(path, name), name)
+    with open_archive(path) as archive:
+        return _read_meta(archive)
 
 
-def _read_arrays(path, name):
-    """Every array in the archive, loaded eagerly with pickle refused."""
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(4)
-            if not head:
-                raise CheckpointError(f"{name}: the file is empty; not a checkpoint")
-            if head not in (b"PK\x03\x04", b"PK\x05\x06"):
-                raise CheckpointError(f"{name}: not a checkpoint (not a .npz archive)")
-            fh.seek(0)
-            with np.load(fh, allow_pickle=False) as npz:
-                arrays = {key: npz[key] for key in npz.files}
-            for key, value in arrays.items():
-                if not isinstance(value, np.ndarray):  # np.load gives the raw bytes of a member that is no .npy
-                    raise CheckpointError(f"{name}: corrupt checkpoint (entry {key!r} is not an array)")
-            return arrays
-    except CheckpointError:
-        raise
-    except FileNotFoundError:
-        raise CheckpointError(f"{name}: file not found at {path}") from None
-    except IsADirectoryError:
-        raise CheckpointError(f"{name}: is a folder, not a checkpoint") from None
-    except PermissionError:
-        raise CheckpointError(f"{name}: permission denied reading {path}") from None
-    except Exception as exc:
-        # A damaged archive fails in many ways (BadZipFile, zlib.error, EOFError, ValueError from a bad
-        # .npy header, NotImplementedError for an odd compression, MemoryError for an absurd shape…);
-        # all of them mean the same thing to the person holding the file.
-        if "allow_pickle" in str(exc):
-            raise CheckpointError(f"{name}: holds pickled Python objects, which are never loaded (unsafe)") from None
-        raise CheckpointError(f"{name}: corrupt or truncated checkpoint ({type(exc).__name__}: {exc})") from None
-
-
-def _read_meta(arrays, name):
-    meta = arrays.get("meta")
-    if meta is None:
+def _read_meta(archive):
+    name = archive.name
+    if "meta" not in archive:
         raise CheckpointError(f"{name}: not a Backprop Studio checkpoint (no metadata)")
+    meta = archive.read("meta", "the metadata", max_bytes=MAX_META_BYTES)
     if meta.ndim != 0 or meta.dtype.kind != "U":
         raise CheckpointError(f"{name}: corrupt checkpoint (metadata is not a text entry)")
     try:
@@ -176,8 +170,9 @@ def _read_meta(arrays, name):
     return meta
 
 
-def _build_network(meta, arrays, name):
+def _build_network(meta, archive, refs):
     """The network the metadata describes, with the stored weights and optimiser state."""
+    name = archive.name
     arch, opt_meta = meta.get("architecture"), meta.get("optimizer")
     if not isinstance(arch, dict) or not isinstance(opt_meta, dict):
         raise CheckpointError(f"{name}: corrupt checkpoint (architecture or optimizer missing)")
@@ -188,6 +183,11 @@ def _build_network(meta, arrays, name):
     n_layers = len(sizes) - 1
     if not isinstance(acts, list) or len(acts) != n_layers:
         raise CheckpointError(f"{name}: corrupt checkpoint ({acts!r} as activations for {n_layers} layers)")
+    # The sizes are only the file's word: a few bytes of JSON could otherwise ask for gigabytes of weights.
+    n_params = sum((ins + 1) * outs for ins, outs in zip(sizes[:-1], sizes[1:]))
+    if n_params > MAX_PARAMETERS:
+        raise CheckpointError(f"{name}: its architecture {sizes} has {n_params:,} parameters; a checkpoint holds "
+                              f"at most {MAX_PARAMETERS:,}")
     dtype = arch.get("dtype")
     if dtype not in _DTYPES:
         raise CheckpointError(f"{name}: unsupported dtype {dtype!r}; expected one of {', '.join(_DTYPES)}")
@@ -199,63 +199,70 @@ def _build_network(meta, arrays, name):
         loss = get_loss(str(arch.get("loss")))
     except ValueError as exc:
         raise CheckpointError(f"{name}: {exc}") from None
+    opt_name, settings = opt_meta.get("name"), opt_meta.get("settings")
+    if not isinstance(opt_name, str) or opt_name not in OPTIMIZERS or not isinstance(settings, dict):
+        raise CheckpointError(f"{name}: unknown optimizer {opt_name!r}; known ones: {', '.join(OPTIMIZERS)}")
+    _check_members(archive, n_layers, OPTIMIZERS[opt_name].n_slots, refs)
 
-    # The stored arrays are checked before any layer is made: the sizes are only the file's word, and a
-    # few bytes of JSON could otherwise ask for gigabytes of weights.
+    # Each array is checked (shape, then values) before any layer is made.
     stored = []
     for k, (ins, outs) in enumerate(zip(sizes[:-1], sizes[1:])):
         what = f"layer {k + 1} of {sizes}"
-        stored.append([_checked_array(arrays, f"{key}{k}", shape, dtype, name, what)
+        stored.append([_checked_array(archive, f"{key}{k}", shape, dtype, what)
                        for key, shape in (("W", (outs, ins)), ("b", (outs, 1)))])
-    if f"W{n_layers}" in arrays:
-        raise CheckpointError(f"{name}: holds more layers than its architecture {sizes}")
     layers = []
     for (ins, outs, act, init), (W, b) in zip(zip(sizes[:-1], sizes[1:], activations, inits), stored):
         layer = Layer(ins, outs, act, rng=0, init=init, dtype=dtype)
         layer.W[...], layer.b[...] = W, b
         layers.append(layer)
 
-    opt_name, settings = opt_meta.get("name"), opt_meta.get("settings")
-    if not isinstance(opt_name, str) or opt_name not in OPTIMIZERS or not isinstance(settings, dict):
-        raise CheckpointError(f"{name}: unknown optimizer {opt_name!r}; known ones: {', '.join(OPTIMIZERS)}")
     for key, value in settings.items():
-        if not _finite_number(value):
+        if not finite_number(value):
             raise CheckpointError(f"{name}: bad settings for optimizer {opt_name!r} ({key} = {value!r})")
     try:
         optimizer = OPTIMIZERS[opt_name](**settings)
     except (TypeError, ValueError) as exc:
         raise CheckpointError(f"{name}: bad settings for optimizer {opt_name!r} ({exc})") from None
     net = NeuralNetwork(layers, loss, optimizer=optimizer)
-    state = {key[len("opt."):]: value for key, value in arrays.items() if key.startswith("opt.")}
+    params = net.params()
+    state = {}
+    for key, blank in optimizer.state_arrays(params).items():  # the names and shapes this optimiser keeps
+        if f"opt.{key}" not in archive:
+            raise CheckpointError(f"{name}: corrupt optimizer state (opt.{key} is missing)")
+        state[key] = archive.read(f"opt.{key}", "the optimizer state there", shape=blank.shape)
     try:
         for key, value in state.items():
             if not np.issubdtype(value.dtype, np.number) or not np.all(np.isfinite(value)):
                 raise ValueError(f"entry {key} is not finite numbers")
-        optimizer.load_state_arrays(net.params(), state)
+        optimizer.load_state_arrays(params, state)
         if optimizer.t < 0:
             raise ValueError(f"step count {optimizer.t}")
-    except (KeyError, ValueError, TypeError) as exc:
+    except (KeyError, ValueError, TypeError, OverflowError) as exc:
         raise CheckpointError(f"{name}: corrupt optimizer state ({exc})") from None
     return net
 
 
-def _finite_number(value):
-    """True for an int or float that is finite as a float (a bool is no number here)."""
-    try:
-        return not isinstance(value, bool) and math.isfinite(value)
-    except (TypeError, OverflowError):  # a string, a list…; an int past 1e308
-        return False
+def _check_members(archive, n_layers, n_slots, refs):
+    """Refuse an archive holding members that no checkpoint of this network has (they are never read)."""
+    name = archive.name
+    if f"W{n_layers}" in archive:
+        raise CheckpointError(f"{name}: holds more layers than its architecture")
+    named = {"meta", *refs, "opt.t"}
+    for k in range(n_layers):
+        named.update((f"W{k}", f"b{k}"))
+    named.update(f"opt.p{i}_s{j}" for i in range(2 * n_layers) for j in range(n_slots))
+    others = sorted(archive.keys() - named)
+    if others:
+        shown = ", ".join(repr(key) for key in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        raise CheckpointError(f"{name}: corrupt checkpoint (holds {shown}, which no checkpoint of this network has)")
 
 
-def _checked_array(arrays, key, shape, dtype, name, what):
-    """``arrays[key]`` as ``dtype``, when it has ``shape`` and finite values there."""
-    value = arrays.get(key)
-    if value is None:
-        raise CheckpointError(f"{name}: corrupt or truncated checkpoint ({key} is missing)")
+def _checked_array(archive, key, shape, dtype, what):
+    """Member ``key`` as ``dtype``, when it has ``shape`` and finite values there."""
+    name = archive.name
+    value = archive.read(key, what, shape=shape)
     if value.dtype.kind != "f":
         raise CheckpointError(f"{name}: {key} holds {value.dtype} values; weights must be floating point")
-    if value.shape != shape:
-        raise CheckpointError(f"{name}: {key} has shape {value.shape}, but {what} needs {shape}")
     with np.errstate(over="ignore"):
         value = value.astype(dtype, copy=False)  # checked after the cast: 1e300 is finite in float64 only
     if not np.all(np.isfinite(value)):
@@ -263,15 +270,26 @@ def _checked_array(arrays, key, shape, dtype, name, what):
     return value
 
 
-def _decode_extra(value, arrays, name):
-    """``extra`` as saved: each array reference replaced by its array."""
+def _array_refs(value, name):
+    """The members ``extra``'s JSON refers to ({"$array": "extra_<i>"}); CheckpointError for a bad one."""
     if isinstance(value, dict):
         if set(value) == {_ARRAY_REF}:
             key = value[_ARRAY_REF]
-            if not isinstance(key, str) or not key.startswith("extra_") or key not in arrays:
+            if not isinstance(key, str) or not key.startswith("extra_"):
                 raise CheckpointError(f"{name}: corrupt checkpoint (extra array {key!r} is missing)")
-            return arrays[key]
-        return {k: _decode_extra(v, arrays, name) for k, v in value.items()}
+            return {key}
+        return set().union(*(_array_refs(v, name) for v in value.values()))
     if isinstance(value, list):
-        return [_decode_extra(v, arrays, name) for v in value]
+        return set().union(*(_array_refs(v, name) for v in value))
+    return set()
+
+
+def _decode_extra(value, arrays):
+    """``extra`` as saved: each array reference replaced by its array (all of them read already)."""
+    if isinstance(value, dict):
+        if set(value) == {_ARRAY_REF}:
+            return arrays[value[_ARRAY_REF]]
+        return {k: _decode_extra(v, arrays) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_decode_extra(v, arrays) for v in value]
     return value

@@ -9,39 +9,33 @@ to continue exactly as if it had never stopped — mid-epoch too — the trainer
                     reader keeps them exact), order (int64 array: this epoch's sample order),
                     pending (hyperparameters set for the next batch, not applied yet: lr, batch_size, …)
   extra["history"]  TrainingHistory.as_arrays(): batch_loss, batch_samples, epoch_* curves, and batch_stride
-                    once a long run's batch curve has merged points (engine/thinned_series.py)
+                    or epoch_stride once a long run's curves have merged points (engine/thinned_series.py)
 
 ``capture`` must run where the trainer trains (its thread, between two batches).
 """
 
-import math
 import os
 
 import numpy as np
 
 from engine.files.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from engine.training import Trainer, TrainingHistory, _check_batch_size, _LastGoodWeights
+from engine.files.checkpoint_extra import finite_number
+from engine.training import Trainer, TrainingHistory, check_batch_size
 
 STATE_VERSION = 1  # of extra["trainer"]; readers refuse newer ones
 _COUNTERS = ("epoch", "epochs", "batch_size", "batch_in_epoch", "samples_seen", "steps", "n_train", "position")
 _HISTORY_KEYS = tuple(vars(TrainingHistory()))
+_GRID_KEYS = ("batch_stride", "epoch_stride")  # present once a long run's curves have merged points
 
 
 def capture(trainer):
     """{"trainer": …, "history": …} for ``extra``: copies, so training may go on at once."""
-    rng = trainer.rng.bit_generator.state
-    with trainer._lock:
-        pending = dict(trainer._pending)  # e.g. the CLI's decayed lr, queued at an epoch's end
-    state = {
-        "version": STATE_VERSION,
-        "epoch": trainer.epoch, "epochs": trainer.epochs, "batch_size": trainer.batch_size,
-        "batch_in_epoch": trainer.batch_in_epoch, "samples_seen": trainer.samples_seen, "steps": trainer.steps,
-        "n_train": trainer._n_train, "position": trainer._pos,
-        "epoch_loss_sum": float(trainer._epoch_loss_sum), "epoch_seconds": float(trainer._epoch_seconds),
-        "rng": _ints_to_text(rng),
-        "order": np.array(trainer._order, dtype=np.int64),
-        "pending": {k: (v.item() if isinstance(v, np.generic) else v) for k, v in pending.items()},
-    }
+    state = trainer.state_dict()
+    state.update(
+        version=STATE_VERSION,
+        rng=_ints_to_text(state["rng"]),
+        pending={k: (v.item() if isinstance(v, np.generic) else v) for k, v in state["pending"].items()},
+    )
     return {"trainer": state, "history": trainer.history.as_arrays()}
 
 
@@ -85,37 +79,19 @@ def restore(trainer, extra, *, name="checkpoint"):
     if state["n_train"] != n_train:
         raise CheckpointError(f"{name}: was trained on {state['n_train']:,} samples per epoch, but "
                               f"{trainer.dataset.title} has {n_train:,}; it belongs to other data")
-    if state["position"] > n_train:
-        raise CheckpointError(f"{name}: corrupt trainer state (position {state['position']} past {n_train})")
-    order = state["order"]
-    if order.shape != (n_train,) or not np.array_equal(np.sort(order), np.arange(n_train)):
-        raise CheckpointError(f"{name}: corrupt trainer state (the sample order is not a permutation of "
-                              f"{n_train:,} samples)")
     history = _checked_history(extra.get("history"), state, name)
-    rng = np.random.Generator(type(trainer.rng.bit_generator)())
-    try:
-        rng.bit_generator.state = _text_to_ints(state["rng"])
-    except (TypeError, ValueError, KeyError, OverflowError) as exc:
-        raise CheckpointError(f"{name}: corrupt trainer state (random generator: {exc})") from None
-
     pending = state.get("pending", {})
+    if not isinstance(pending, dict) or not all(finite_number(v) for v in pending.values()):
+        raise CheckpointError(f"{name}: corrupt trainer state (pending settings: {str(pending)[:80]})")
     try:
-        if not isinstance(pending, dict) or not all(_is_number(v) for v in pending.values()):
-            raise ValueError(f"{pending!r}")
-        trainer.set_hyperparameters(**pending)  # checks the names and the batch size; applies at the next batch
-    except (TypeError, ValueError) as exc:
-        raise CheckpointError(f"{name}: corrupt trainer state (pending settings: {exc})") from None
-
-    # Everything checked: nothing below can fail halfway.
-    trainer.rng = rng
-    trainer.epoch, trainer.epochs = state["epoch"], state["epochs"]
-    trainer.batch_size = state["batch_size"]
-    trainer.batch_in_epoch, trainer.samples_seen, trainer.steps = (
-        state["batch_in_epoch"], state["samples_seen"], state["steps"])
-    trainer._order, trainer._pos = order.astype(np.intp), state["position"]
-    trainer._epoch_loss_sum, trainer._epoch_seconds = state["epoch_loss_sum"], state["epoch_seconds"]
+        rng = _text_to_ints(state["rng"])
+    except ValueError as exc:
+        raise CheckpointError(f"{name}: corrupt trainer state (random generator: {exc})") from None
+    try:
+        trainer.load_state_dict({**state, "rng": rng, "pending": pending})  # changes nothing when it refuses
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CheckpointError(f"{name}: corrupt trainer state ({exc})") from None
     trainer.history = history
-    trainer._good = _LastGoodWeights(trainer.net)  # the restored weights are the last good ones
 
 
 def _checked_state(extra, name):
@@ -134,12 +110,12 @@ def _checked_state(extra, name):
         if not _is_int(state.get(key)) or state[key] < 0:
             raise CheckpointError(f"{name}: corrupt trainer state ({key} is {state.get(key)!r})")
     try:
-        _check_batch_size(state["batch_size"])
+        check_batch_size(state["batch_size"])
     except ValueError as exc:
         raise CheckpointError(f"{name}: corrupt trainer state ({exc})") from None
     for key in ("epoch_loss_sum", "epoch_seconds"):
         value = state.get(key)
-        if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        if not finite_number(value):
             raise CheckpointError(f"{name}: corrupt trainer state ({key} is {value!r})")
     order = state.get("order")
     if not isinstance(order, np.ndarray) or order.dtype.kind not in "iu" or order.ndim != 1:
@@ -150,30 +126,29 @@ def _checked_state(extra, name):
 
 
 def _checked_history(arrays, state, name):
-    """A TrainingHistory from saved curves whose lengths agree with the counters."""
-    if not isinstance(arrays, dict) or not set(_HISTORY_KEYS) <= set(arrays) <= {*_HISTORY_KEYS, "batch_stride"}:
+    """A TrainingHistory from saved curves whose lengths agree with each other and with the epoch counter."""
+    if not isinstance(arrays, dict) or not set(_HISTORY_KEYS) <= set(arrays) <= {*_HISTORY_KEYS, *_GRID_KEYS}:
         raise CheckpointError(f"{name}: corrupt training history (expected {', '.join(_HISTORY_KEYS)})")
     for key, value in arrays.items():
         if not isinstance(value, np.ndarray) or value.ndim != 1 or value.dtype.kind != "f":
             raise CheckpointError(f"{name}: corrupt training history ({key} is not a list of numbers)")
-    n_batches, n_epochs = len(arrays["batch_loss"]), len(arrays["epoch_train_loss"])
-    if len(arrays["batch_samples"]) != n_batches or n_epochs != state["epoch"] or any(
+    n_epochs = len(arrays["epoch_train_loss"])
+    if len(arrays["batch_samples"]) != len(arrays["batch_loss"]) or any(
             len(arrays[k]) != n_epochs for k in ("epoch_test_loss", "epoch_test_accuracy")):
         raise CheckpointError(f"{name}: corrupt training history (its curves' lengths disagree)")
     history = TrainingHistory()
     try:
-        history.load_arrays(arrays)  # merges an old file's longer batch curve to fit, as training would have
+        history.load_arrays(arrays)  # merges an old file's longer curves to fit, as training would have
     except ValueError as exc:
         raise CheckpointError(f"{name}: corrupt training history ({exc})") from None
+    if history.epochs != state["epoch"]:
+        raise CheckpointError(f"{name}: corrupt training history (its curves' lengths disagree: "
+                              f"{history.epochs} epochs, but the trainer has done {state['epoch']})")
     return history
 
 
 def _is_int(value):
     return isinstance(value, int) and not isinstance(value, bool)
-
-
-def _is_number(value):
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _ints_to_text(value):

@@ -273,12 +273,11 @@ class CheckpointActions(QObject):
         if h.batch_loss:
             parts.loss_plot.add_batches(np.asarray(h.batch_samples, dtype=np.float64) / n_train,
                                          np.asarray(h.batch_loss))
-        for k, values in enumerate(zip(h.epoch_train_loss, h.epoch_test_loss, h.epoch_test_accuracy)):
-            parts.loss_plot.add_epoch(k + 1, *values)
+        for values in zip(h.epoch_numbers().tolist(), h.epoch_train_loss, h.epoch_test_loss, h.epoch_test_accuracy):
+            parts.loss_plot.add_epoch(*values)
         t = trainer
         if t.steps:
-            n_batches = t.batch_in_epoch + -(-(n_train - t._pos) // t.batch_size)
-            parts.status.show_resumed(Resumed(self.path, t.epoch, t.batch_in_epoch, n_batches, t.samples_seen,
+            parts.status.show_resumed(Resumed(self.path, t.epoch, t.batch_in_epoch, t.n_batches, t.samples_seen,
                                                t.epochs, n_train))
 
     @Slot(str)

@@ -123,8 +123,10 @@ def test_cross_entropy_equals_the_naive_formula(values, data):
     onehot[idx, np.arange(len(idx))] = 1
     np.testing.assert_allclose(ce.dloss(values, idx), (probs - onehot) / values.shape[1], rtol=1e-10, atol=1e-14)
     out = np.empty_like(values)
-    assert ce.loss_and_grad(values, idx, out) == pytest.approx(ce.loss(values, idx), rel=1e-12)
+    loss, grad = ce.loss_and_grad(values, idx, out)
+    assert loss == pytest.approx(ce.loss(values, idx), rel=1e-12) and grad is out
     np.testing.assert_allclose(out, ce.dloss(values, idx), rtol=1e-12, atol=1e-15)
+    np.testing.assert_array_equal(ce.loss_and_grad(values, idx)[1], out)  # without a buffer: a new array
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -136,7 +138,7 @@ def test_cross_entropy_is_finite_for_huge_logits(dtype):
         loss = ce.loss(values, idx)
         grad = ce.dloss(values, idx)
         out = np.empty_like(values)
-        fused = ce.loss_and_grad(values, idx, out)
+        fused, _ = ce.loss_and_grad(values, idx, out)
     assert np.isfinite(loss) and np.isfinite(fused)
     assert loss == pytest.approx((2e4 + 0 + 1e4) / 3, rel=1e-6)
     assert np.all(np.isfinite(grad)) and np.all(np.isfinite(out))

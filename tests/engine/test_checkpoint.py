@@ -102,7 +102,7 @@ def test_extra_round_trips_hyperparameters_dataset_history_and_rng(tmp_path):
     list(trainer.run())
     extra = {
         "hyperparameters": {"lr": net.lr, "batch_size": np.int64(10), "l2": 0.0, "epochs": 2},
-        "dataset": {"name": dataset.name, "params": dataset.params},
+        "dataset": dataset.name, "dataset_params": dataset.params,
         "history": trainer.history.as_arrays(),
         "trainer": {"epoch": trainer.epoch, "rng": trainer.rng.bit_generator.state},
         "notes": ("tuple", None, True, 1.5),
@@ -111,7 +111,7 @@ def test_extra_round_trips_hyperparameters_dataset_history_and_rng(tmp_path):
     save_checkpoint(tmp_path / "m.npz", net, extra=extra)
     _, back = load_checkpoint(tmp_path / "m.npz")
     assert back["hyperparameters"] == {"lr": net.lr, "batch_size": 10, "l2": 0.0, "epochs": 2}
-    assert back["dataset"] == {"name": "blobs", "params": dataset.params}
+    assert back["dataset"] == "blobs" and back["dataset_params"] == dataset.params
     assert back["notes"] == ["tuple", None, True, 1.5]
     assert back["labels"].dtype == np.uint8 and np.array_equal(back["labels"], extra["labels"])
     history = TrainingHistory()
@@ -123,7 +123,7 @@ def test_extra_round_trips_hyperparameters_dataset_history_and_rng(tmp_path):
     assert np.array_equal(rng.permutation(50), trainer.rng.permutation(50))
     info = checkpoint_info(tmp_path / "m.npz")
     assert info["version"] == FORMAT_VERSION and info["architecture"]["sizes"] == [2, 5, 3]
-    assert info["extra"]["dataset"]["name"] == "blobs"
+    assert info["extra"]["dataset"] == "blobs"
 
 
 @pytest.mark.parametrize("extra", [
@@ -223,6 +223,9 @@ def test_newer_format_version(tmp_path, saved):
      "W2 is missing"),
     (lambda m: m["optimizer"].update(name="rmsprop"), "unknown optimizer 'rmsprop'"),
     (lambda m: m["optimizer"]["settings"].update(colour=1), "bad settings"),
+    (lambda m: m["optimizer"]["settings"].update(lr=-0.01), r"bad settings.*lr must be a number greater than 0"),
+    (lambda m: m["optimizer"]["settings"].update(eps=0), r"bad settings.*eps must be a number greater than 0"),
+    (lambda m: m["optimizer"]["settings"].update(l2=-1e-3), r"bad settings.*l2"),
     (lambda m: m.pop("architecture"), "architecture"),
     (lambda m: m.update(extra={"h": {"$array": "extra_9"}}), "extra_9"),
 ])
@@ -248,11 +251,12 @@ def test_arrays_that_do_not_fit_are_refused(tmp_path, saved, change, match):
     _refused(_rewrite(saved, tmp_path / "bad.npz", change=change), match)
 
 
-def test_object_arrays_are_refused(tmp_path, saved):
-    arrays = _arrays(saved)
+def test_object_arrays_are_refused(tmp_path):
+    save_checkpoint(tmp_path / "model.npz", _trained(), extra={"labels": np.arange(3)})
+    arrays = _arrays(tmp_path / "model.npz")
     arrays["extra_0"] = np.array([{"evil": "pickle"}], dtype=object)  # np.savez pickles it
-    np.savez(tmp_path / "pickled.npz", **arrays)
-    _refused(tmp_path / "pickled.npz", "pickled")
+    np.savez(tmp_path / "bad.npz", **arrays)
+    _refused(tmp_path / "bad.npz", "holds pickled Python objects")
 
 
 @pytest.fixture(scope="module")

@@ -3,13 +3,15 @@
 test_checkpoint.py refuses known damage one case at a time and fuzzes truncations and flipped bytes of
 load_checkpoint; this fuzzes what a hand-edited or hostile file can hold: random bytes, mutated metadata
 JSON (wrong types, absurd or negative sizes, other versions), arrays of any dtype and shape, pickled
-objects, zip archives with the wrong members, and checkpoint_info on all of them.
+objects, zip archives with the wrong members or members of compressed zeros, the app's keys of ``extra``
+holding anything, and checkpoint_info on all of them. test_hostile_checkpoint.py has the named cases.
 """
 
 import io
 import json
 import os
 import tempfile
+import tracemalloc
 
 import numpy as np
 import pytest
@@ -19,15 +21,19 @@ from hypothesis.extra import numpy as hnp
 
 from engine import NeuralNetwork
 from engine.files.checkpoint import CheckpointError, checkpoint_info, load_checkpoint, save_checkpoint
+from engine.data.toy_datasets import MAX_POINTS, make_toy
 from tests.npz_mutations import (
     ANY_DTYPE,
+    APP_EXTRA,
     COMPRESSIONS,
     FILE_STARTS,
     FUZZ,
     flipped,
     flips,
+    deflated_zeros_npy,
     npy_bytes,
     npz_bytes,
+    with_deflated_member,
     zip_bytes,
 )
 
@@ -250,5 +256,54 @@ def test_a_member_declaring_a_huge_shape_is_refused(tmp_path):
     arrays["W0.npy"] = header.getvalue() + bytes(16)
     path = tmp_path / NAME
     path.write_bytes(zip_bytes(arrays.items()))
-    with pytest.raises(CheckpointError, match="corrupt or truncated"):
+    with pytest.raises(CheckpointError, match=r"W0 has shape \(1099511627776,\), but layer 1 .* needs \(6, 4\)"):
         load_checkpoint(path)
+
+
+@FUZZ
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+@given(name=MEMBER_NAMES, descr=st.sampled_from(["<f8", "<f4", "<i8", "|u1", "<U4"]),
+       shape=st.none() | hnp.array_shapes(min_dims=0, max_dims=3, max_side=2**20), replace=st.booleans())
+@example(name="extra_0", descr="<f8", shape=None, replace=True)
+@example(name="padding", descr="<f8", shape=None, replace=False)
+def test_members_of_compressed_zeros_are_refused_unread_or_are_small(tmp_path, name, descr, shape, replace):
+    raw, crc, size = deflated_zeros_npy(24, descr, shape)  # 24 MiB of zeros whatever the header says
+    key = name[:-4] if name.endswith(".npy") else name
+    kept = {k: v for k, v in VALID_ARRAYS.items() if not (replace and k == key)}
+    data = with_deflated_member(npz_bytes(kept), name if name.endswith(".npy") else name + ".npy", raw, crc, size)
+    tracemalloc.start()
+    try:
+        loaded = load_or_none(tmp_path, data)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert loaded is None  # no checkpoint holds 24 MiB of anything where this one held kilobytes
+    assert peak < 16 * 2**20
+
+
+@FUZZ
+@given(extra=APP_EXTRA)
+@example(extra={"dataset_params": {"n": 60_000_000}})
+@example(extra={"hyperparameters": [1, 2]})
+@example(extra={"dataset_params": {"n": 100, "seed": 2**63}})
+def test_the_app_keys_of_extra_are_refused_or_usable(tmp_path, extra):
+    path = tmp_path / NAME
+    try:
+        save_checkpoint(path, VALID_NET, extra=extra)
+    except CheckpointError:
+        return  # what no writer can write ({"$": …} keys), no reader meets
+    loaded = load_or_none(tmp_path, path.read_bytes())
+    if loaded is None:
+        return
+    back = loaded[1]
+    params = back.get("dataset_params") or {}
+    if params:  # what `evaluate` and File ▸ Open then do with them: a dataset of bounded size
+        known = {k: params[k] for k in ("n", "noise", "seed", "test_fraction") if k in params}
+        assert len(make_toy("xor", **known).y_train) < MAX_POINTS
+    hyper = back.get("hyperparameters") or {}
+    assert isinstance(hyper, dict)
+    np.random.default_rng(hyper.get("seed", 0))
+    assert 0 < hyper.get("lr_decay", 1.0) ** 100 <= 1 and 0 <= hyper.get("styles", 0.0) <= 1
+    assert isinstance(hyper.get("augment", ""), (str, type(None)))
+    for key in ("config", "trainer", "history"):
+        assert isinstance(back.get(key) or {}, dict)

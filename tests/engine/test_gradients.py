@@ -5,18 +5,34 @@ import pytest
 
 from engine import NeuralNetwork
 from engine.activations import ACTIVATIONS
+from engine.losses import LossFunction
 from engine.phases import Backward
 
 EPS = 1e-6  # central-difference step
 MARGIN = 1e-2  # |z| kept above this, so ReLU/LeakyReLU kinks are never crossed by a step of EPS
 N_OUT = 4
 SIZES = {1: [3, N_OUT], 2: [3, 5, N_OUT], 3: [3, 5, 4, N_OUT]}
-LOSS_CASES = ("mse_onehot", "mse_float", "ce_indices")
+LOSS_CASES = ("mse_onehot", "mse_float", "ce_indices", "logcosh_float")
+
+
+class LogCosh(LossFunction):
+    """A loss that defines only ``loss`` and ``dloss``: it trains through LossFunction.loss_and_grad."""
+
+    name = "logcosh"
+
+    def loss(self, values, expected):
+        return float(np.mean(np.log(np.cosh(values - expected))))
+
+    def dloss(self, values, expected):
+        return np.tanh(values - expected) / values.size
+
+
+LOSSES = {"mse_onehot": "mse", "mse_float": "mse", "ce_indices": "ce", "logcosh_float": LogCosh()}
 
 
 def _targets(case, rng, n):
     """(what train_phases takes, what net.loss takes) for a loss case."""
-    if case == "mse_float":
+    if case in ("mse_float", "logcosh_float"):
         t = rng.uniform(-1, 1, (N_OUT, n))
         return t, t
     labels = rng.integers(0, N_OUT, n)
@@ -41,8 +57,7 @@ def _problem(act, case, n_layers, n):
     """A float64 network, inputs and targets whose pre-activations all keep clear of 0."""
     for seed in range(200):
         rng = np.random.default_rng(seed)
-        net = NeuralNetwork.build(SIZES[n_layers], act, "ce" if case == "ce_indices" else "mse",
-                                  out_act=act, seed=seed, dtype=np.float64)
+        net = NeuralNetwork.build(SIZES[n_layers], act, LOSSES[case], out_act=act, seed=seed, dtype=np.float64)
         for layer in net.layers:
             layer.b[...] = rng.uniform(-0.5, 0.5, layer.b.shape)  # non-zero biases get checked too
         X = rng.normal(0, 1, (3, n))

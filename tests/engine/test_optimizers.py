@@ -152,3 +152,12 @@ def test_get_optimizer():
     assert get_optimizer("momentum", momentum=0.5).momentum == 0.5
     with pytest.raises(ValueError):
         get_optimizer("rmsprop")
+
+
+@pytest.mark.parametrize("make", [lambda: SGD(lr=-0.1), lambda: SGD(lr=0), lambda: SGD(lr=float("nan")),
+                                  lambda: SGD(lr=0.1, l2=-1), lambda: Momentum(lr=0.1, momentum=1.0),
+                                  lambda: Adam(eps=0), lambda: Adam(eps=-1e-8), lambda: Adam(beta1=1.0),
+                                  lambda: Adam(lr=True), lambda: get_optimizer("adam", lr="0.1")])
+def test_settings_out_of_range_are_refused(make):
+    with pytest.raises(ValueError, match="must be a number"):
+        make()

@@ -82,6 +82,24 @@ def test_hyperparameters_apply_from_the_next_batch(blobs):
         trainer.set_hyperparameters(batch_size=0)
     with pytest.raises(ValueError):
         trainer.set_hyperparameters(colour="red")
+    for bad in ({"lr": -0.1}, {"lr": float("nan")}, {"epochs": -1}, {"epochs": 2.5}, {"momentum": 1.0},
+                {"l2": -1.0}, {"lr": "fast"}, {"lr": 0.2, "beta2": 1.5}):
+        with pytest.raises(ValueError):
+            trainer.set_hyperparameters(**bad)
+    assert trainer.step()[0].batch_size == 10 and net.lr == 0.5  # nothing of a refused call was queued
+
+
+def test_n_batches_is_the_count_batch_done_reports(blobs):
+    trainer = Trainer(_net(), blobs, batch_size=48, epochs=2, seed=0)  # 160 train: 48, 48, 48, 16
+    assert trainer.n_batches == 4
+    counts = []
+    for event in trainer.run():
+        if isinstance(event, BatchDone):
+            counts.append(event.n_batches)
+            if event.step == 2:
+                trainer.set_hyperparameters(batch_size=16)  # 64 left after the next batch: 4 more of 16
+                assert trainer.n_batches == 4  # it applies from the next batch
+    assert counts == [4, 4] + [6] * 4 + [10] * 10 and trainer.n_batches == 10
 
 
 @pytest.mark.parametrize("n_layers", [1, 2, 3])

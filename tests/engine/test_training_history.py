@@ -105,23 +105,90 @@ def make_trainer(dataset, seed=5):
     return Trainer(net, dataset, batch_size=16, epochs=100, seed=seed)
 
 
-@pytest.mark.parametrize("stop_after", [5, 23, 40])  # before any merge, with an unfinished last point, on a whole one
-def test_a_thinned_history_resumes_bit_for_bit(tmp_path, monkeypatch, stop_after):
-    monkeypatch.setattr(thinned_series, "DEFAULT_CAPACITY", 8)
-    dataset = make_toy("circles", n=150, seed=1)  # 120 train: 8 batches an epoch
+def resumed_and_straight(tmp_path, dataset, steps, stop_after):
+    """(history trained ``steps`` batches straight, the same with a save and load after ``stop_after``, extra)."""
     straight = make_trainer(dataset)
-    for _ in range(61):
+    for _ in range(steps):
         straight.step()
     first = make_trainer(dataset)
     for _ in range(stop_after):
         first.step()
     save_training(tmp_path / "run.npz", first)
     resumed, extra = load_training(tmp_path / "run.npz", dataset)
-    assert ("batch_stride" in extra["history"]) == (stop_after > 8)
-    for _ in range(61 - stop_after):
+    for _ in range(steps - stop_after):
         resumed.step()
     a, b = straight.history, resumed.history
-    assert len(a.batch_loss) <= 8 and a.batch_loss.batches == 61 and a.batch_samples[-1] == straight.samples_seen
     assert vars(a) == vars(b)  # values, grid and the last point's fill, exactly
     ha, hb = a.as_arrays(), b.as_arrays()
     assert ha.keys() == hb.keys() and all(np.array_equal(ha[k], hb[k]) for k in ha)
+    return straight, extra
+
+
+@pytest.mark.parametrize("stop_after", [5, 23, 40])  # before any merge, with an unfinished last point, on a whole one
+def test_a_thinned_history_resumes_bit_for_bit(tmp_path, monkeypatch, stop_after):
+    monkeypatch.setattr(thinned_series, "DEFAULT_CAPACITY", 8)
+    dataset = make_toy("circles", n=150, seed=1)  # 120 train: 8 batches an epoch
+    straight, extra = resumed_and_straight(tmp_path, dataset, 61, stop_after)
+    assert ("batch_stride" in extra["history"]) == (stop_after > 8)
+    a = straight.history
+    assert len(a.batch_loss) <= 8 and a.batch_loss.batches == 61 and a.batch_samples[-1] == straight.samples_seen
+
+
+# -- per-epoch curves ------------------------------------------------------------------------------------
+def test_epoch_curves_keep_real_epochs_on_an_even_grid_and_the_last_one_exactly():
+    history = TrainingHistory(epoch_capacity=8)
+    for epoch in range(1, 101):
+        history.add_epoch(1.0 / epoch, 2.0 / epoch, epoch / 100)
+    numbers = history.epoch_numbers()
+    assert len(history.epoch_train_loss) == len(numbers) <= 8 and history.epochs == 100
+    assert history.epoch_train_loss.stride == 16 and numbers.tolist() == [16, 32, 48, 64, 80, 96, 100]
+    # each point is the epoch it is drawn at, measured, not averaged
+    np.testing.assert_array_equal(np.asarray(history.epoch_test_accuracy), numbers / 100)
+    np.testing.assert_array_equal(np.asarray(history.epoch_train_loss), 1.0 / numbers)
+    assert history.epoch_test_accuracy[-1] == 1.0  # what "accuracy after the last epoch" reads
+    assert sum(s.nbytes for s in (history.epoch_train_loss, history.epoch_test_loss,
+                                  history.epoch_test_accuracy)) <= 3 * 8 * 8
+    arrays = history.as_arrays()
+    assert arrays["epoch_stride"].tolist() == [16, 4] and "batch_stride" not in arrays
+    back = TrainingHistory(epoch_capacity=8)
+    back.load_arrays(arrays)
+    assert vars(back) == vars(history) and back.epoch_numbers().tolist() == numbers.tolist()
+
+
+def test_an_older_history_with_more_epochs_than_the_capacity_loads_merged_and_grows_from_there():
+    n = 21
+    arrays = {"batch_loss": np.array([1.0]), "batch_samples": np.array([10.0]),
+              "epoch_train_loss": np.arange(1.0, n + 1), "epoch_test_loss": np.arange(1.0, n + 1),
+              "epoch_test_accuracy": np.arange(1.0, n + 1) / 100}
+    history = TrainingHistory(epoch_capacity=8)
+    history.load_arrays(arrays)
+    assert history.epochs == n and history.epoch_numbers().tolist() == [4, 8, 12, 16, 20, 21]
+    assert history.epoch_train_loss[:] == [4.0, 8.0, 12.0, 16.0, 20.0, 21.0]
+    history.add_epoch(22.0, 22.0, 0.22)
+    assert history.epoch_numbers()[-1] == 22 and history.epoch_train_loss[-1] == 22.0
+    empty = TrainingHistory(epoch_capacity=8)
+    empty.load_arrays({k: np.array([]) for k in arrays})  # saved before the first epoch ended
+    empty.add_epoch(1.0, 1.0, 0.5)
+    assert empty.epoch_numbers().tolist() == [1] and empty.epoch_test_accuracy[:] == [0.5]
+
+
+@pytest.mark.parametrize("grid", [[3, 1], [4, 5], [4, 0], [2**70, 1], [1.5, 1], [-2, 1], [np.nan, 1], [4]])
+def test_a_bad_epoch_grid_is_refused(grid):
+    arrays = TrainingHistory().as_arrays()
+    arrays.update(epoch_train_loss=np.ones(3), epoch_test_loss=np.ones(3), epoch_test_accuracy=np.ones(3),
+                  epoch_stride=np.array(grid, dtype=np.float64))
+    with pytest.raises(ValueError):
+        TrainingHistory().load_arrays(arrays)
+
+
+@pytest.mark.parametrize("stop_after", [3, 37, 70])  # before any merge, with an unfinished last point, later
+def test_thinned_epoch_curves_resume_bit_for_bit(tmp_path, monkeypatch, stop_after):
+    import engine.training_history as training_history
+
+    monkeypatch.setattr(training_history, "EPOCH_CAPACITY", 4)
+    monkeypatch.setattr(thinned_series, "DEFAULT_CAPACITY", 8)
+    dataset = make_toy("circles", n=40, seed=1)  # 32 train: 2 batches an epoch
+    straight, extra = resumed_and_straight(tmp_path, dataset, 2 * 50, stop_after)
+    assert ("epoch_stride" in extra["history"]) == (stop_after // 2 > 4)
+    a = straight.history
+    assert len(a.epoch_train_loss) <= 4 and a.epochs == straight.epoch == 50 and a.epoch_numbers()[-1] == 50

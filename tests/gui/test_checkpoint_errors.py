@@ -74,6 +74,12 @@ def _other_data(path):
     (lambda p: save_checkpoint(p, NeuralNetwork.build([2, 8, 2], "relu", "ce"), extra={"dataset": "cifar"}),
      "dataset"),
     (lambda p: p.unlink(), "file not found"),
+    (lambda p: save_checkpoint(p, NeuralNetwork.build([2, 8, 2], "relu", "ce"), extra={
+        "dataset": "spirals", "dataset_params": {"n": 60_000_000, "noise": 0.03, "seed": 0, "test_fraction": 0.2}}),
+     "4 to 1,000,000 points"),
+    (lambda p: save_checkpoint(p, NeuralNetwork.build([2, 8, 2], "relu", "ce"), extra={
+        "dataset": "spirals", "hyperparameters": [16, 100]}), "hyperparameters is [16, 100], not a dictionary"),
+    (lambda p: (p.unlink(), os.mkfifo(p)), "not a regular file"),
 ])
 def test_a_bad_file_shows_a_message_and_changes_nothing(qtbot, tmp_path, monkeypatch, damage, message):
     window = make_window(qtbot)
