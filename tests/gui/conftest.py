@@ -1,10 +1,6 @@
-"""GUI test fixtures: the user data folder and the settings are temporary ones; real pen strokes for the draw pad."""
-
-import os
+"""GUI test fixtures: the user data folder and the settings are temporary ones."""
 
 import pytest
-
-from engine.data.mnist_source import MNIST_ENV
 
 
 @pytest.fixture(autouse=True)
@@ -25,19 +21,6 @@ def private_settings(tmp_path):
     for scope, name in ((QSettings.UserScope, "user"), (QSettings.SystemScope, "system")):
         QSettings.setPath(QSettings.IniFormat, scope, str(folder / name))
     return folder
-
-
-@pytest.fixture(scope="session")
-def unipen_path():
-    """unipen-dev/digits.jsonl.gz beside the MNIST folder; fails (never skips) in CI when it is missing."""
-    mnist = os.environ.get(MNIST_ENV)
-    path = os.path.join(os.path.dirname(os.path.abspath(mnist)), "unipen-dev", "digits.jsonl.gz") if mnist else None
-    if not path or not os.path.isfile(path):
-        message = f"real pen strokes are expected at unipen-dev/digits.jsonl.gz beside ${MNIST_ENV} (got {path!r})"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 @pytest.fixture

@@ -95,8 +95,9 @@ def test_a_failed_call_leaves_no_reference_cycle(qtbot):
     assert cyclic_frames == []
 
 
-def test_an_mnist_checkpoint_opened_while_mnist_loads_opens_when_it_is_there(qtbot, tmp_path, mnist_dir, monkeypatch):
-    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_dir, None))
+def test_an_mnist_checkpoint_opened_while_mnist_loads_opens_when_it_is_there(qtbot, tmp_path, mnist_subset_dir,
+                                                                              monkeypatch):
+    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_subset_dir, None))
     window = MainWindow()
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.network() is not None, timeout=TIMEOUT)

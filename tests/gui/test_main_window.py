@@ -65,8 +65,8 @@ def test_without_mnist_it_opens_on_a_builtin_set_and_says_so(qtbot, monkeypatch)
     assert window.network().sizes == [2, 8, 8, window.dataset().n_classes]
 
 
-def test_with_mnist_it_opens_on_the_seed_network(qtbot, mnist_dir, monkeypatch):
-    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_dir, None))
+def test_with_mnist_it_opens_on_the_seed_network(qtbot, mnist_subset_dir, monkeypatch):
+    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_subset_dir, None))
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()

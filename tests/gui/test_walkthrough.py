@@ -218,10 +218,10 @@ def test_shift_right_steps_a_phase(qtbot):
     assert window.network_view.highlight_layer() == 0
 
 
-def test_mnist_seed_network_walks_a_digit(qtbot, mnist_dir, monkeypatch):
+def test_mnist_seed_network_walks_a_digit(qtbot, mnist_subset_dir, monkeypatch):
     import gui.shell.main_window as main_window
 
-    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_dir, None))
+    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_subset_dir, None))
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
