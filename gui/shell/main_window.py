@@ -81,7 +81,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
 
         self.session = TrainingSession(self)
-        self.worker = self.session.worker  # its signals are what tests and tools wait on
+        self.worker = self.session.worker  # tests and tools wait on its ``busy``; its signals come from its thread
         self.walkthrough = WalkthroughPanel(self)  # the phase walk's caption and the timeline, under the views
         column.addWidget(self.walkthrough)
         s, c = self.session, self.controls
@@ -264,9 +264,10 @@ class MainWindow(QMainWindow):
         self.controls.set_config(defaults_for(first))
         if not self.datasets.mnist_folder:
             why = (self._mnist_problem + " ") if self._mnist_problem else ""
-            self.tell(f"MNIST was not found, so training starts on the built-in 2-D set "
-                       f"“{dataset_title(first)}”. {why}Download it once (11.6 MB), or choose a folder that "
-                       "holds the four MNIST files.", "info", self.mnist_actions.buttons(), sticky=True)
+            # No set named: the remembered configuration may start another 2-D set (WindowState).
+            self.tell(f"MNIST was not found, so training starts on a built-in 2-D set. {why}Download it once "
+                      "(11.6 MB), or choose a folder that holds the four MNIST files.", "info",
+                      self.mnist_actions.buttons(), sticky=True)
         self.reset()
 
     @Slot()

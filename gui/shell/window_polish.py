@@ -1,5 +1,5 @@
 """What every main window gets besides its views: remembered layout and settings, the Help menu, the app
-icon, colours that follow the system's light or dark palette, and docks that fit small screens.
+icon, colours that follow the system's light or dark palette, and a size and docks that fit small screens.
 One call, at the end of the window's construction (the Help menu is then the last menu, and every dock
 and splitter exists to be restored).
 """
@@ -44,11 +44,22 @@ def scroll_tall_docks(window):
         dock.setWidget(scroll)
 
 
+def fit_to_screen(window):
+    """Shrink the window's default size to its screen's free area (never below the window's minimum).
+
+    A window opened larger than its screen is fitted to it only when a saved geometry is restored: the
+    next start would then not open at the size the last one closed at.
+    """
+    area = window.screen().availableGeometry()
+    window.resize(min(window.width(), area.width()), min(window.height(), area.height()))
+
+
 def polish_window(window, restore_config=True):
     """Give ``window`` its WindowState, HelpMenu and PaletteFollower (as attributes of the same names)."""
     window.setWindowIcon(app_icon())
     give_icons(window)
     scroll_tall_docks(window)
+    fit_to_screen(window)  # before the saved geometry, which replaces it when there is one
     window.palette_follower = PaletteFollower(window)
     window.help_menu = HelpMenu(window)
     window.window_state = WindowState(window, restore_config=restore_config)
