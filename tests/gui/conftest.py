@@ -1,4 +1,6 @@
-"""GUI test fixtures: the user data folder and the settings are temporary ones."""
+"""GUI test fixtures: the user data folder and the settings are temporary ones; waits hear signals in the GUI thread."""
+
+import threading
 
 import pytest
 
@@ -21,6 +23,29 @@ def private_settings(tmp_path):
     for scope, name in ((QSettings.UserScope, "user"), (QSettings.SystemScope, "system")):
         QSettings.setPath(QSettings.IniFormat, scope, str(folder / name))
     return folder
+
+
+@pytest.fixture(autouse=True)
+def signals_waited_for_in_the_gui_thread(monkeypatch):
+    """Fails a test whose qtbot.waitSignal heard its signal in another thread: such a wait can hang for ever.
+
+    Use tests/gui/gui_thread.py (or a signal the window sends again on the GUI thread) for a worker's signal.
+    """
+    from pytestqt.wait_signal import SignalBlocker
+
+    heard_elsewhere = []
+    original = SignalBlocker._quit_loop_by_signal
+
+    def quit_loop_by_signal(blocker, *args):
+        if threading.current_thread() is not threading.main_thread():
+            heard_elsewhere.append(f"{blocker._signals!r} in thread {threading.current_thread().name}")
+        return original(blocker, *args)
+
+    monkeypatch.setattr(SignalBlocker, "_quit_loop_by_signal", quit_loop_by_signal)
+    yield
+    if heard_elsewhere:
+        pytest.fail("qtbot.waitSignal heard a signal outside the GUI thread (a race that can hang): "
+                    f"{'; '.join(heard_elsewhere)}; wait with tests/gui/gui_thread.py instead", pytrace=False)
 
 
 @pytest.fixture

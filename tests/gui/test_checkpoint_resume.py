@@ -52,8 +52,8 @@ def test_saving_while_playing_keeps_playing_and_saves_a_consistent_state(qtbot, 
     assert window.file_actions.save_to(tmp_path / "run.npz")
     assert window.playing
     qtbot.waitUntil(lambda: window.worker.running, timeout=TIMEOUT)
-    with qtbot.waitSignal(window.worker.finished, timeout=TIMEOUT):
-        action(window, "play_pause").trigger()
+    action(window, "play_pause").trigger()
+    qtbot.waitUntil(lambda: not window.worker.busy, timeout=TIMEOUT)
     net, extra = load_checkpoint(tmp_path / "run.npz")
     steps = extra["trainer"]["steps"]
     straight = reference(window, steps)
