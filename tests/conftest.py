@@ -12,11 +12,17 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest  # noqa: E402
+from hypothesis import settings  # noqa: E402
 
 from engine.data.mnist_source import MNIST_ENV  # noqa: E402
 from tests.shipped_data import MNIST_SUBSET_DIR, UNIPEN_SUBSET_PATH, read_sha256sums  # noqa: E402
 
 FULL_MNIST_DIR = os.environ.get(MNIST_ENV) or None  # as the run began: tests may point the variable elsewhere
+
+# No per-example deadline by default (Hypothesis' is 200 ms): on a busy machine a slow example is no failure,
+# and every test's time is bounded by pytest-timeout (pyproject.toml). A test's own settings still apply.
+settings.register_profile("suite", deadline=None)
+settings.load_profile("suite")
 
 
 def in_ci():

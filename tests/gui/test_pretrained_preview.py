@@ -22,6 +22,7 @@ def mnist_window(qtbot):
     """A shown window on MNIST, its first network built, nothing trained."""
     window = MainWindow(dataset=MNIST)
     qtbot.addWidget(window)
+    window.resize(1400, 900)  # a desktop's window: the default fits the 800 × 800 offscreen screen, a laptop's size
     window.show()
     qtbot.waitUntil(lambda: window.network() is not None and window.dataset().name == MNIST, timeout=TIMEOUT)
     return window
