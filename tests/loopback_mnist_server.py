@@ -1,7 +1,8 @@
 """A real HTTP server on 127.0.0.1 whose path prefixes behave like good and broken MNIST mirrors.
 
 Shared by tests/data and tests/gui: their conftest.py files import the fixtures from here.
-``http://127.0.0.1:PORT/<behaviour>/<file>`` serves the real MNIST file ``<file>`` as:
+``http://127.0.0.1:PORT/<behaviour>/<file>`` serves the MNIST subset's file ``<file>`` (tests/fixtures/mnist_subset,
+whose SHA-256 values stand in for the published ones while the server is in use) as:
 ok (as is), 404, 500, stall (no answer at all), stallbody (headers and 64 KiB, then silence),
 truncate (announces the full length, sends half, closes), flip (one byte flipped), slow (pauses
 shorter than the client's timeout between pieces), html (a small error page with status 200),
@@ -144,16 +145,16 @@ def stop(server):
 
 
 @pytest.fixture(scope="session")
-def mirror_server(mnist_dir):
-    """One server for the session, serving the real .gz files from ``mnist_dir``."""
-    server = serve(mnist_dir)
+def mirror_server(mnist_subset_dir):
+    """One server for the session, serving the subset's .gz files."""
+    server = serve(mnist_subset_dir)
     yield server
     stop(server)
 
 
 @pytest.fixture
-def server(mirror_server):
-    """The session's mirror server with an empty request log."""
+def server(mirror_server, mnist_subset_published):
+    """The session's mirror server with an empty request log; the files it serves count as the published ones."""
     with mirror_server._lock:
         mirror_server.log.clear()
     return mirror_server

@@ -32,7 +32,7 @@ from gui.shell.menu_order import MenuOrder
 from gui.shell.palette_follower import PaletteFollower
 from gui.shell.training_actions import TrainingActions
 from gui.shell.view_menu import ViewMenu
-from gui.shell.window_layout import add_dock, build_centre, give_icons, scroll_tall_docks, scrolled
+from gui.shell.window_layout import add_dock, build_centre, fit_to_screen, give_icons, scroll_tall_docks, scrolled
 from gui.shell.window_state import WindowState
 from gui.training.controls_panel import ControlsPanel
 from gui.training.loss_plot import LossPlot
@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         mnist_folder, self._mnist_problem = discover_mnist()
         self.datasets = DatasetStore(mnist_folder, self)
         self.session = TrainingSession(self)
-        self.worker = self.session.worker  # its signals are what tests and tools wait on
+        self.worker = self.session.worker  # tests and tools wait on its ``busy``; its signals come from its thread
         self.notice = NoticeBar()  # messages: MNIST missing, divergence, errors, finished
         self.reset_notice = NoticeBar()  # "the architecture changed: reset to apply"
         self.mnist_actions = MnistActions(self, self.datasets, self.notice)  # download MNIST or choose its folder
@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         # Last: every dock and splitter exists to be restored, every action to be given its icon.
         give_icons(self)
         scroll_tall_docks(self)
+        fit_to_screen(self)  # before the saved geometry, which replaces it when there is one
         self.palette_follower = PaletteFollower(self, [self.loss_plot, self.digit_panel.bars_plot], self.loss_plot)
         self.window_state = WindowState(self, self.controls, self.splitter)
         if dataset is None:
@@ -274,9 +275,10 @@ class MainWindow(QMainWindow):
         self.controls.set_config(defaults_for(first))
         if not self.datasets.mnist_folder:
             why = (self._mnist_problem + " ") if self._mnist_problem else ""
-            self.tell(f"MNIST was not found, so training starts on the built-in 2-D set "
-                       f"“{dataset_title(first)}”. {why}Download it once (11.6 MB), or choose a folder that "
-                       "holds the four MNIST files.", "info", self.mnist_actions.buttons(), sticky=True)
+            # No set named: the remembered configuration may start another 2-D set (WindowState).
+            self.tell(f"MNIST was not found, so training starts on a built-in 2-D set. {why}Download it once "
+                      "(11.6 MB), or choose a folder that holds the four MNIST files.", "info",
+                      self.mnist_actions.buttons(), sticky=True)
         self.reset()
 
     @Slot()

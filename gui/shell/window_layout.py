@@ -101,3 +101,13 @@ def scroll_tall_docks(window):
         scroll.setWidget(content)
         scroll.setMinimumWidth(width)  # never a horizontal scroll bar
         dock.setWidget(scroll)
+
+
+def fit_to_screen(window):
+    """Shrink the window's default size to its screen's free area (never below the window's minimum).
+
+    A window opened larger than its screen is fitted to it only when a saved geometry is restored: the
+    next start would then not open at the size the last one closed at.
+    """
+    area = window.screen().availableGeometry()
+    window.resize(min(window.width(), area.width()), min(window.height(), area.height()))

@@ -13,11 +13,15 @@ finishes a walk in progress; a new trainer discards it.
 ``call_between_batches`` runs a function in the worker thread between two batches while the caller
 waits (at most one batch): how a consistent copy of the trainer is taken for a checkpoint.
 
+``busy`` is true from the moment a request is posted until the worker has handled it (and ended the run
+it started): a step asked for while playing is still waiting when the run reports not ``running``.
+
 Results flow out as past-tense signals carrying copies, throttled to ≤ ``max_rate`` updates a second
 (the batch losses of the skipped updates travel with the next one, so no loss is lost). Every signal
 carries the trainer's *generation* so the GUI can drop what a replaced trainer sent before a reset.
 """
 
+import functools
 import threading
 import time
 import traceback
@@ -73,6 +77,20 @@ class _Call:
             del error
 
 
+def _answers_a_request(slot):
+    """``slot`` handles one request posted by ``TrainingWorker._post``: that request is no longer pending after it."""
+
+    @functools.wraps(slot)
+    def answer(self, *args):
+        try:
+            return slot(self, *args)
+        finally:
+            with self._lock:
+                self._pending -= 1
+
+    return answer
+
+
 class TrainingWorker(QObject):
     """Runs, pauses and steps a Trainer in the thread it is moved to; see the module docstring."""
 
@@ -101,6 +119,7 @@ class TrainingWorker(QObject):
         self._optimizer_swap = None  # (trainer, optimizer) to install before that trainer's next batch
         self._lock = threading.Lock()
         self._running = False
+        self._pending = 0  # requests posted to the worker thread and not answered yet (guarded by _lock)
         self._last_emit = 0.0
         self._last_batch = None
         self._dirty = False  # trained (or restored) since the last update was sent
@@ -123,10 +142,22 @@ class TrainingWorker(QObject):
         """True while a run of batches is in progress."""
         return self._running
 
+    @property
+    def busy(self):
+        """True while a run is in progress or a request (play, a step, a trainer) waits for the worker thread."""
+        with self._lock:
+            return self._running or self._pending > 0
+
+    def _post(self, request, *args):
+        """Queue ``request`` to the worker thread, counted as pending until its slot has answered it."""
+        with self._lock:
+            self._pending += 1
+        request.emit(*args)
+
     def play(self):
         """Start a run of batches (after any request already queued)."""
         self._token += 1
-        self._run_requested.emit(self._token)
+        self._post(self._run_requested, self._token)
 
     def pause(self):
         """End the current run after the batch in progress."""
@@ -135,17 +166,17 @@ class TrainingWorker(QObject):
     def step_batch(self):
         """Pause, then train exactly one mini-batch."""
         self._token += 1
-        self._step_requested.emit()
+        self._post(self._step_requested)
 
     def step_phase(self):
         """Pause, then send the next phase of the batch being walked (starting a walk if none is)."""
         self._token += 1
-        self._phase_requested.emit()
+        self._post(self._phase_requested)
 
     def set_trainer(self, trainer, generation):
         """Pause and hand over a new Trainer (built on the GUI thread, never touched there again)."""
         self._token += 1
-        self._trainer_offered.emit(trainer, generation)
+        self._post(self._trainer_offered, trainer, generation)
 
     @property
     def epoch_limit(self):
@@ -184,6 +215,7 @@ class TrainingWorker(QObject):
 
     # -- work, in the worker thread --------------------------------------------------------
     @Slot(object, int)
+    @_answers_a_request
     def _set_trainer(self, trainer, generation):
         self._trainer, self._generation = trainer, generation
         self._walk = None
@@ -203,6 +235,7 @@ class TrainingWorker(QObject):
             call.error = exc
 
     @Slot(int)
+    @_answers_a_request
     def _run(self, token):
         trainer = self._trainer
         if token != self._token or trainer is None:
@@ -232,6 +265,7 @@ class TrainingWorker(QObject):
             self.finished.emit(generation, Finished(reason, trainer.epoch, elapsed))
 
     @Slot()
+    @_answers_a_request
     def _step(self):
         trainer = self._trainer
         if trainer is None:
@@ -247,6 +281,7 @@ class TrainingWorker(QObject):
         self._flush(trainer)
 
     @Slot()
+    @_answers_a_request
     def _step_phase(self):
         trainer = self._trainer
         if trainer is None:

@@ -29,12 +29,12 @@ def placeholder_folder(path, skip=()):
 
 
 @pytest.fixture
-def real_cache(mnist_dir, tmp_path):
-    """A cache folder holding copies of the real .gz files."""
+def real_cache(mnist_subset_published, tmp_path):
+    """A cache folder holding copies of the subset's .gz files, which count as the published ones here."""
     cache = tmp_path / "cache"
     cache.mkdir()
     for name in MNIST_SHA256:
-        shutil.copyfile(os.path.join(mnist_dir, name), cache / name)
+        shutil.copyfile(os.path.join(mnist_subset_published, name), cache / name)
     return cache
 
 
@@ -51,10 +51,10 @@ def test_the_environment_comes_before_the_cache(tmp_path, monkeypatch, real_cach
     assert find_mnist("", cache=real_cache) == os.fspath(env)  # an empty setting means "not set"
 
 
-def test_the_verified_cache_comes_last_and_loads(real_cache, no_env):
+def test_the_verified_cache_comes_last_and_loads(real_cache, no_env, mnist_subset):
     assert find_mnist(cache=real_cache) == os.fspath(real_cache)
     data = load_mnist(find_mnist(cache=real_cache))
-    assert data.x_train.shape == (60000, 784) and data.y_test.shape == (10000,)
+    assert data.x_train.shape == mnist_subset.x_train.shape and data.y_test.shape == mnist_subset.y_test.shape
 
 
 def test_the_default_cache_is_the_user_cache_folder(real_cache, monkeypatch, no_env):
@@ -102,11 +102,11 @@ def test_an_incomplete_environment_folder_is_an_error_naming_the_variable(tmp_pa
         find_mnist(cache=real_cache)
 
 
-def test_uncompressed_files_count_in_a_named_folder(mnist_dir, tmp_path):
+def test_uncompressed_files_count_in_a_named_folder(mnist_subset_dir, tmp_path):
     raw = tmp_path / "raw"
     raw.mkdir()
     for base in MNIST_FILES.values():
-        with gzip.open(os.path.join(mnist_dir, base + ".gz")) as src:
+        with gzip.open(os.path.join(mnist_subset_dir, base + ".gz")) as src:
             (raw / base).write_bytes(src.read())
     assert missing_files(raw) == [] and has_mnist(raw)
     assert not has_mnist(raw, verify=True)  # the cache accepts only the published .gz files

@@ -279,12 +279,12 @@ def test_rejects_images_that_are_not_2d():
         preprocess(np.zeros((28, 28, 3)))
 
 
-def test_real_drawn_digits_are_centred_and_fitted(unipen_digits):
+def test_real_drawn_digits_are_centred_and_fitted(unipen_subset):
     from engine.data.unipen import fit_strokes, render_strokes
 
     rng = np.random.default_rng(0)
-    for k in rng.choice(len(unipen_digits), 25, replace=False):
-        _, strokes = unipen_digits[k]
+    for k in rng.choice(len(unipen_subset), 25, replace=False):
+        _, strokes = unipen_subset[k]
         drawn = render_strokes(fit_strokes(strokes, 280, rng.uniform(0.3, 0.9), rng.uniform(-40, 40, 2)))
         result = preprocess(drawn)
         assert not result.empty and result.specks == 0

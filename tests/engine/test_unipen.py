@@ -2,11 +2,14 @@
 
 import gzip
 import json
+import os
 
 import numpy as np
 import pytest
 
+from engine.data.mnist_source import sha256_of
 from engine.data.unipen import fit_strokes, load_unipen, render_strokes
+from tests.shipped_data import read_sha256sums
 
 
 def write_digits(path, records):
@@ -70,13 +73,29 @@ def test_render_single_point_is_a_disc():
     assert image.sum() == pytest.approx(np.pi * 81, rel=0.01)
 
 
-def test_real_digits_load_and_fit_inside_the_pad_box(unipen_digits):
-    assert len(unipen_digits) > 11000
-    labels = np.array([label for label, _ in unipen_digits])
+def test_the_shipped_digits_are_the_file_its_sha256sums_names(unipen_subset_path):
+    assert read_sha256sums(os.path.dirname(unipen_subset_path)) == {"digits.jsonl.gz": sha256_of(unipen_subset_path)}
+
+
+def test_the_shipped_digits_are_the_dev_sets_own(unipen_subset_path, unipen_full_path):
+    whole = {digit_id: (label, strokes) for label, strokes, digit_id in load_unipen(unipen_full_path, with_ids=True)}
+    for label, strokes, digit_id in load_unipen(unipen_subset_path, with_ids=True):
+        assert whole[digit_id][0] == label
+        assert all(np.array_equal(a, b) for a, b in zip(whole[digit_id][1], strokes, strict=True))
+
+
+def test_the_whole_dev_set_loads_with_every_label(unipen_digits):
+    assert len(unipen_digits) == 11808
+    assert {label for label, _ in unipen_digits} == set(range(10))
+
+
+def test_real_digits_load_and_fit_inside_the_pad_box(unipen_subset):
+    assert len(unipen_subset) == 400
+    labels = np.array([label for label, _ in unipen_subset])
     assert set(labels) == set(range(10))
     rng = np.random.default_rng(0)
-    for k in rng.choice(len(unipen_digits), 200, replace=False):
-        strokes = unipen_digits[k][1]
+    for k in rng.choice(len(unipen_subset), 200, replace=False):
+        strokes = unipen_subset[k][1]
         assert all(s.ndim == 2 and s.shape[1] == 2 and len(s) for s in strokes)
         box = rng.uniform(0.3, 0.9)
         offset = rng.uniform(-1, 1, 2) * (1 - box) * 140  # never pushes the box off the pad
@@ -87,7 +106,7 @@ def test_real_digits_load_and_fit_inside_the_pad_box(unipen_digits):
         assert (hi - lo).max() == pytest.approx(box * 280)
 
 
-def test_real_sevens_start_at_the_top_once_y_points_down(unipen_digits):
-    sevens = [strokes for label, strokes in unipen_digits if label == 7]
+def test_real_sevens_start_at_the_top_once_y_points_down(unipen_subset):
+    sevens = [strokes for label, strokes in unipen_subset if label == 7]
     starts_high = [s[0][0, 1] < np.concatenate(s)[:, 1].mean() for s in sevens]
     assert np.mean(starts_high) > 0.9  # people write a 7's bar first

@@ -1,10 +1,8 @@
-"""GUI test fixtures: the user data folder and the settings are temporary ones; real pen strokes for the draw pad."""
+"""GUI test fixtures: the user data folder and the settings are temporary ones; waits hear signals in the GUI thread."""
 
-import os
+import threading
 
 import pytest
-
-from engine.data.mnist_source import MNIST_ENV
 
 
 @pytest.fixture(autouse=True)
@@ -27,17 +25,27 @@ def private_settings(tmp_path):
     return folder
 
 
-@pytest.fixture(scope="session")
-def unipen_path():
-    """unipen-dev/digits.jsonl.gz beside the MNIST folder; fails (never skips) in CI when it is missing."""
-    mnist = os.environ.get(MNIST_ENV)
-    path = os.path.join(os.path.dirname(os.path.abspath(mnist)), "unipen-dev", "digits.jsonl.gz") if mnist else None
-    if not path or not os.path.isfile(path):
-        message = f"real pen strokes are expected at unipen-dev/digits.jsonl.gz beside ${MNIST_ENV} (got {path!r})"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
+@pytest.fixture(autouse=True)
+def signals_waited_for_in_the_gui_thread(monkeypatch):
+    """Fails a test whose qtbot.waitSignal heard its signal in another thread: such a wait can hang for ever.
+
+    Use tests/gui/gui_thread.py (or a signal the window sends again on the GUI thread) for a worker's signal.
+    """
+    from pytestqt.wait_signal import SignalBlocker
+
+    heard_elsewhere = []
+    original = SignalBlocker._quit_loop_by_signal
+
+    def quit_loop_by_signal(blocker, *args):
+        if threading.current_thread() is not threading.main_thread():
+            heard_elsewhere.append(f"{blocker._signals!r} in thread {threading.current_thread().name}")
+        return original(blocker, *args)
+
+    monkeypatch.setattr(SignalBlocker, "_quit_loop_by_signal", quit_loop_by_signal)
+    yield
+    if heard_elsewhere:
+        pytest.fail("qtbot.waitSignal heard a signal outside the GUI thread (a race that can hang): "
+                    f"{'; '.join(heard_elsewhere)}; wait with tests/gui/gui_thread.py instead", pytrace=False)
 
 
 @pytest.fixture

@@ -52,8 +52,8 @@ def test_saving_while_playing_keeps_playing_and_saves_a_consistent_state(qtbot, 
     assert window.file_actions.save_to(tmp_path / "run.npz")
     assert window.playing
     qtbot.waitUntil(lambda: window.worker.running, timeout=TIMEOUT)
-    with qtbot.waitSignal(window.worker.finished, timeout=TIMEOUT):
-        action(window, "play_pause").trigger()
+    action(window, "play_pause").trigger()
+    qtbot.waitUntil(lambda: not window.worker.busy, timeout=TIMEOUT)
     net, extra = load_checkpoint(tmp_path / "run.npz")
     steps = extra["trainer"]["steps"]
     straight = reference(window, steps)
@@ -95,8 +95,9 @@ def test_a_failed_call_leaves_no_reference_cycle(qtbot):
     assert cyclic_frames == []
 
 
-def test_an_mnist_checkpoint_opened_while_mnist_loads_opens_when_it_is_there(qtbot, tmp_path, mnist_dir, monkeypatch):
-    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_dir, None))
+def test_an_mnist_checkpoint_opened_while_mnist_loads_opens_when_it_is_there(qtbot, tmp_path, mnist_subset_dir,
+                                                                              monkeypatch):
+    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_subset_dir, None))
     window = MainWindow()
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.network() is not None, timeout=TIMEOUT)

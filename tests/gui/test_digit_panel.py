@@ -8,7 +8,6 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QToolButton
 
 from engine import NeuralNetwork
-from engine.data.datasets import Dataset
 from gui.draw_pad import model_store
 from gui.draw_pad.digit_panel import DigitPanel
 
@@ -84,13 +83,8 @@ def test_teach_keeps_the_28x28_input_with_its_label(qtbot, panel, private_user_d
     assert "Fine-tune on my 1 digits" in panel.findChild(QPushButton, "fine_tune").text()
 
 
-def _small_mnist(mnist, n=3000):
-    return Dataset("mnist", "MNIST subset", (28, 28), mnist.class_names, mnist.x_train[:n], mnist.y_train[:n],
-                   mnist.x_test[:1000], mnist.y_test[:1000], scale=mnist.scale)
-
-
-def test_fine_tune_learns_my_digits_and_forget_goes_back(qtbot, panel, mnist, private_user_data, monkeypatch):
-    panel.set_mnist(_small_mnist(mnist))
+def test_fine_tune_learns_my_digits_and_forget_goes_back(qtbot, panel, mnist_subset, private_user_data, monkeypatch):
+    panel.set_mnist(mnist_subset)
     panel.fine_tune_steps = 150
     strokes = [[(140, 60), (140, 220)], [(120, 60), (150, 220)], [(150, 50), (135, 230)]]
     for stroke in strokes:  # three bars, taught as 7s (a random network does not read them so)

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from engine.data.mnist_source import MNIST_SHA256, MNIST_SIZES, file_is_verified
 from gui.common.settings import MNIST_FOLDER_KEY, app_settings, remember_mnist_folder, remembered_mnist_folder
-from gui.datasets.download_dialog import TOTAL_BYTES, DownloadDialog, human_bytes
+from gui.datasets import download_dialog
+from gui.datasets.download_dialog import DownloadDialog, human_bytes
 from tests.loopback_mnist_server import direct_loopback, mirror_server, quick_retry, refused_url, server  # noqa: F401
 
 NAMES = list(MNIST_SHA256)
@@ -60,11 +61,11 @@ def test_progress_shows_bytes_speed_and_the_mirror_in_use(qtbot, server, tmp_pat
     assert ready.args == [os.fspath(dest)]
     qtbot.waitUntil(lambda: not dialog.isVisible())
     assert dialog.result() == DownloadDialog.Accepted and dialog.outcome == "downloaded"
-    values = [v for v, _, _ in seen]
+    values, total = [v for v, _, _ in seen], download_dialog.TOTAL_BYTES  # the subset's, as the server's files
     assert len(values) > len(NAMES) and values == sorted(values)  # several steps, never backwards
-    assert any(0 < v < TOTAL_BYTES // 2 for v in values) and values[-1] == TOTAL_BYTES
+    assert any(0 < v < total // 2 for v in values) and values[-1] == total
     assert {m for _, _, m in seen} == {f"From {server.url('slow')}"}  # the 404 mirror never delivered
-    assert seen[-1][1].startswith(f"{human_bytes(TOTAL_BYTES)} of {human_bytes(TOTAL_BYTES)} · ")
+    assert seen[-1][1].startswith(f"{human_bytes(total)} of {human_bytes(total)} · ")
     assert seen[-1][1].endswith("/s")  # the speed (the slow mirror pauses, so time has passed)
     assert {n: dialog.file_bars[n].value() for n in NAMES} == MNIST_SIZES
     assert all(dialog.file_labels[n].text().endswith("✓") for n in NAMES)
@@ -73,10 +74,10 @@ def test_progress_shows_bytes_speed_and_the_mirror_in_use(qtbot, server, tmp_pat
     assert remembered_mnist_folder() is None  # the cache is found without a setting
 
 
-def test_files_already_there_are_not_fetched_again(qtbot, server, tmp_path, mnist_dir):
+def test_files_already_there_are_not_fetched_again(qtbot, server, tmp_path, mnist_subset_dir):
     dest = tmp_path / "cache"
     dest.mkdir()
-    shutil.copy(os.path.join(mnist_dir, NAMES[0]), dest)
+    shutil.copy(os.path.join(mnist_subset_dir, NAMES[0]), dest)
     dialog = make_dialog(qtbot, dest, [server.url("ok")])
     with qtbot.waitSignal(dialog.accepted, timeout=20_000):
         dialog.start()
@@ -157,14 +158,14 @@ def test_retry_starts_a_new_attempt_that_can_succeed(qtbot, server, tmp_path):
 
 
 def test_choose_folder_rejects_a_folder_without_mnist_and_accepts_one_with_it(
-        qtbot, server, tmp_path, mnist_dir, monkeypatch):
+        qtbot, server, tmp_path, mnist_subset_dir, monkeypatch):
     dest = tmp_path / "cache"
     dialog = make_dialog(qtbot, dest, [server.url("404")])
     fail_first(qtbot, dialog)
     partial = tmp_path / "partial"
     partial.mkdir()
-    shutil.copy(os.path.join(mnist_dir, NAMES[1]), partial)
-    answers = [str(partial), str(mnist_dir)]  # what the user picks in the folder dialog, in turn
+    shutil.copy(os.path.join(mnist_subset_dir, NAMES[1]), partial)
+    answers = [str(partial), str(mnist_subset_dir)]  # what the user picks in the folder dialog, in turn
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: answers.pop(0)))
 
     qtbot.mouseClick(dialog.choose_button, Qt.LeftButton)
@@ -175,9 +176,9 @@ def test_choose_folder_rejects_a_folder_without_mnist_and_accepts_one_with_it(
 
     with qtbot.waitSignal(dialog.mnist_ready, timeout=5000) as ready:
         qtbot.mouseClick(dialog.choose_button, Qt.LeftButton)
-    assert ready.args == [os.path.abspath(mnist_dir)]
+    assert ready.args == [os.path.abspath(mnist_subset_dir)]
     assert dialog.result() == DownloadDialog.Accepted and dialog.outcome == "chosen"
-    assert remembered_mnist_folder() == os.path.abspath(mnist_dir)
+    assert remembered_mnist_folder() == os.path.abspath(mnist_subset_dir)
 
 
 def test_choosing_nothing_changes_nothing(qtbot, server, tmp_path, monkeypatch):

@@ -18,7 +18,7 @@ def test_the_window_has_one_pad_with_the_bundled_model(qtbot):
     window.close()
 
 
-def test_a_drawn_digit_becomes_the_network_views_input(qtbot, mnist_dir):
+def test_a_drawn_digit_becomes_the_network_views_input(qtbot, mnist_subset_in_env):
     window = MainWindow(dataset=MNIST)
     qtbot.addWidget(window)
     window.show()

@@ -65,8 +65,8 @@ def test_without_mnist_it_opens_on_a_builtin_set_and_says_so(qtbot, monkeypatch)
     assert window.network().sizes == [2, 8, 8, window.dataset().n_classes]
 
 
-def test_with_mnist_it_opens_on_the_seed_network(qtbot, mnist_dir, monkeypatch):
-    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_dir, None))
+def test_with_mnist_it_opens_on_the_seed_network(qtbot, mnist_subset_dir, monkeypatch):
+    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_subset_dir, None))
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
@@ -85,9 +85,9 @@ def test_play_trains_and_pause_stops_within_one_batch(qtbot):
         action(window, "play_pause").trigger()
     assert window.playing and action(window, "play_pause").text() == "Pause"
     qtbot.waitUntil(lambda: trainer.steps > 100, timeout=TIMEOUT)
-    with qtbot.waitSignal(window.worker.finished, timeout=TIMEOUT):
-        asked_at = trainer.steps
-        action(window, "play_pause").trigger()
+    asked_at = trainer.steps
+    action(window, "play_pause").trigger()
+    qtbot.waitUntil(lambda: not window.worker.busy, timeout=TIMEOUT)
     assert trainer.steps <= asked_at + 1
     stopped_at = trainer.steps
     qtbot.wait(150)
@@ -116,7 +116,7 @@ def test_step_while_playing_pauses_then_steps(qtbot):
     qtbot.waitUntil(lambda: window.trainer.steps > 20, timeout=TIMEOUT)
     action(window, "step_batch").trigger()
     assert not window.playing
-    qtbot.waitUntil(lambda: not window.worker.running, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: not window.worker.busy, timeout=TIMEOUT)  # the run has ended and the step is done
     settled = window.trainer.steps
     qtbot.wait(100)
     assert window.trainer.steps == settled
@@ -224,7 +224,7 @@ def test_keyboard_shortcut_steps_a_batch(qtbot):
 
 def test_completing_all_epochs_pauses_and_says_so(qtbot):
     window = make_window(qtbot, epochs=2)
-    with qtbot.waitSignal(window.worker.finished, timeout=TIMEOUT):
+    with qtbot.waitSignal(window.session.run_ended, timeout=TIMEOUT):
         action(window, "play_pause").trigger()
     qtbot.waitUntil(lambda: not window.playing, timeout=TIMEOUT)
     assert window.trainer.epoch == 2
@@ -235,7 +235,7 @@ def test_completing_all_epochs_pauses_and_says_so(qtbot):
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_divergence_pauses_with_a_message_and_finite_weights(qtbot):
     window = make_window(qtbot, optimizer="sgd", lr=100.0, epochs=1000, activations=["leaky_relu"] * 2)
-    with qtbot.waitSignal(window.worker.diverged, timeout=TIMEOUT):
+    with qtbot.waitSignal(window.session.diverged, timeout=TIMEOUT):
         action(window, "play_pause").trigger()
     qtbot.waitUntil(lambda: not window.playing and "diverged" in window.notice.text(), timeout=TIMEOUT)
     assert all(np.isfinite(W).all() for W, _ in window.network().weights())
@@ -301,7 +301,7 @@ def test_run_app_shows_the_window_with_one_blas_thread_and_restores_it():
 
 def test_raising_epochs_after_the_last_one_shows_the_new_total_at_once(qtbot):
     window = make_window(qtbot, epochs=1)
-    with qtbot.waitSignal(window.worker.finished, timeout=TIMEOUT):
+    with qtbot.waitSignal(window.session.run_ended, timeout=TIMEOUT):
         action(window, "play_pause").trigger()
     qtbot.waitUntil(lambda: window.status.progress_bar.value() == 1000, timeout=TIMEOUT)
     assert window.status.progress_label.text().startswith("epoch 1/1 ")

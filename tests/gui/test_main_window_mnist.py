@@ -132,17 +132,17 @@ def test_cancelling_the_download_leaves_the_window_as_it_was(qtbot, server, cach
 
 
 def test_a_chosen_folder_is_checked_remembered_and_used_at_the_next_start(qtbot, cache, open_window, monkeypatch,
-                                                                          tmp_path, mnist_dir):
+                                                                          tmp_path, mnist_subset_dir):
     window = open_window()
     empty = tmp_path / "empty"
     empty.mkdir()
-    answers = [str(empty), str(mnist_dir)]  # what the user picks in the folder dialog, in turn
+    answers = [str(empty), str(mnist_subset_dir)]  # what the user picks in the folder dialog, in turn
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: answers.pop(0)))
     qtbot.mouseClick(notice_button(window, "Choose folder…"), Qt.LeftButton)
     assert window.notice.kind == "error" and f"{empty} does not hold MNIST" in window.notice.text()
     assert window.controls.dataset.findData(MNIST) == -1 and remembered_mnist_folder() is None
     qtbot.mouseClick(notice_button(window, "Choose folder…"), Qt.LeftButton)  # offered again with the error
-    assert remembered_mnist_folder() == os.path.abspath(mnist_dir)
+    assert remembered_mnist_folder() == os.path.abspath(mnist_subset_dir)
     assert window.controls.dataset.currentData() == MNIST
     wait_for_mnist(qtbot, window)
     window.close()

@@ -22,6 +22,7 @@ def mnist_window(qtbot):
     """A shown window on MNIST, its first network built, nothing trained."""
     window = MainWindow(dataset=MNIST)
     qtbot.addWidget(window)
+    window.resize(1400, 900)  # a desktop's window: the default fits the 800 × 800 offscreen screen, a laptop's size
     window.show()
     qtbot.waitUntil(lambda: window.network() is not None and window.dataset().name == MNIST, timeout=TIMEOUT)
     return window
@@ -53,7 +54,7 @@ THREE = [(90, 70), (130, 55), (170, 60), (190, 85), (180, 115), (145, 135), (120
          (185, 160), (195, 195), (175, 225), (135, 235), (95, 222)]
 
 
-def test_at_start_the_view_shows_the_pads_pretrained_model_and_says_so(qtbot, mnist_dir):
+def test_at_start_the_view_shows_the_pads_pretrained_model_and_says_so(qtbot, mnist_subset_in_env):
     window = mnist_window(qtbot)
     model, snap = window.digit_panel.model(), window.network_view.snapshot()
     assert window.digit_panel.model_source() == "bundled"
@@ -70,7 +71,7 @@ def test_at_start_the_view_shows_the_pads_pretrained_model_and_says_so(qtbot, mn
     assert snap.input is not None  # a test digit lights it until something is drawn
 
 
-def test_a_drawn_digit_lights_the_pretrained_network_as_the_pad_reads_it(qtbot, mnist_dir):
+def test_a_drawn_digit_lights_the_pretrained_network_as_the_pad_reads_it(qtbot, mnist_subset_in_env):
     window = mnist_window(qtbot)
     pad = window.findChild(DrawPad)
     draw_a_stroke(qtbot, pad, THREE)
@@ -86,7 +87,7 @@ def test_a_drawn_digit_lights_the_pretrained_network_as_the_pad_reads_it(qtbot, 
     assert window.network_view.snapshot().input is None
 
 
-def test_space_switches_the_view_to_the_training_network_which_then_learns(qtbot, mnist_dir):
+def test_space_switches_the_view_to_the_training_network_which_then_learns(qtbot, mnist_subset_in_env):
     window = mnist_window(qtbot)
     view = window.network_view
     action(window, "play_pause").trigger()
@@ -104,7 +105,7 @@ def test_space_switches_the_view_to_the_training_network_which_then_learns(qtbot
     assert not untrained(window.network())
 
 
-def test_after_a_step_batch_the_pad_feeds_the_training_network(qtbot, mnist_dir):
+def test_after_a_step_batch_the_pad_feeds_the_training_network(qtbot, mnist_subset_in_env):
     window = mnist_window(qtbot)
     with qtbot.waitSignal(window.weights_updated, timeout=TIMEOUT):
         action(window, "step_batch").trigger()
@@ -117,7 +118,7 @@ def test_after_a_step_batch_the_pad_feeds_the_training_network(qtbot, mnist_dir)
     assert badge_text(window) == ""
 
 
-def test_step_phase_walks_the_training_network_from_the_start(qtbot, mnist_dir):
+def test_step_phase_walks_the_training_network_from_the_start(qtbot, mnist_subset_in_env):
     window = mnist_window(qtbot)
     with qtbot.waitSignal(window.session.phase_reached, timeout=TIMEOUT):
         action(window, "step_phase").trigger()
@@ -125,7 +126,7 @@ def test_step_phase_walks_the_training_network_from_the_start(qtbot, mnist_dir):
     assert window.network_view.highlight_layer() == 0 and window.walkthrough.record.active
 
 
-def test_reset_before_training_keeps_the_pretrained_model_and_names_the_new_network(qtbot, mnist_dir):
+def test_reset_before_training_keeps_the_pretrained_model_and_names_the_new_network(qtbot, mnist_subset_in_env):
     window = mnist_window(qtbot)
     config = window.controls.config()
     config.hidden, config.activations = [32], ["relu"]
@@ -137,7 +138,7 @@ def test_reset_before_training_keeps_the_pretrained_model_and_names_the_new_netw
     assert "Space trains a fresh 784 → 32 → 10" in badge_text(window)
 
 
-def test_reset_after_training_shows_the_fresh_training_network(qtbot, mnist_dir):
+def test_reset_after_training_shows_the_fresh_training_network(qtbot, mnist_subset_in_env):
     window = mnist_window(qtbot)
     with qtbot.waitSignal(window.weights_updated, timeout=TIMEOUT):
         action(window, "step_batch").trigger()
@@ -148,13 +149,13 @@ def test_reset_after_training_shows_the_fresh_training_network(qtbot, mnist_dir)
     assert badge_text(window) == ""
 
 
-def test_the_badges_link_shows_the_training_network(qtbot, mnist_dir):
+def test_the_badges_link_shows_the_training_network(qtbot, mnist_subset_in_env):
     window = mnist_window(qtbot)
     window.preview.badge.linkActivated.emit("training")
     assert window.network_view.snapshot().sizes == SEED_SIZES and badge_text(window) == ""
 
 
-def test_a_model_fine_tuned_on_the_users_digits_is_shown_in_its_place(qtbot, mnist_dir):
+def test_a_model_fine_tuned_on_the_users_digits_is_shown_in_its_place(qtbot, mnist_subset_in_env):
     window = mnist_window(qtbot)
     net = NeuralNetwork.build([784, 24, 10], "relu", "ce", seed=1)
     model_store.save_personal_model(net, extra={"mnist_test_accuracy": 0.912})
@@ -181,7 +182,7 @@ def test_untrained_means_the_starting_zero_biases():
     assert not untrained(net)
 
 
-def test_a_walk_started_without_the_action_still_walks_the_training_network(qtbot, mnist_dir):
+def test_a_walk_started_without_the_action_still_walks_the_training_network(qtbot, mnist_subset_in_env):
     window = mnist_window(qtbot)
     with qtbot.waitSignal(window.session.phase_reached, timeout=TIMEOUT):
         window.step_phase()  # the window's slot, as a tool would call it
@@ -189,7 +190,7 @@ def test_a_walk_started_without_the_action_still_walks_the_training_network(qtbo
     assert window.preview.dismissed and badge_text(window) == ""
 
 
-def test_in_a_small_view_the_badge_keeps_to_its_title_and_leaves_the_input_visible(qtbot, mnist_dir):
+def test_in_a_small_view_the_badge_keeps_to_its_title_and_leaves_the_input_visible(qtbot, mnist_subset_in_env):
     window = mnist_window(qtbot)
     assert "Space trains" in badge_text(window)
     window.network_view.resize(460, 260)  # a small window's view

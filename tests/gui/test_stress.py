@@ -110,7 +110,7 @@ class Driver:
         w = self.window
         if w.playing:
             self.action("play_pause").trigger()
-            self.qtbot.waitUntil(lambda: not w.worker.running, timeout=TIMEOUT)
+            self.qtbot.waitUntil(lambda: not w.worker.busy, timeout=TIMEOUT)
             assert not w.playing
         elif self.can_train():
             # Waits on the window's signal: one emitted in the worker thread would make qtbot's waiting stop

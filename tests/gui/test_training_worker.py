@@ -1,5 +1,7 @@
 """TrainingWorker in its own QThread: runs, pauses between batches, steps one batch, throttles, recovers."""
 
+import threading
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QObject, QThread, Slot
@@ -7,6 +9,7 @@ from PySide6.QtCore import QObject, QThread, Slot
 from engine.optimizers import Momentum
 from engine.training_config import TrainingConfig, build, defaults_for, make_builtin
 from gui.training.worker import TrainingUpdate, TrainingWorker
+from tests.gui.gui_thread import wait_signal_in_gui_thread
 
 TIMEOUT = 10_000  # ms; generous for a loaded machine, never reached when things work
 
@@ -63,7 +66,7 @@ def give(worker, qtbot, config, dataset, generation=1, epochs=None):
 def test_step_batch_trains_exactly_one_batch_and_sends_copies(worker, qtbot, dataset):
     trainer = give(worker, qtbot, defaults_for("circles"), dataset)
     before = [W.copy() for W, _ in trainer.net.weights()]
-    with qtbot.waitSignal(worker.batch_finished, timeout=TIMEOUT) as blocker:
+    with wait_signal_in_gui_thread(qtbot, worker.batch_finished, TIMEOUT) as blocker:
         worker.step_batch()
     update = blocker.args[0]
     assert isinstance(update, TrainingUpdate)
@@ -72,7 +75,7 @@ def test_step_batch_trains_exactly_one_batch_and_sends_copies(worker, qtbot, dat
     # The weights sent are the trained ones, and copies: training further leaves them alone.
     sent = [W.copy() for W, _ in update.weights]
     assert any(not np.array_equal(a, b) for a, b in zip(before, sent))
-    with qtbot.waitSignal(worker.batch_finished, timeout=TIMEOUT):
+    with wait_signal_in_gui_thread(qtbot, worker.batch_finished, TIMEOUT):
         worker.step_batch()
     assert trainer.steps == 2
     assert all(np.array_equal(a, W) for a, (W, _) in zip(sent, update.weights))
@@ -82,17 +85,17 @@ def test_step_batch_trains_exactly_one_batch_and_sends_copies(worker, qtbot, dat
 def test_play_runs_until_paused_and_pause_acts_between_batches(worker, qtbot, dataset):
     config = defaults_for("circles")
     trainer = give(worker, qtbot, config, dataset, epochs=10_000)
-    with qtbot.waitSignal(worker.started, timeout=TIMEOUT):
+    with wait_signal_in_gui_thread(qtbot, worker.started, TIMEOUT):
         worker.play()
     qtbot.waitUntil(lambda: trainer.steps > 200, timeout=TIMEOUT)  # several epochs: not stopping at epoch ends
-    with qtbot.waitSignal(worker.finished, timeout=TIMEOUT) as blocker:
+    with wait_signal_in_gui_thread(qtbot, worker.finished, TIMEOUT) as blocker:
         steps_when_asked = trainer.steps
         worker.pause()
     assert blocker.args[1].reason == "stopped"
     assert trainer.steps <= steps_when_asked + 1  # at most the batch in progress finished
     stopped_at = trainer.steps
     qtbot.wait(100)
-    assert trainer.steps == stopped_at and not worker.running
+    assert trainer.steps == stopped_at and not worker.running and not worker.busy
 
 
 def test_updates_are_throttled_but_carry_every_batch_loss(worker, qtbot, dataset):
@@ -102,11 +105,10 @@ def test_updates_are_throttled_but_carry_every_batch_loss(worker, qtbot, dataset
     received = recorder.updates
     worker.play()
     qtbot.waitUntil(lambda: trainer.steps > 30, timeout=TIMEOUT)
-    with qtbot.waitSignal(worker.finished, timeout=TIMEOUT):
+    with wait_signal_in_gui_thread(qtbot, worker.finished, TIMEOUT):
         worker.pause()
-    # The blocker hears `finished` in the worker's thread; the updates queued before it reach the
-    # recorder's slot later, in the GUI thread: wait until every batch's loss has arrived.
-    qtbot.waitUntil(lambda: sum(len(u.losses) for u in received) >= trainer.steps, timeout=TIMEOUT)
+    # Heard in the GUI thread, `finished` comes after the updates sent before it: every batch's loss is here.
+    assert sum(len(u.losses) for u in received) == trainer.steps
     # One update per epoch end (forced) plus the one at the pause, far fewer than the batches trained.
     epochs_done = trainer.epoch
     assert len(received) <= epochs_done + 1 < trainer.steps
@@ -121,7 +123,7 @@ def test_epoch_end_and_completion(worker, qtbot, dataset):
     trainer = give(worker, qtbot, defaults_for("circles"), dataset, epochs=2)
     recorder = Recorder(worker)
     epochs = recorder.epochs
-    with qtbot.waitSignal(worker.finished, timeout=TIMEOUT) as blocker:
+    with wait_signal_in_gui_thread(qtbot, worker.finished, TIMEOUT) as blocker:
         worker.play()
     assert blocker.args[1].reason == "completed"
     qtbot.waitUntil(lambda: len(epochs) == 2, timeout=TIMEOUT)
@@ -136,7 +138,7 @@ def test_divergence_pauses_and_keeps_the_last_good_weights(worker, qtbot, datase
     trainer = give(worker, qtbot, config, dataset)
     recorder = Recorder(worker)
     updates, diverged = recorder.updates, recorder.diverged
-    with qtbot.waitSignal(worker.finished, timeout=TIMEOUT) as blocker:
+    with wait_signal_in_gui_thread(qtbot, worker.finished, TIMEOUT) as blocker:
         worker.play()
     assert blocker.args[1].reason == "diverged"
     qtbot.waitUntil(lambda: bool(diverged and updates), timeout=TIMEOUT)
@@ -152,25 +154,42 @@ def test_failure_is_reported_and_the_thread_survives(worker, qtbot, dataset):
         raise RuntimeError("boom in step")
 
     trainer.step = broken_step
-    with qtbot.waitSignal(worker.failed, timeout=TIMEOUT) as blocker:
+    with wait_signal_in_gui_thread(qtbot, worker.failed, TIMEOUT) as blocker:
         worker.play()
     assert "boom in step" in blocker.args[1]
     # The worker still answers: a new trainer steps normally.
     good = give(worker, qtbot, defaults_for("circles"), dataset, generation=2)
-    with qtbot.waitSignal(worker.batch_finished, timeout=TIMEOUT) as update:
+    with wait_signal_in_gui_thread(qtbot, worker.batch_finished, TIMEOUT) as update:
         worker.step_batch()
     assert good.steps == 1 and update.args[0].generation == 2
 
 
 def test_new_trainer_and_optimizer_swap_apply_before_the_next_batch(worker, qtbot, dataset):
     first = give(worker, qtbot, defaults_for("circles"), dataset, generation=1)
-    with qtbot.waitSignal(worker.batch_finished, timeout=TIMEOUT):
+    with wait_signal_in_gui_thread(qtbot, worker.batch_finished, TIMEOUT):
         worker.step_batch()
     second = give(worker, qtbot, defaults_for("circles"), dataset, generation=2)
     momentum = Momentum(lr=0.01, momentum=0.5)
     worker.replace_optimizer(second, momentum)
-    with qtbot.waitSignal(worker.batch_finished, timeout=TIMEOUT) as blocker:
+    with wait_signal_in_gui_thread(qtbot, worker.batch_finished, TIMEOUT) as blocker:
         worker.step_batch()
     assert first.steps == 1 and second.steps == 1
     assert blocker.args[0].generation == 2
     assert second.net.optimizer is momentum and momentum.t == 1
+
+
+def test_busy_until_every_request_is_answered_though_no_run_is_going(worker, qtbot, dataset):
+    trainer = give(worker, qtbot, defaults_for("circles"), dataset)
+    gate, step = threading.Event(), trainer.step
+
+    def gated_step():  # the worker thread waits here until the test opens the gate
+        assert gate.wait(TIMEOUT / 1000)
+        return step()
+
+    trainer.step = gated_step
+    worker.step_batch()
+    worker.step_batch()  # waits in the worker's queue behind the first
+    assert worker.busy and not worker.running
+    gate.set()
+    qtbot.waitUntil(lambda: not worker.busy, timeout=TIMEOUT)
+    assert trainer.steps == 2

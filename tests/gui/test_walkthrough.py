@@ -91,8 +91,8 @@ def test_step_batch_mid_walk_finishes_that_batch_and_play_finishes_it_first(qtbo
         action(window, "play_pause").trigger()
     assert isinstance(end.args[0].event, BatchDone) and end.args[0].step == 2
     qtbot.waitUntil(lambda: window.trainer.steps > 10, timeout=TIMEOUT)
-    with qtbot.waitSignal(window.worker.finished, timeout=TIMEOUT):
-        action(window, "play_pause").trigger()
+    action(window, "play_pause").trigger()
+    qtbot.waitUntil(lambda: not window.worker.busy, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: same_weights(window.network().weights(), window.trainer.net.weights()), timeout=TIMEOUT)
     assert same_weights(window.network().weights(), twin_after(window, window.trainer.steps))
     assert window.network_view.mode() == "weights" and not window.walkthrough.record.active
@@ -218,10 +218,10 @@ def test_shift_right_steps_a_phase(qtbot):
     assert window.network_view.highlight_layer() == 0
 
 
-def test_mnist_seed_network_walks_a_digit(qtbot, mnist_dir, monkeypatch):
+def test_mnist_seed_network_walks_a_digit(qtbot, mnist_subset_dir, monkeypatch):
     import gui.shell.main_window as main_window
 
-    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_dir, None))
+    monkeypatch.setattr(main_window, "discover_mnist", lambda: (mnist_subset_dir, None))
     window = MainWindow()
     qtbot.addWidget(window)
     window.show()
@@ -253,7 +253,7 @@ def test_a_walked_batch_that_diverges_says_so_and_keeps_the_good_weights(qtbot):
     window.trainer.set_hyperparameters(lr=float("inf"))  # the update makes the weights infinite
     for _ in range(10):
         phase(window, qtbot)
-    with qtbot.waitSignal(window.worker.diverged, timeout=TIMEOUT):
+    with qtbot.waitSignal(window.session.diverged, timeout=TIMEOUT):
         step = phase(window, qtbot)
     assert step.kind == "done" and "diverged" in caption(window)
     qtbot.waitUntil(lambda: same_weights(window.network_view.snapshot().weights, good), timeout=TIMEOUT)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QDockWidget
 
 from engine.training_config import defaults_for
 from gui.common.settings import app_settings
+from gui.shell import main_window
 from gui.shell.main_window import MainWindow
 from gui.shell.window_state import CONFIG_KEY, GEOMETRY_KEY, STATE_KEY, config_from_json
 
@@ -36,12 +37,29 @@ def test_close_then_open_gives_the_same_geometry_docks_splitter_and_config(qtbot
 
     second = open_window(qtbot)
     assert second.height() == height  # (a width above the screen's is clamped to it, as it should be)
+    assert second.notice.text() == first.notice.text()  # without MNIST both say so: the same height above the views
     assert second.dockWidgetArea(second.findChild(QDockWidget, "draw_pad_dock")) == Qt.DockWidgetArea.LeftDockWidgetArea
     assert second.splitter.sizes() == sizes
     assert second.controls.config() == config
     assert second.session.config == config  # rebuilt from it, not only shown
     assert second.network().sizes[1:-1] == [12, 7, 5]
     assert "config" in second.window_state.restored and "geometry" in second.window_state.restored
+
+
+def test_a_notice_at_the_next_start_only_borrows_its_height_from_the_views(qtbot, monkeypatch):
+    monkeypatch.setattr(main_window, "discover_mnist", lambda: (None, None))  # the notice is shown at each start
+    first = open_window(qtbot, dataset="spirals")
+    first.resize(first.width(), first.minimumHeight() + 37)
+    first.notice.clear()  # closed with its ✕
+    qtbot.waitUntil(lambda: first.splitter.height() > 450)
+    first.splitter.setSizes([250, 223])
+    sizes = first.splitter.sizes()
+    first.close()
+    second = open_window(qtbot)
+    assert second.notice.isVisible() and second.size() == first.size()
+    assert sum(second.splitter.sizes()) < sum(sizes)
+    second.notice.clear()
+    qtbot.waitUntil(lambda: second.splitter.sizes() == sizes)
 
 
 def test_a_maximized_window_opens_maximized(qtbot):
@@ -125,3 +143,10 @@ def test_config_from_json_round_trips_and_checks_each_field(qtbot):
 def test_settings_go_to_the_test_folder(private_settings):
     assert app_settings().fileName().startswith(str(private_settings))
     assert app_settings().format() == QSettings.IniFormat
+
+
+def test_the_default_size_fits_the_screen(qtbot):
+    window = open_window(qtbot, dataset="circles")  # no saved geometry: 1400 × 900 asked for, on an 800 × 800 screen
+    area = window.screen().availableGeometry()
+    assert window.width() == max(area.width(), window.minimumWidth())
+    assert window.height() == max(area.height(), window.minimumHeight())
