@@ -60,12 +60,12 @@ def load_csv(path, target=None, *, task=None, test_fraction=0.2, seed=0, drop_mi
     x_test = x[test_rows]
     _keep_rows(x, train_rows)  # in place: no second copy of a large table
     x_train = x[:n_train]
-    mean, std = _standardise(x_train, x_test)
+    mean, std = _standardise(x_train, x_test, name, table.feature_names)
     y_train, y_test = y[train_rows], y[test_rows]
     if task == REGRESSION:
         target_scaling = _target_scaling(y_train, name, table.target_name)
-        y_train, y_test = ((v - target_scaling[0]) / target_scaling[1] for v in (y_train, y_test))
-        y_train, y_test = y_train.astype(np.float32), y_test.astype(np.float32)
+        y_train, y_test = (_scaled(v[:, None], *target_scaling, name, [table.target_name])[:, 0]
+                           for v in (y_train, y_test))
     params = {
         "file": name, "sha256": table.sha256, "rows": n, "rows_dropped": table.rows_dropped,
         "header": table.header, "delimiter": table.delimiter, "target": table.target_name,
@@ -194,7 +194,7 @@ def _keep_rows(x, rows):
         x[lo : lo + len(chunk)] = x[chunk]
 
 
-def _standardise(x_train, x_test):
+def _standardise(x_train, x_test, name, columns):
     """Scale every column to mean 0, std 1 over ``x_train`` (both arrays in place); returns (mean, std).
 
     A constant column keeps std 1 (it becomes zeros). Statistics are summed in float64 a few thousand rows
@@ -210,13 +210,26 @@ def _standardise(x_train, x_test):
         squares += ((x_train[lo : lo + _ROWS_AT_ONCE] - mean) ** 2).sum(axis=0)
     std = np.sqrt(squares / max(n, 1))
     std[~(std > 0)] = 1.0
-    mean32, std32 = mean.astype(np.float32), std.astype(np.float32)
     for x in (x_train, x_test):
         for lo in range(0, len(x), _ROWS_AT_ONCE):
-            rows = x[lo : lo + _ROWS_AT_ONCE]
-            rows -= mean32
-            rows /= std32
+            x[lo : lo + _ROWS_AT_ONCE] = _scaled(x[lo : lo + _ROWS_AT_ONCE], mean, std, name, columns)
     return mean, std
+
+
+def _scaled(rows, mean, std, name, columns):
+    """(rows − mean) / std as float32, computed in float64; DatasetError if a value leaves float32's range.
+
+    That happens only to a test row far outside a column that barely varies over the training rows.
+    """
+    with np.errstate(over="ignore"):
+        out = ((rows - mean) / std).astype(np.float32)
+    bad = np.argwhere(~np.isfinite(out))
+    if len(bad):
+        i, j = bad[0]
+        raise DatasetError(f"{name}: {columns[j]!r} varies so little over the training rows (standard deviation "
+                           f"{np.broadcast_to(std, out.shape[1:])[j]:.3g}) that the value {float(rows[i, j]):g} is "
+                           "out of range once scaled")
+    return out
 
 
 def _checked(params, key, kind):

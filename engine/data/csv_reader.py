@@ -218,7 +218,8 @@ class _BlockReader:
             raise DatasetError(f"{self.name}: unknown delimiter {self.delimiter!r}; choose ',', ';' or a tab")
         cells = [self._cells(line, line_no + text.count("\n", 0, at)) for at, _, line in rows]
         if self.header is None:
-            self.header = _looks_like_header(cells[0], cells[1] if len(cells) > 1 else None)
+            as_read = [[c.replace(",", ".") for c in row] if self.delimiter == ";" else row for row in cells]
+            self.header = _looks_like_header(as_read[0], as_read[1] if len(as_read) > 1 else None)
         self.n_columns = len(cells[0])
         if self.header:
             self.names = [c.strip() or f"column {j + 1}" for j, c in enumerate(cells[0])]
