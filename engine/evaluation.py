@@ -173,7 +173,7 @@ def evaluate(net, dataset, split="test", chunk=DEFAULT_CHUNK, progress=None, sho
 
 def _evaluate_regression(net, dataset, split, chunk, progress, should_stop):
     start = time.perf_counter()
-    x, y = dataset.split(split)
+    y = dataset.split(split)[1]
     n = len(y)
     problem = mismatch(net, dataset)
     if problem:

@@ -45,7 +45,7 @@ def load_csv(path, target=None, *, task=None, test_fraction=0.2, seed=0, drop_mi
     name = table.file
     task, y, class_names = _target(table, task)
     n = len(y)
-    n_test = int(round(n * test_fraction))
+    n_test = round(n * test_fraction)
     if not 0 < n_test < n:
         raise DatasetError(f"{name}: {n} rows cannot be split with a test fraction of {test_fraction:g}: the "
                            f"{'test' if n_test == 0 else 'training'} rows would be none")

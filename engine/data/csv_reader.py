@@ -13,9 +13,8 @@ import hashlib
 import io
 import math
 import os
-from dataclasses import dataclass
-
 import re
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -189,8 +188,9 @@ class _BlockReader:
         if self.rows == 0:
             below = " below the header" if self.header else ""
             raise DatasetError(f"{self.name}: no data rows{below}")
-        target = np.concatenate(targets) if all(t.dtype != object for t in targets) else np.concatenate(
-            [t if t.dtype == object else _as_text(t) for t in targets])
+        if any(t.dtype == object for t in targets):  # words somewhere: numbers become words too ("1.0")
+            targets = [t.astype(str).astype(object) for t in targets]
+        target = np.concatenate(targets)
         return CsvTable(file=self.name, sha256="", names=self.names, header=self.header, delimiter=self.delimiter,
                         target_column=self.target, features=self.features[: self.rows], target=target,
                         rows_dropped=self.dropped)
@@ -211,7 +211,7 @@ class _BlockReader:
             rows = _first_rows(text, rows)
         if not rows:
             return None
-        (start, end, first_line), *_ = rows
+        (_, end, first_line), *_ = rows
         if self.delimiter is None:
             self.delimiter = "\t" if "\t" in first_line else ";" if ";" in first_line else ","
         elif self.delimiter not in (",", ";", "\t"):
@@ -262,37 +262,26 @@ class _BlockReader:
         """Parse a block of lines into ``features`` (appended at ``rows``); returns the block's targets."""
         if self.delimiter == ";":
             text = text.replace(",", ".")  # semicolons separate cells where a comma marks decimals (1,5)
-        parsed = self._parse_fast(text)
-        if parsed is None:
-            feats, target = self._parse_cells(text, line_no)
-        else:
-            feats, target = parsed
-        m = len(target)
-        if self.rows + m > len(self.features):  # more rows than the first pass counted lines
+        before, after, target = self._parse_fast(text) or self._parse_cells(text, line_no)
+        rows = slice(self.rows, self.rows + len(target))
+        if rows.stop > len(self.features):  # more rows than the first pass counted lines
             raise DatasetError(f"{self.name}: the file changed while it was being read; open it again")
-        t = self.target
-        if isinstance(feats, tuple):
-            before, after = feats
-            if before is not None:
-                self.features[self.rows : self.rows + m, :t] = before
-            if after is not None:
-                self.features[self.rows : self.rows + m, t:] = after
-        else:
-            self.features[self.rows : self.rows + m] = feats
-        self.rows += m
+        self.features[rows, : self.target] = before
+        self.features[rows, self.target :] = after
+        self.rows = rows.stop
         return target
 
     def _parse_fast(self, text):
-        """((before, after) feature blocks, target) by NumPy's C reader, or None if it refuses the block."""
+        """(features before the target, features after it, target) by NumPy's C reader; None if it refuses."""
         for as_text in ((True,) if self.target_text else (False, True)):
             try:
                 arr = np.loadtxt(io.StringIO(text), dtype=self._row_dtype(as_text), delimiter=self.delimiter,
                                  comments=None, quotechar=_QUOTE, ndmin=1)
             except (ValueError, TypeError, OverflowError):
                 continue
-            names = arr.dtype.names
-            feats = tuple(arr[k] if k in names else None for k in ("before", "after"))
-            if not all(f is None or bool(np.isfinite(f).all()) for f in feats):
+            feats = [arr[k] if k in arr.dtype.names else np.empty((len(arr), 0), np.float32)
+                     for k in ("before", "after")]
+            if not all(np.isfinite(f).all() for f in feats):
                 return None  # NaN (missing), inf or beyond float32: the cell reader names the cell
             target = arr["target"].copy()  # a view would keep the whole parsed block alive
             if as_text:
@@ -302,7 +291,7 @@ class _BlockReader:
                 self.target_text = True
             elif not (np.isfinite(target).all() and np.abs(target).max(initial=0) <= FLOAT32_MAX):
                 return None
-            return feats, target
+            return (*feats, target)
         return None
 
     def _row_dtype(self, target_text):
@@ -314,7 +303,7 @@ class _BlockReader:
         return fields
 
     def _parse_cells(self, text, line_no):
-        """(features (m, columns − 1) float32, target) of a block, cell by cell; DatasetError at the first fault."""
+        """As _parse_fast, reading cell by cell; DatasetError names the first faulty cell."""
         t, n = self.target, self.n_columns
         rows, targets = [], []
         reader = csv.reader(io.StringIO(text), delimiter=self.delimiter, quotechar=_QUOTE)
@@ -349,9 +338,9 @@ class _BlockReader:
             rows.append(values)
         feats = np.array(rows, dtype=np.float32).reshape(len(rows), n - 1)
         if all(isinstance(v, float) for v in targets):
-            return feats, np.array(targets, dtype=np.float64)
+            return feats[:, :t], feats[:, t:], np.array(targets, dtype=np.float64)
         self.target_text = True
-        return feats, np.array([v if isinstance(v, str) else _number_text(v) for v in targets], dtype=object)
+        return feats[:, :t], feats[:, t:], np.array([str(v) for v in targets], dtype=object)
 
     def _cell(self, cell, line, j, text_ok):
         """A cell's number (float), None if missing, or (``text_ok``) its text; DatasetError otherwise."""
@@ -418,12 +407,3 @@ def _is_number_or_missing(cell):
     except ValueError:
         return False
     return True
-
-
-def _number_text(value):
-    """A number as a class name: 3.0 → "3", 0.5 → "0.5"."""
-    return f"{value:g}" if math.isfinite(value) else repr(value)
-
-
-def _as_text(values):
-    return np.array([_number_text(float(v)) for v in values], dtype=object)

@@ -92,10 +92,13 @@ def test_labels_keep_their_own_names_in_order_of_value(tmp_path):
     assert sorted(np.bincount(y).tolist()) == [10, 10, 10]
 
 
-def test_one_and_one_point_zero_are_one_class(tmp_path):
-    rows = [(i, ["1", "1.0", "cat", "2"][i % 4]) for i in range(20)]
+@pytest.mark.parametrize("block", [1 << 21, 10])
+def test_one_and_one_point_zero_are_one_class(tmp_path, monkeypatch, block):
+    monkeypatch.setattr(csv_reader, "_BLOCK", block)  # small: blocks of numbers only, then of words
+    rows = [(i, ["1", "1.0", "2", "2.0", "cat"][i // 6]) for i in range(30)]
     ds = load_csv(write(tmp_path, table(rows, ["x", "label"])))
     assert ds.class_names == ["1", "2", "cat"]
+    assert np.bincount(np.concatenate([ds.y_train, ds.y_test])).tolist() == [12, 12, 6]
 
 
 def test_real_numbers_make_a_regression_in_standard_units(tmp_path):

@@ -36,7 +36,7 @@ def test_without_noise_the_targets_are_the_function(name):
 
 @pytest.mark.parametrize("name", sorted(REGRESSION_DATASETS))
 def test_noise_is_seeded_and_of_the_asked_size(name):
-    features, f = FUNCTIONS[name]
+    _, f = FUNCTIONS[name]
     a, b = make_toy(name, n=2000, noise=0.1, seed=5), make_toy(name, n=2000, noise=0.1, seed=5)
     assert np.array_equal(a.x_train, b.x_train) and np.array_equal(a.y_train, b.y_train)
     residual = a.y_train - f(a.x_train.astype(np.float64))

@@ -1,4 +1,4 @@
-"""Regression as a task: one identity output with MSE, RMSE in the target's units and R², through training and evaluation."""
+"""Regression as a task: one identity output with MSE; RMSE in the target's units and R² in training and evaluation."""
 
 import math
 
