@@ -85,7 +85,7 @@ def mutated_tables(draw):
     for _ in range(draw(st.integers(0, 3))):
         i = draw(st.integers(0, len(rows) - 1))
         what = draw(st.sampled_from(["cell", "cell", "drop", "add", "blank"]))
-        if what == "cell":
+        if what == "cell" and rows[i]:
             rows[i][draw(st.integers(0, len(rows[i]) - 1))] = draw(CELLS)
         elif what == "drop" and rows[i]:
             rows[i].pop()
