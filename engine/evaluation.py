@@ -136,30 +136,22 @@ def evaluate(net, dataset, split="test", chunk=DEFAULT_CHUNK, progress=None, sho
     if dataset.is_regression:
         return _evaluate_regression(net, dataset, split, chunk, progress, should_stop)
     start = time.perf_counter()
-    x, y = dataset.split(split)
+    y = dataset.split(split)[1]
     n = len(y)
     outs = net.layers[-1].outs
-    problem = mismatch(net, dataset)
-    if problem:
-        raise ValueError(problem)
-    chunk = max(1, int(chunk))
     lossf = net.loss_function
     predicted = np.empty(n, dtype=np.int64)
     probabilities = np.empty((outs, n), dtype=net.dtype)
     loss_sum = 0.0
-    if progress is not None:
-        progress(0, n)
-    for lo in range(0, n, chunk):
-        if should_stop is not None and should_stop():
+    for part in _chunks(net, dataset, split, chunk, progress, should_stop):
+        if part is None:
             return None
-        X, labels = dataset.columns(split, lo, lo + chunk, dtype=net.dtype)
+        lo, X, labels = part
         hi = lo + len(labels)
         out = net.infer(X)
         predicted[lo:hi] = np.argmax(out, axis=0)  # as net.predict and the trainer's accuracy read it
         probabilities[:, lo:hi] = lossf.probabilities(out)
         loss_sum += lossf.loss(out, lossf.targets(labels, outs, net.dtype)) * len(labels)
-        if progress is not None:
-            progress(hi, n)
     labels = np.asarray(y, dtype=np.int64)
     k = max(outs, dataset.n_classes)
     names = list(dataset.class_names) + [f"output {j}" for j in range(dataset.n_classes, k)]
@@ -171,24 +163,38 @@ def evaluate(net, dataset, split="test", chunk=DEFAULT_CHUNK, progress=None, sho
     )
 
 
-def _evaluate_regression(net, dataset, split, chunk, progress, should_stop):
-    start = time.perf_counter()
-    y = dataset.split(split)[1]
-    n = len(y)
+def _chunks(net, dataset, split, chunk, progress, should_stop):
+    """(first index, X, labels) of each ``chunk`` samples of a split; None, then nothing, once asked to stop.
+
+    Refuses (ValueError) a network that does not fit the dataset; calls progress(done, total) from 0.
+    """
     problem = mismatch(net, dataset)
     if problem:
         raise ValueError(problem)
+    n = len(dataset.split(split)[1])
     chunk = max(1, int(chunk))
-    out = np.empty(n, dtype=np.float64)  # predictions in network units
     if progress is not None:
         progress(0, n)
     for lo in range(0, n, chunk):
         if should_stop is not None and should_stop():
-            return None
-        X, _ = dataset.columns(split, lo, lo + chunk, dtype=net.dtype)
-        out[lo : lo + X.shape[1]] = net.infer(X)[0]
+            yield None
+            return
+        X, labels = dataset.columns(split, lo, lo + chunk, dtype=net.dtype)
+        yield lo, X, labels
         if progress is not None:
-            progress(min(lo + chunk, n), n)
+            progress(lo + len(labels), n)
+
+
+def _evaluate_regression(net, dataset, split, chunk, progress, should_stop):
+    start = time.perf_counter()
+    y = dataset.split(split)[1]
+    n = len(y)
+    out = np.empty(n, dtype=np.float64)  # predictions in network units
+    for part in _chunks(net, dataset, split, chunk, progress, should_stop):
+        if part is None:
+            return None
+        lo, X, _ = part
+        out[lo : lo + X.shape[1]] = net.infer(X)[0]
     targets = np.asarray(y, dtype=np.float64)
     mse = float(np.mean((out - targets) ** 2)) if n else float("nan")
     rmse, r2 = regression_scores(mse, targets, dataset.target_scaling[1])

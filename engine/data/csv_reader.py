@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from engine.data.datasets import DatasetError
+from engine.data.datasets import DatasetError, unreadable
 
 MISSING = frozenset({"", "na", "n/a", "nan", "null", "none", "?"})  # cells read as "no value" (lower case)
 FLOAT32_MAX = float(np.finfo(np.float32).max)  # features are kept in float32: larger magnitudes do not fit
@@ -85,14 +85,8 @@ def read_csv_table(path, target=-1, *, header=None, delimiter=None, drop_missing
             fh.seek(0)
             reader = _BlockReader(fh, name, size, line_bound, header, delimiter, drop_missing, target)
             table = reader.read(report, stop)
-    except FileNotFoundError:
-        raise DatasetError(f"{name}: file not found at {path}") from None
-    except IsADirectoryError:
-        raise DatasetError(f"{name}: is a folder, not a CSV file") from None
-    except PermissionError:
-        raise DatasetError(f"{name}: permission denied reading {path}") from None
     except OSError as exc:
-        raise DatasetError(f"{name}: cannot be read ({exc.strerror or exc})") from None
+        raise unreadable(exc, name, path, "a CSV file") from None
     if table is None:
         return None
     table.sha256 = sha256

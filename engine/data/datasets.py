@@ -27,6 +27,17 @@ class DatasetError(ValueError):
     """A dataset file is missing, truncated or not what it claims to be."""
 
 
+def unreadable(exc, name, path, what):
+    """The DatasetError for an OSError met reading the file ``path`` (``what``: "an IDX file", …)."""
+    if isinstance(exc, FileNotFoundError):
+        return DatasetError(f"{name}: file not found at {path}")
+    if isinstance(exc, IsADirectoryError):
+        return DatasetError(f"{name}: is a folder, not {what}")
+    if isinstance(exc, PermissionError):
+        return DatasetError(f"{name}: permission denied reading {path}")
+    return DatasetError(f"{name}: cannot be read ({exc.strerror or exc})")
+
+
 CLASSIFICATION = "classification"  # labels are class indices; the network has one output per class
 REGRESSION = "regression"  # labels are real numbers; the network has one identity output trained with MSE
 TASKS = (CLASSIFICATION, REGRESSION)
@@ -48,12 +59,8 @@ def read_idx(path, expect_magic=None):
                     raise DatasetError(f"{name}: not a valid gzip file ({exc}); delete it and download again")
             else:
                 data = fh.read()
-    except FileNotFoundError:
-        raise DatasetError(f"{name}: file not found at {path}") from None
-    except IsADirectoryError:
-        raise DatasetError(f"{name}: is a folder, not an IDX file") from None
-    except PermissionError:
-        raise DatasetError(f"{name}: permission denied reading {path}") from None
+    except OSError as exc:
+        raise unreadable(exc, name, path, "an IDX file") from None
     return parse_idx(data, name, expect_magic)
 
 
