@@ -116,6 +116,19 @@ def test_tables_of_any_floats(rows, task, fraction):
             assert np.all(np.isfinite(ds.target_units(ds.y_train)))
 
 
+@settings(FUZZ, max_examples=25)
+@given(st.sampled_from([1, 2, 3, 99_999, 100_000]), st.integers(1, 5),
+       st.lists(st.tuples(st.integers(0, 4), st.integers(0, 100_000), CELLS), max_size=3), st.booleans())
+def test_very_wide_tables(columns, n, changes, ragged):
+    rows = [[str(i % 2 if j == columns - 1 else j % 7) for j in range(columns)] for i in range(n)]
+    for i, j, cell in changes:
+        if i < n and j < columns:
+            rows[i][j] = cell
+    if ragged:
+        rows[-1].pop()
+    fuzz_file("\n".join(",".join(r) for r in rows).encode("utf-8", errors="surrogatepass"), False)
+
+
 def test_a_hundred_thousand_columns(tmp_path):
     rng = np.random.default_rng(0)
     values = rng.integers(0, 10, (6, 100_000))
