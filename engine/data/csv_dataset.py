@@ -36,6 +36,8 @@ def load_csv(path, target=None, *, task=None, test_fraction=0.2, seed=0, drop_mi
         raise DatasetError(f"unknown task {task!r}; choose {' or '.join(TASKS)}")
     if not (isinstance(test_fraction, (int, float)) and 0 < test_fraction < 1):
         raise DatasetError(f"the test fraction must be between 0 and 1 (exclusive), got {test_fraction!r}")
+    if not (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and 0 <= seed < 2**63):
+        raise DatasetError(f"the seed must be a whole number from 0 to 2⁶³ − 1, got {seed!r}")
     read_progress = None if progress is None else (lambda fraction: progress(0.95 * fraction))
     table = read_csv_table(path, -1 if target is None else target, header=header, delimiter=delimiter,
                            drop_missing=drop_missing, expect_sha256=expect_sha256, progress=read_progress,

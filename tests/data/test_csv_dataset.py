@@ -244,6 +244,12 @@ def test_a_test_fraction_outside_zero_to_one_is_refused(tmp_path, fraction):
         load_csv(write(tmp_path, table(labelled())), test_fraction=fraction)
 
 
+@pytest.mark.parametrize("seed", [-1, 2**63, 1.5, "1", True])
+def test_a_seed_that_is_not_a_whole_number_is_refused(tmp_path, seed):
+    with pytest.raises(DatasetError, match="seed"):
+        load_csv(write(tmp_path, table(labelled())), seed=seed)
+
+
 def test_too_few_rows_to_split_is_refused(tmp_path):
     with pytest.raises(DatasetError, match="2 rows cannot be split"):
         load_csv(write(tmp_path, "1,0\n2,1\n"), test_fraction=0.1)
