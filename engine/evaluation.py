@@ -1,13 +1,17 @@
-"""Judging a trained network: predictions over a split, confusion matrix, errors, and per-class summaries.
+"""Judging a trained network: predictions over a split, confusion matrix, errors, and per-class summaries;
+for a regression, predictions in the target's own units, RMSE and R².
 
 Pure NumPy. ``evaluate`` runs in chunks so a caller in another thread can show progress and cancel
 between any two chunks; everything else is a small function of arrays.
 """
 
+import math
 import time
 from dataclasses import dataclass
 
 import numpy as np
+
+from engine.tasks import network_problem
 
 DEFAULT_CHUNK = 1000  # samples per chunk: MNIST's 10k test set gives ten progress steps
 
@@ -77,37 +81,77 @@ class EvaluationResult:
                 f"{self.n - self.n_correct} wrong)")
 
 
+@dataclass(frozen=True, eq=False)
+class RegressionResult:
+    """A regression network's predictions on one split, in the target's own units.
+
+    targets, predicted, residuals : ndarray of shape (n,) float64 (residual = predicted − target)
+    """
+
+    split: str
+    targets: np.ndarray
+    predicted: np.ndarray
+    loss: float  # mean squared error in network units (the standardised target), as training reports it
+    rmse: float  # root mean squared error in the target's units
+    r2: float  # coefficient of determination: 1 − SS_res/SS_tot over this split (nan if the targets are constant)
+    seconds: float
+
+    @property
+    def n(self):
+        return int(self.targets.size)
+
+    @property
+    def residuals(self):
+        return self.predicted - self.targets
+
+    def worst(self):
+        """Indices of the samples sorted by absolute error, largest first (ties: lower index first)."""
+        return np.argsort(-np.abs(self.residuals), kind="stable")
+
+    def __repr__(self):
+        return f"RegressionResult({self.split}, {self.n} samples, RMSE {self.rmse:.4g}, R² {self.r2:.4f})"
+
+
+def regression_scores(mse, targets, target_std=1.0):
+    """(RMSE in the target's units, R²) from a mean squared error in network units over ``targets``.
+
+    targets : ndarray of shape (n,), the same split's targets in network units. R² = 1 − MSE / Var(targets):
+    the share of the targets' variance the network explains (1 perfect, 0 no better than their mean).
+    """
+    targets = np.asarray(targets, dtype=np.float64)
+    if targets.size == 0 or not math.isfinite(mse):
+        return float("nan"), float("nan")
+    var = float(np.var(targets))
+    r2 = 1.0 - mse / var if var > 0 else float("nan")
+    return math.sqrt(max(mse, 0.0)) * float(target_std), r2
+
+
 def evaluate(net, dataset, split="test", chunk=DEFAULT_CHUNK, progress=None, should_stop=None):
     """The network's predictions on a split, ``chunk`` samples at a time; None if stopped.
 
+    An EvaluationResult for classification, a RegressionResult for a regression dataset.
     progress(done, total) is called with done = 0 first, then after every chunk (last: done = total).
     should_stop() is asked before every chunk; when it answers True the evaluation returns None.
     """
+    if dataset.is_regression:
+        return _evaluate_regression(net, dataset, split, chunk, progress, should_stop)
     start = time.perf_counter()
-    x, y = dataset.split(split)
+    y = dataset.split(split)[1]
     n = len(y)
     outs = net.layers[-1].outs
-    problem = mismatch(net, dataset)
-    if problem:
-        raise ValueError(problem)
-    chunk = max(1, int(chunk))
     lossf = net.loss_function
     predicted = np.empty(n, dtype=np.int64)
     probabilities = np.empty((outs, n), dtype=net.dtype)
     loss_sum = 0.0
-    if progress is not None:
-        progress(0, n)
-    for lo in range(0, n, chunk):
-        if should_stop is not None and should_stop():
+    for part in _chunks(net, dataset, split, chunk, progress, should_stop):
+        if part is None:
             return None
-        X, labels = dataset.columns(split, lo, lo + chunk, dtype=net.dtype)
+        lo, X, labels = part
         hi = lo + len(labels)
         out = net.infer(X)
         predicted[lo:hi] = np.argmax(out, axis=0)  # as net.predict and the trainer's accuracy read it
         probabilities[:, lo:hi] = lossf.probabilities(out)
         loss_sum += lossf.loss(out, lossf.targets(labels, outs, net.dtype)) * len(labels)
-        if progress is not None:
-            progress(hi, n)
     labels = np.asarray(y, dtype=np.int64)
     k = max(outs, dataset.n_classes)
     names = list(dataset.class_names) + [f"output {j}" for j in range(dataset.n_classes, k)]
@@ -119,14 +163,48 @@ def evaluate(net, dataset, split="test", chunk=DEFAULT_CHUNK, progress=None, sho
     )
 
 
+def _chunks(net, dataset, split, chunk, progress, should_stop):
+    """(first index, X, labels) of each ``chunk`` samples of a split; None, then nothing, once asked to stop.
+
+    Refuses (ValueError) a network that does not fit the dataset; calls progress(done, total) from 0.
+    """
+    problem = mismatch(net, dataset)
+    if problem:
+        raise ValueError(problem)
+    n = len(dataset.split(split)[1])
+    chunk = max(1, int(chunk))
+    if progress is not None:
+        progress(0, n)
+    for lo in range(0, n, chunk):
+        if should_stop is not None and should_stop():
+            yield None
+            return
+        X, labels = dataset.columns(split, lo, lo + chunk, dtype=net.dtype)
+        yield lo, X, labels
+        if progress is not None:
+            progress(lo + len(labels), n)
+
+
+def _evaluate_regression(net, dataset, split, chunk, progress, should_stop):
+    start = time.perf_counter()
+    y = dataset.split(split)[1]
+    n = len(y)
+    out = np.empty(n, dtype=np.float64)  # predictions in network units
+    for part in _chunks(net, dataset, split, chunk, progress, should_stop):
+        if part is None:
+            return None
+        lo, X, _ = part
+        out[lo : lo + X.shape[1]] = net.infer(X)[0]
+    targets = np.asarray(y, dtype=np.float64)
+    mse = float(np.mean((out - targets) ** 2)) if n else float("nan")
+    rmse, r2 = regression_scores(mse, targets, dataset.target_scaling[1])
+    return RegressionResult(split=split, targets=dataset.target_units(targets), predicted=dataset.target_units(out),
+                            loss=mse, rmse=rmse, r2=r2, seconds=time.perf_counter() - start)
+
+
 def mismatch(net, dataset):
     """Why ``net`` cannot be evaluated on ``dataset`` (a phrase), or None when it can."""
-    if net.layers[0].ins != dataset.features:
-        return (f"the network takes {net.layers[0].ins} inputs but {dataset.title} has {dataset.features} "
-                "features per sample")
-    if net.layers[-1].outs < dataset.n_classes:
-        return f"the network has {net.layers[-1].outs} outputs but {dataset.title} has {dataset.n_classes} classes"
-    return None
+    return network_problem(net, dataset)
 
 
 def confusion_matrix(labels, predicted, k):

@@ -65,10 +65,12 @@ class MSELoss(LossFunction):
         return super().probabilities(np.clip(values, 0, None))
 
     def targets(self, labels, outs, dtype):
-        """One-hot columns for integer labels; float targets pass through."""
+        """One-hot columns for integer labels; float targets pass through (for one output, a row of them)."""
         labels = np.asarray(labels)
         if labels.ndim == 2:
             return labels.astype(dtype, copy=False)
+        if outs == 1 and labels.dtype.kind == "f":  # regression: one real-valued target per column
+            return labels.reshape(1, -1).astype(dtype, copy=False)
         onehot = np.zeros((outs, labels.size), dtype=dtype)
         onehot[labels.reshape(-1), np.arange(labels.size)] = 1
         return onehot

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.evaluation import regression_scores
 from engine.optimizers import check_setting
 from engine.phases import Loss
+from engine.tasks import network_problem
 from engine.training_history import TrainingHistory
 
 
@@ -33,14 +35,16 @@ class BatchDone:
 
 @dataclass(frozen=True)
 class EpochDone:
-    """An epoch finished: mean train loss over its batches, and the test set's loss and accuracy."""
+    """An epoch finished: mean train loss over its batches, and the test set's loss and accuracy (or fit)."""
 
     epoch: int  # 0-based
     epochs: int
     train_loss: float
     test_loss: float
-    test_accuracy: float
+    test_accuracy: float  # nan for a regression
     seconds: float  # training time of this epoch (evaluation excluded)
+    test_rmse: float = math.nan  # regression only: root mean squared error in the target's own units
+    test_r2: float = math.nan  # regression only: R², the share of the targets' variance explained
 
 
 @dataclass(frozen=True)
@@ -70,12 +74,9 @@ class Trainer:
     """
 
     def __init__(self, net, dataset, *, batch_size=32, epochs=1, seed=0, augment=None):
-        if net.layers[0].ins != dataset.features:
-            raise ValueError(f"the network takes {net.layers[0].ins} inputs but {dataset.name} has "
-                             f"{dataset.features} features per sample")
-        if net.layers[-1].outs < dataset.n_classes:
-            raise ValueError(f"the network has {net.layers[-1].outs} outputs but {dataset.name} has "
-                             f"{dataset.n_classes} classes")
+        problem = network_problem(net, dataset)
+        if problem:
+            raise ValueError(problem)
         self.net = net
         self.dataset = dataset
         self.batch_size = check_batch_size(batch_size)
@@ -260,7 +261,9 @@ class Trainer:
         test_loss, test_acc = self.evaluate("test")
         train_loss = self._epoch_loss_sum / max(self._pos, 1)
         self.history.add_epoch(train_loss, test_loss, test_acc)
-        event = EpochDone(self.epoch, self.epochs, train_loss, test_loss, test_acc, self._epoch_seconds)
+        fit = (regression_scores(test_loss, self.dataset.y_test, self.dataset.target_scaling[1])
+               if self.dataset.is_regression else ())
+        event = EpochDone(self.epoch, self.epochs, train_loss, test_loss, test_acc, self._epoch_seconds, *fit)
         self.epoch += 1
         self.batch_in_epoch = 0
         self._epoch_loss_sum = 0.0
@@ -279,7 +282,7 @@ class Trainer:
         yield Diverged(self.epoch, self.batch_in_epoch, message)
 
     def evaluate(self, which="test", chunk=2000):
-        """(mean loss, accuracy) of the network on a split, in chunks (bounded memory)."""
+        """(mean loss, accuracy) of the network on a split, in chunks (bounded memory); accuracy nan in regression."""
         x, y = self.dataset.split(which)
         if len(y) == 0:
             return float("nan"), float("nan")
@@ -291,7 +294,7 @@ class Trainer:
             target = lossf.targets(labels, out.shape[0], self.net.dtype)
             total += lossf.loss(out, target) * len(labels)
             correct += int(np.sum(np.argmax(out, axis=0) == labels))
-        return total / len(y), correct / len(y)
+        return total / len(y), float("nan") if self.dataset.is_regression else correct / len(y)
 
     def _apply_pending(self):
         if not self._pending:

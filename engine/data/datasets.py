@@ -1,4 +1,4 @@
-"""Datasets: the IDX reader for MNIST, the built-in 2-D sets, and the one interface both share.
+"""Datasets: the IDX reader for MNIST, and the one interface every dataset shares (MNIST, built-in, CSV).
 
 Storage is row-major (one sample per *row*, so a shuffled batch is a cheap row gather); what the
 network receives is always columns: ``Dataset.batch`` returns X of shape (features, n).
@@ -27,6 +27,22 @@ class DatasetError(ValueError):
     """A dataset file is missing, truncated or not what it claims to be."""
 
 
+def unreadable(exc, name, path, what):
+    """The DatasetError for an OSError met reading the file ``path`` (``what``: "an IDX file", …)."""
+    if isinstance(exc, FileNotFoundError):
+        return DatasetError(f"{name}: file not found at {path}")
+    if isinstance(exc, IsADirectoryError):
+        return DatasetError(f"{name}: is a folder, not {what}")
+    if isinstance(exc, PermissionError):
+        return DatasetError(f"{name}: permission denied reading {path}")
+    return DatasetError(f"{name}: cannot be read ({exc.strerror or exc})")
+
+
+CLASSIFICATION = "classification"  # labels are class indices; the network has one output per class
+REGRESSION = "regression"  # labels are real numbers; the network has one identity output trained with MSE
+TASKS = (CLASSIFICATION, REGRESSION)
+
+
 # -- IDX ----------------------------------------------------------------------------------------
 def read_idx(path, expect_magic=None):
     """Read an IDX file (raw or .gz) into an array; errors name the file and what is wrong."""
@@ -43,12 +59,8 @@ def read_idx(path, expect_magic=None):
                     raise DatasetError(f"{name}: not a valid gzip file ({exc}); delete it and download again")
             else:
                 data = fh.read()
-    except FileNotFoundError:
-        raise DatasetError(f"{name}: file not found at {path}") from None
-    except IsADirectoryError:
-        raise DatasetError(f"{name}: is a folder, not an IDX file") from None
-    except PermissionError:
-        raise DatasetError(f"{name}: permission denied reading {path}") from None
+    except OSError as exc:
+        raise unreadable(exc, name, path, "an IDX file") from None
     return parse_idx(data, name, expect_magic)
 
 
@@ -117,10 +129,12 @@ def parse_idx(data, name="IDX data", expect_magic=None):
 # -- the shared interface ---------------------------------------------------------------------
 @dataclass(eq=False)
 class Dataset:
-    """Train/test samples (rows) with integer labels, and what a view needs to show them.
+    """Train/test samples (rows) with their labels, and what a view needs to show them.
 
-    x_train : ndarray of shape (n_train, features), uint8 (images) or float32 (2-D points)
-    y_train : ndarray of shape (n_train,), int class indices.  Likewise x_test, y_test.
+    x_train : ndarray of shape (n_train, features), uint8 (images) or float32 (points, table rows)
+    y_train : ndarray of shape (n_train,): int class indices (classification) or float32 targets in
+              network units (regression; ``target_units`` gives them back in the data's own units).
+    Likewise x_test, y_test.
     """
 
     name: str  # an id such as "mnist" or "spirals"
@@ -132,15 +146,22 @@ class Dataset:
     x_test: np.ndarray
     y_test: np.ndarray
     scale: float = 1.0  # stored value × scale = network input (1/255 for uint8 images)
-    params: dict = field(default_factory=dict)  # how it was made (for 2-D sets: n, noise, seed)
+    params: dict = field(default_factory=dict)  # how it was made (for 2-D sets: n, noise, seed); JSON values
+    task: str = CLASSIFICATION
+    feature_names: list = field(default_factory=list)  # one per feature, or empty when features have no names
+    description: str = ""  # where the data came from, for people (a CSV's file name, SHA-256, target, task)
 
     def __post_init__(self):
+        if self.task not in TASKS:
+            raise DatasetError(f"{self.name}: unknown task {self.task!r}; choose {' or '.join(TASKS)}")
         for split in ("train", "test"):
             x, y = getattr(self, f"x_{split}"), getattr(self, f"y_{split}")
             if x.ndim != 2 or x.shape[1] != self.features:
                 raise DatasetError(f"{self.name}: {split} samples have shape {x.shape}, expected (n, {self.features})")
             if y.shape != (x.shape[0],):
                 raise DatasetError(f"{self.name}: {len(y)} {split} labels for {x.shape[0]} samples")
+            if self.is_regression and y.dtype.kind != "f":
+                raise DatasetError(f"{self.name}: regression targets must be real numbers, not {y.dtype}")
 
     @property
     def features(self):
@@ -149,6 +170,25 @@ class Dataset:
     @property
     def n_classes(self):
         return len(self.class_names)
+
+    @property
+    def is_regression(self):
+        return self.task == REGRESSION
+
+    @property
+    def n_outputs(self):
+        """Outputs a network needs for this dataset: one per class, or one for a regression target."""
+        return 1 if self.is_regression else self.n_classes
+
+    @property
+    def target_scaling(self):
+        """(mean, std): a regression target in its own units = network units × std + mean."""
+        return float(self.params.get("target_mean", 0.0)), float(self.params.get("target_std", 1.0))
+
+    def target_units(self, values):
+        """Regression targets or predictions in network units → the data's own units (undoes the scaling)."""
+        mean, std = self.target_scaling
+        return np.asarray(values, dtype=np.float64) * std + mean
 
     @property
     def is_image(self):
@@ -187,7 +227,8 @@ class Dataset:
         return xs.T, y[start:stop]
 
     def __repr__(self):
-        return (f"Dataset({self.name!r}, input {self.input_shape}, {self.n_classes} classes, "
+        what = "regression" if self.is_regression else f"{self.n_classes} classes"
+        return (f"Dataset({self.name!r}, input {self.input_shape}, {what}, "
                 f"{len(self.y_train)} train / {len(self.y_test)} test)")
 
 

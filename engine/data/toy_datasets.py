@@ -1,6 +1,8 @@
-"""Built-in 2-D datasets: generated, seeded, small enough that every edge of the network shows.
+"""Built-in datasets: generated, seeded, small enough that every edge of the network shows.
 
-Each generator returns a ``Dataset`` of float32 points in roughly [-1, 1]² with a train/test split.
+Classification (TOY_DATASETS): float32 points in roughly [-1, 1]², one class each. Regression
+(REGRESSION_DATASETS): a function of x (or of a point) plus Gaussian noise — the classic first picture of
+what hidden neurons do. ``make_toy`` makes either, with a train/test split.
 """
 
 import math
@@ -8,19 +10,22 @@ import numbers
 
 import numpy as np
 
-from engine.data.datasets import Dataset
+from engine.data.datasets import CLASSIFICATION, REGRESSION, Dataset
 
 
-def _finish(name, title, x, y, class_names, n, noise, seed, test_fraction, rng):
+def _finish(name, title, x, y, class_names, n, noise, seed, test_fraction, rng, task=CLASSIFICATION):
     order = rng.permutation(len(y))
-    x, y = x[order].astype(np.float32), y[order].astype(np.int64)
+    regression = task == REGRESSION
+    x, y = x[order].astype(np.float32), y[order].astype(np.float32 if regression else np.int64)
     n_test = int(round(len(y) * test_fraction))
     if not 0 < n_test < len(y):
         raise ValueError(f"test_fraction {test_fraction} leaves no train or no test samples of {len(y)}")
+    features = x.shape[1]
     return Dataset(
-        name=name, title=title, input_shape=(2,), class_names=class_names,
+        name=name, title=title, input_shape=(features,), class_names=class_names,
         x_train=x[n_test:], y_train=y[n_test:], x_test=x[:n_test], y_test=y[:n_test],
-        params={"n": n, "noise": noise, "seed": seed, "test_fraction": test_fraction},
+        params={"n": n, "noise": noise, "seed": seed, "test_fraction": test_fraction}, task=task,
+        feature_names=["x"] if features == 1 else [f"x{i + 1}" for i in range(features)] if regression else [],
     )
 
 
@@ -68,6 +73,46 @@ def blobs(rng, n, noise, k=3):
     return x, y, [f"blob {i + 1}" for i in range(k)]
 
 
+# -- regression: (x, y) with y = f(x) + noise; x of shape (n, 1) or (n, 2), y of shape (n,) -------------
+def _curve(rng, n, noise, f, low=-1.0, high=1.0):
+    x = rng.uniform(low, high, (n, 1))
+    return x, f(x[:, 0]) + rng.normal(0, noise, n), []
+
+
+def sine(rng, n, noise):
+    """y = sin(πx) on [-1, 1]: one full wave."""
+    return _curve(rng, n, noise, lambda x: np.sin(np.pi * x))
+
+
+def absolute(rng, n, noise):
+    """y = |x| on [-1, 1]: two straight pieces and a kink (two ReLUs make it exactly)."""
+    return _curve(rng, n, noise, np.abs)
+
+
+def cubic(rng, n, noise):
+    """y = x³ − x on [-1.5, 1.5]: a rise, a dip, a rise."""
+    return _curve(rng, n, noise, lambda x: x**3 - x, -1.5, 1.5)
+
+
+def step(rng, n, noise):
+    """y = 0 for x < 0, 1 from x = 0 on: a jump that smooth units can only approach."""
+    return _curve(rng, n, noise, lambda x: (x >= 0).astype(float))
+
+
+def surface(rng, n, noise):
+    """y = sin(πx₁)·cos(πx₂/2) over [-1, 1]²: a surface with a ridge and a trough."""
+    x = rng.uniform(-1, 1, (n, 2))
+    return x, np.sin(np.pi * x[:, 0]) * np.cos(np.pi * x[:, 1] / 2) + rng.normal(0, noise, n), []
+
+
+REGRESSION_DATASETS = {
+    "sine": ("Sine wave", sine, 0.1),
+    "abs": ("|x|", absolute, 0.05),
+    "cubic": ("x³ − x", cubic, 0.05),
+    "step": ("Step", step, 0.05),
+    "surface": ("Sine surface", surface, 0.05),
+}
+
 TOY_DATASETS = {
     "quadrants": ("Quadrants", quadrants, 0.05),
     "xor": ("XOR", xor, 0.05),
@@ -108,12 +153,18 @@ def check_toy_params(n=1000, noise=None, seed=0, test_fraction=0.2):
 
 
 def make_toy(name, n=1000, noise=None, seed=0, test_fraction=0.2):
-    """A built-in 2-D dataset by name, with ``n`` points, Gaussian ``noise`` (σ) and a seed (see check_toy_params)."""
-    if name not in TOY_DATASETS:
-        raise ValueError(f"unknown built-in dataset {name!r}; choose one of {', '.join(TOY_DATASETS)}")
+    """A built-in dataset (of TOY_DATASETS or REGRESSION_DATASETS) with ``n`` points, ``noise`` (σ) and a seed.
+
+    The settings are checked by check_toy_params (ValueError naming the first one out of range).
+    """
+    table = TOY_DATASETS if name in TOY_DATASETS else REGRESSION_DATASETS
+    if name not in table:
+        raise ValueError(f"unknown built-in dataset {name!r}; choose one of "
+                         f"{', '.join([*TOY_DATASETS, *REGRESSION_DATASETS])}")
     n, noise, seed, test_fraction = check_toy_params(n, noise, seed, test_fraction)
-    title, gen, default_noise = TOY_DATASETS[name]
-    noise = default_noise if noise is None else noise
+    title, gen, default_noise = table[name]
+    noise = default_noise if noise is None else float(noise)
     rng = np.random.default_rng(seed)
     x, y, class_names = gen(rng, n, noise)
-    return _finish(name, title, x, y, class_names, n, noise, seed, test_fraction, rng)
+    task = CLASSIFICATION if table is TOY_DATASETS else REGRESSION
+    return _finish(name, title, x, y, class_names, n, noise, seed, test_fraction, rng, task)

@@ -8,8 +8,8 @@ import time
 import numpy as np
 import pytest
 
-from engine.data.datasets import load_mnist
 from engine.data import mnist_download
+from engine.data.datasets import load_mnist
 from engine.data.mnist_download import DownloadCancelled, DownloadError, download_mnist, file_deadline
 from engine.data.mnist_source import MNIST_ENV, MNIST_SHA256, MNIST_SIZES, ensure_mnist, file_is_verified, find_mnist
 

@@ -20,17 +20,17 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 from engine import NeuralNetwork
-from engine.files.checkpoint import CheckpointError, checkpoint_info, load_checkpoint, save_checkpoint
 from engine.data.toy_datasets import MAX_POINTS, make_toy
+from engine.files.checkpoint import CheckpointError, checkpoint_info, load_checkpoint, save_checkpoint
 from tests.npz_mutations import (
     ANY_DTYPE,
     APP_EXTRA,
     COMPRESSIONS,
     FILE_STARTS,
     FUZZ,
+    deflated_zeros_npy,
     flipped,
     flips,
-    deflated_zeros_npy,
     npy_bytes,
     npz_bytes,
     with_deflated_member,
