@@ -7,7 +7,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from engine import NeuralNetwork
-from engine.data.mnist_source import MNIST_SHA256, file_is_verified, sha256_of
+from engine.data.mnist_files import MNIST_SHA256, file_is_verified, sha256_of
 from engine.training import EpochDone, Trainer
 from tests.shipped_data import read_sha256sums
 

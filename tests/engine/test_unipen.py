@@ -7,7 +7,7 @@ import os
 import numpy as np
 import pytest
 
-from engine.data.mnist_source import sha256_of
+from engine.data.mnist_files import sha256_of
 from engine.data.unipen import fit_strokes, load_unipen, render_strokes
 from tests.shipped_data import read_sha256sums
 
