@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from gui.shell.app import quit_on_sigint
 from tests.gui.checkpoint_helpers import answer_questions, make_window
-from tests.gui.window_helpers import TIMEOUT, step
+from tests.gui.window_helpers import TIMEOUT, step, training_thread_ended
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 READY = "event loop running"
@@ -101,7 +101,7 @@ def test_ctrl_c_closes_a_window_with_nothing_to_lose_without_asking(qtbot, tmp_p
     app, press = ctrl_c(window)
     press()
     qtbot.waitUntil(lambda: app.quits == 1, timeout=TIMEOUT)
-    assert asked == [] and not window.isVisible() and window.worker.thread().isFinished()
+    assert asked == [] and not window.isVisible() and training_thread_ended(window)
 
 
 def test_ctrl_c_asks_before_losing_training_and_cancel_keeps_the_window(qtbot, tmp_path, monkeypatch, ctrl_c):

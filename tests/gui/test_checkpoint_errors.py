@@ -22,7 +22,7 @@ from tests.gui.checkpoint_helpers import (
     state_of,
     weights,
 )
-from tests.gui.window_helpers import TIMEOUT, action, step
+from tests.gui.window_helpers import TIMEOUT, action, step, training_thread_ended
 
 pytestmark = pytest.mark.usefixtures("discard_on_close")  # windows closed after training their file lacks
 
@@ -143,7 +143,7 @@ def test_quitting_after_training_since_the_save_asks_and_cancel_keeps_the_window
     step(window, qtbot)
     asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Discard)
     window.close()
-    assert len(asked) == 1 and not window.isVisible() and window.worker.thread().isFinished()
+    assert len(asked) == 1 and not window.isVisible() and training_thread_ended(window)
     assert load_checkpoint(tmp_path / "run.npz")[1]["trainer"]["steps"] == 2  # discarded: the file is as saved
 
 

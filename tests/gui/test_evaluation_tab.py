@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication
 import gui.shell.main_window as main_window
 from gui.evaluation.point_gallery import PointGallery
 from gui.evaluation.sample_gallery import SampleGallery
-from tests.gui.window_helpers import TIMEOUT, action, change_config, shown_window, step
+from tests.gui.window_helpers import TIMEOUT, action, change_config, shown_window, step, training_thread_ended
 
 
 def open_window(qtbot, dataset="circles", **config_changes):
@@ -245,7 +245,7 @@ def test_closing_during_an_evaluation_never_hangs(qtbot, playing):
         opener.start()
         window.close()
         opener.join()
-        assert not view.evaluation_thread.isRunning() and window.worker.thread().isFinished()
+        assert not view.evaluation_thread.isRunning() and training_thread_ended(window)
         qtbot.wait(20)  # whatever the worker queued must be dropped
         assert finished == []
 

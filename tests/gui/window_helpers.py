@@ -81,3 +81,9 @@ def assert_freed_by_reference_counting(windows):
         assert ref() is None
     finally:
         gc.enable()
+
+
+def training_thread_ended(window):
+    """The window's training thread has finished (after a close it may already be deleted: then it has too)."""
+    thread = window.worker.thread()
+    return thread is None or thread.isFinished()
