@@ -45,6 +45,10 @@ def _add_table_options(parser):
         if hp.flag is None:
             continue
         default = hp.default if hp.cli_default is None else hp.cli_default
+        if hp.choices:
+            parser.add_argument(hp.flag, dest=hp.name, choices=hp.choices, default=None,
+                                help=f"{hp.help} (default {default})")
+            continue
         shown = {"lr": "0.001 for adam, 0.05 else", "epochs": f"{default}; with --resume, the saved total",
                  "noise": "the set's own"}.get(hp.name, f"{default:g}" if default is not None else None)
         parser.add_argument(hp.flag, dest=hp.name, type=_typed(hp), default=None,
