@@ -60,7 +60,7 @@ def build_parser(description=None):
     """The parser of `backprop-studio [train|evaluate|download] …`; errors raise UsageError."""
     p = _Parser(prog="backprop-studio", description=description)
     p.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,evaluate,download}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,evaluate,download,compare}")
 
     t = sub.add_parser("train", help="train a network headless and print its test accuracy")
     t.add_argument("--data", metavar="DIR", help="folder with the four MNIST IDX files")
@@ -98,6 +98,10 @@ def build_parser(description=None):
     e.add_argument("--dataset", default=None, help="the dataset the model was trained on (default: its own)")
     e.add_argument("--threads", type=_threads, default=1, metavar="N", help=THREADS_HELP)
     e.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    from engine.cli.compare import add_compare_parser
+
+    add_compare_parser(sub)
 
     d = sub.add_parser("download", help="download MNIST (checksummed) into the cache or a folder")
     d.add_argument("--dir", metavar="DIR", help="where to put the files (default: the user cache folder)")
