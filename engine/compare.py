@@ -2,7 +2,7 @@
 
 A view (the CLI's table, a window's tab) drives ``Comparison.events()`` from one thread and reads
 ``RunEvent``s: which run, and the Trainer's own event (BatchDone, EpochDone, Diverged, Finished).
-``run_in_processes`` trains the same runs one process each (1 BLAS thread apiece) and returns the
+``ProcessComparison`` trains the same runs one process each (1 BLAS thread apiece) and returns the
 same results. The presets are the experiments worth trying first: the articles' four (LeakyReLU or
 Sigmoid at the output × MSE or cross-entropy) and one run per initialisation.
 """
@@ -237,16 +237,6 @@ def inits_preset(epochs=1):
 
 
 PRESETS = {"articles": articles_preset, "inits": inits_preset}
-
-
-def spec_from_values(name, values):
-    """A RunSpec from a configuration file's checked values (engine/run_config.py): its dataset's defaults, then them."""
-    from engine.training_config import defaults_for
-
-    config = defaults_for(values["dataset"])
-    for key, value in values.items():
-        setattr(config, key, list(value) if isinstance(value, list) else value)
-    return RunSpec(name, config)
 
 
 def result_record(spec, result, dataset_title=None):

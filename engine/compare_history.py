@@ -17,8 +17,8 @@ from engine.user_data import user_data_dir
 
 HISTORY_NAME = "compare_history.jsonl"
 CSV_COLUMNS = ("time", "name", "dataset", "raw_pixels", "hidden", "activations", "out_act", "loss", "optimizer",
-               "init", "lr", "batch_size", "seed", "epochs", "test_accuracy", "best_test_accuracy", "test_loss", "train_loss",
-               "samples_per_second", "train_seconds", "diverged")
+               "init", "lr", "batch_size", "seed", "epochs", "test_accuracy", "best_test_accuracy", "test_loss",
+               "train_loss", "samples_per_second", "train_seconds", "diverged")
 
 
 def history_path(folder=None):

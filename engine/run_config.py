@@ -33,7 +33,15 @@ import os
 from engine.activations import ACTIVATIONS
 from engine.data.toy_datasets import TOY_DATASETS
 from engine.files.atomic_file import write_atomic
-from engine.hyperparameters import CONFIG_CHOICES, CONFIG_NUMBERS, HYPERPARAMETERS, MAX_HIDDEN, MAX_NEURONS, check_layers, short  # noqa: F401 - part of the format's limits
+from engine.hyperparameters import (  # noqa: F401 - part of the format's limits
+    CONFIG_CHOICES,
+    CONFIG_NUMBERS,
+    HYPERPARAMETERS,
+    MAX_HIDDEN,
+    MAX_NEURONS,
+    check_layers,
+    short,
+)
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
 

@@ -76,6 +76,14 @@ def defaults_for(dataset):
                           batch_size=16, epochs=100)
 
 
+def config_from_values(values):
+    """A TrainingConfig from a configuration file's checked values (engine/run_config.py) over its dataset's defaults."""
+    config = defaults_for(values["dataset"])
+    for key, value in values.items():
+        setattr(config, key, list(value) if isinstance(value, list) else value)
+    return config
+
+
 def dataset_title(name):
     """What people read for a dataset id."""
     return "MNIST digits" if name == MNIST else TOY_DATASETS[name][0]

@@ -96,13 +96,14 @@ def cmd_compare(args, out=None):
 
 def _specs(args):
     """The runs the arguments name: the preset's, then one per configuration file (named after the file)."""
-    from engine.compare import PRESETS, spec_from_values
+    from engine.compare import PRESETS, RunSpec
     from engine.run_config import read_config
+    from engine.training_config import config_from_values
 
     specs = PRESETS[args.preset](1) if args.preset else []
     for path in args.configs:
         name = os.path.splitext(os.path.basename(path))[0]
-        specs.append(spec_from_values(name, read_config(path)))
+        specs.append(RunSpec(name, config_from_values(read_config(path))))
     names = [spec.name for spec in specs]
     for k, spec in enumerate(specs):  # two files of the same name in two folders: number them
         if names.count(spec.name) > 1:

@@ -9,7 +9,7 @@ from engine.cli.parser import USAGE_ERROR, UsageError, build_parser
 
 
 def main(argv=None, run_app=None, description=None):
-    """Run `train`, `evaluate`, `download` or `compare`; with no command, ``run_app(argv)`` (the window). Returns the exit code."""
+    """Run `train`, `evaluate`, `download` or `compare`; with no command, ``run_app(argv)`` (the window); the exit code."""
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
     old_term = None

@@ -1,4 +1,4 @@
-"""The articles' own MNIST script, as written there: raw 0–255 pixels, 784-16-16-10 LeakyReLU, MSE, lr 0.001, per sample.
+"""The articles' own MNIST script as written there: raw 0–255 pixels, 784-16-16-10 LeakyReLU, MSE, lr 0.001, per sample.
 
 It builds its layers with ``Layer(ins, outs, act)`` and no seed, so each run draws other weights; over runs
 it measured 91.1–92.2 % after one pass (the articles' reference code: 91.4–91.9 %).

@@ -1,4 +1,4 @@
-"""Initialisation as a choice (engine/initializers.py): each one's statistics, the symmetry of zeros, where it is kept."""
+"""Initialisation as a choice (engine/initializers.py): each one's statistics, the symmetry of zeros, its places."""
 
 import json
 import warnings
@@ -136,3 +136,18 @@ def test_a_too_large_step_on_scaled_inputs_is_blamed_on_the_learning_rate():
             net.train(X, np.ones((2, 8)))
     assert [w.category for w in caught] == [NonFiniteLossWarning]
     assert "the steps are too large: lower the learning rate (now 1e+06)" in str(caught[0].message)
+
+
+def test_train_takes_init_from_the_table_and_refuses_an_unknown_one(tmp_path, capsys):
+    import main
+
+    out = tmp_path / "z.npz"
+    assert main.main(["train", "--dataset", "xor", "--init", "zeros", "--epochs", "1", "--quiet", "--out",
+                      str(out)]) == 0
+    net, _ = load_checkpoint(out)
+    assert [layer.init for layer in net.layers] == ["zeros"] * 3
+    assert np.allclose(net.layers[0].W, net.layers[0].W[:1])  # the hidden neurons learnt as one
+    capsys.readouterr()
+    assert main.main(["train", "--dataset", "xor", "--init", "ones"]) == 2
+    err = capsys.readouterr().err
+    assert "argument --init: invalid choice: 'ones'" in err and "uniform" in err and err.count("\n") == 1
