@@ -9,13 +9,15 @@ import json
 import math
 from dataclasses import dataclass
 
+from engine.initializers import DEFAULT_INIT, INITIALIZERS, init_help
+
 MAX_HIDDEN = 6  # hidden layers the app's architecture editor and a configuration file allow
 MAX_NEURONS = 512  # neurons per hidden layer, likewise
 
 
 @dataclass(frozen=True)
 class Hyperparameter:
-    """One setting: its kind (int or float), its range ``low``…``high``, its default and a line of help."""
+    """One setting: its kind (int, float, or str with ``choices``), its range ``low``…``high``, default and help."""
 
     name: str
     kind: type
@@ -28,9 +30,12 @@ class Hyperparameter:
     zero_is_off: bool = False  # 0 is allowed below ``low`` and means "off"
     config: bool = True  # a key of the training set-up (TrainingConfig, configuration files)
     live: bool = False  # a running trainer accepts it from the next batch (Trainer.set_hyperparameters)
+    choices: tuple = ()  # the names a str setting may take (low and high are unused then)
 
     def range_text(self):
-        """E.g. 'a number from 1e-06 to 1000 (or 0 for off)'."""
+        """E.g. 'a number from 1e-06 to 1000 (or 0 for off)', or 'one of he, xavier'."""
+        if self.choices:
+            return f"one of {', '.join(self.choices)}"
         what = "a whole number" if self.kind is int else "a number"
         off = " (or 0 for off)" if self.zero_is_off else ""
         low, high = (f"{self.low:,}", f"{self.high:,}") if self.kind is int else (f"{self.low:g}", f"{self.high:g}")
@@ -38,6 +43,10 @@ class Hyperparameter:
 
     def check(self, value):
         """``value`` as ``kind`` when it is in range; ValueError saying the range otherwise."""
+        if self.choices:
+            if not isinstance(value, str) or value not in self.choices:
+                raise ValueError(f"{self.name} must be {self.range_text()}, got {short(value)}")
+            return value
         ok = not isinstance(value, bool) and isinstance(value, (int, float))
         if ok and self.kind is int:
             ok = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
@@ -56,6 +65,10 @@ class Hyperparameter:
 
     def parse(self, text):
         """``text`` (as typed on a command line) checked; ValueError saying the range otherwise."""
+        if self.choices:
+            if text not in self.choices:
+                raise ValueError(f"must be {self.range_text()}, got {text!r}")
+            return text
         try:
             value = int(text) if self.kind is int else float(text)
         except (TypeError, ValueError):
@@ -90,6 +103,9 @@ _TABLE = (
                    live=True),
     Hyperparameter("l2", float, 1e-6, 1.0, 0.0, "L2 weight decay λ: pulls every weight towards zero by λ·w per "
                    "step (0 = off)", flag="--l2", zero_is_off=True, live=True),
+    Hyperparameter("init", str, 0, 0, DEFAULT_INIT, "how the first weights are drawn: " + init_help(),
+                   flag="--init",
+                   choices=tuple(INITIALIZERS)),
     Hyperparameter("seed", int, 0, 2**31 - 1, 0, "seed of the initial weights, the shuffling and the "
                    "augmentation: the same seed replays the same run", flag="--seed"),
     Hyperparameter("lr_decay", float, 0.01, 1.0, 1.0, "multiply the learning rate by this after every epoch "
@@ -103,8 +119,9 @@ _TABLE = (
                    flag="--noise", config=False),
 )
 HYPERPARAMETERS = {h.name: h for h in _TABLE}
-# The numbers of a training set-up, in the order a configuration file lists them.
-CONFIG_NUMBERS = tuple(h.name for h in _TABLE if h.config)
+# The numbers of a training set-up, in the order a configuration file lists them; then its named choices.
+CONFIG_NUMBERS = tuple(h.name for h in _TABLE if h.config and not h.choices)
+CONFIG_CHOICES = tuple(h.name for h in _TABLE if h.config and h.choices)
 # Settings that reach a running trainer from the next batch; everything else needs a reset.
 LIVE_KEYS = tuple(h.name for h in _TABLE if h.live)
 

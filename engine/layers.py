@@ -2,12 +2,8 @@
 
 import numpy as np
 
-from engine.activations import ActivationFunction, LeakyReLU, ReLU, get_activation
-
-
-def default_init(act):
-    """He initialisation for (leaky) ReLU, Xavier/Glorot for everything else."""
-    return "he" if isinstance(act, (ReLU, LeakyReLU)) else "xavier"
+from engine.activations import ActivationFunction, LeakyReLU, get_activation
+from engine.initializers import INITIALIZERS, SEED_INIT, resolve_init
 
 
 def as_rng(rng):
@@ -20,6 +16,8 @@ class Layer:
 
     W : ndarray of shape (outs, ins)      b : ndarray of shape (outs, 1)
     Inputs and outputs are batches of columns: shape (ins, n) → (outs, n).
+    ``init`` names how W and b start (engine/initializers.py); without it, the articles' small normal
+    weights, so their scripts train unchanged. NeuralNetwork.build, the app and the CLI pass "auto".
     """
 
     def __init__(self, ins, outs, act=None, *, rng=None, init=None, dtype=np.float32):
@@ -30,7 +28,7 @@ class Layer:
         if not isinstance(self.act, ActivationFunction):
             raise TypeError(f"act must be an ActivationFunction, got {act!r}")
         self.dtype = np.dtype(dtype)
-        self.init = init or default_init(self.act)
+        self.init = resolve_init(init or SEED_INIT, self.act)  # "auto" is stored as what it chose
         self.W = np.empty((self.outs, self.ins), dtype=self.dtype)  # weights, row i feeds neuron i
         self.b = np.zeros((self.outs, 1), dtype=self.dtype)  # biases
         self.dW = np.zeros_like(self.W)  # ∂L/∂W of the last backward pass
@@ -40,16 +38,8 @@ class Layer:
         self.reset_parameters(rng)
 
     def reset_parameters(self, rng=None):
-        """Draw fresh weights (He or Xavier, normal) and zero the biases."""
-        rng = as_rng(rng)
-        if self.init == "he":
-            std = np.sqrt(2.0 / self.ins)
-        elif self.init == "xavier":
-            std = np.sqrt(2.0 / (self.ins + self.outs))
-        else:
-            raise ValueError(f"unknown init {self.init!r}; use 'he' or 'xavier'")
-        self.W[...] = rng.standard_normal((self.outs, self.ins)) * std
-        self.b[...] = 0
+        """Draw fresh weights and biases as ``self.init`` says."""
+        self.W[...], self.b[...] = INITIALIZERS[self.init].draw(as_rng(rng), self.outs, self.ins)
 
     def _buffers(self, n):
         work = self._work.get(n)

@@ -1,14 +1,23 @@
 """A series of connected, compatible layers trained by backpropagation."""
 
+import math
+import warnings
+
 import numpy as np
 
 from engine.activations import activation_spec
+from engine.initializers import DEFAULT_INIT
 from engine.layers import Layer, as_rng
 from engine.losses import get_loss
 from engine.optimizers import SGD, get_optimizer
 from engine.phases import Backward, Forward, Loss, Update
 
 _INFER_CHUNK = 4096  # columns per chunk when predicting on a whole dataset (bounds memory)
+_LARGE_INPUT = 10.0  # inputs beyond this in size are probably unscaled (pixels 0–255)
+
+
+class NonFiniteLossWarning(RuntimeWarning):
+    """``NeuralNetwork.train`` saw the loss become NaN or infinite; the message says the likely cause."""
 
 
 class NeuralNetwork:
@@ -34,6 +43,7 @@ class NeuralNetwork:
             optimizer = get_optimizer(optimizer, lr=lr)
         self.optimizer = optimizer
         self.last_loss = None  # loss of the last training step
+        self._told_non_finite = False  # NonFiniteLossWarning is given once per network
         self._grad_buf = {}  # per batch size: reusable buffer for ∂L/∂outputs
 
     # -- properties -------------------------------------------------------------------------
@@ -68,8 +78,11 @@ class NeuralNetwork:
 
     @classmethod
     def build(cls, sizes, acts, loss, *, out_act=None, optimizer="sgd", lr=0.01, l2=0.0, seed=None,
-              dtype=np.float32, **opt_settings):
-        """A network from layer sizes ([784, 128, 10]) and activations (one name, or one per layer)."""
+              dtype=np.float32, init=DEFAULT_INIT, **opt_settings):
+        """A network from layer sizes ([784, 128, 10]) and activations (one name, or one per layer).
+
+        ``init`` names the initialisation of every layer (engine/initializers.py; "auto" by default).
+        """
         sizes = [int(s) for s in sizes]
         if len(sizes) < 2:
             raise ValueError(f"an architecture needs an input and an output size, got {sizes}")
@@ -86,7 +99,7 @@ class NeuralNetwork:
         if len(acts) != n_layers:
             raise ValueError(f"{len(acts)} activations given for {n_layers} layers")
         rng = as_rng(seed)
-        layers = [Layer(i, o, a, rng=rng, dtype=dtype) for i, o, a in zip(sizes[:-1], sizes[1:], acts)]
+        layers = [Layer(i, o, a, rng=rng, init=init, dtype=dtype) for i, o, a in zip(sizes[:-1], sizes[1:], acts)]
         opt = get_optimizer(optimizer, lr=lr, l2=l2, **opt_settings)
         return cls(layers, loss, optimizer=opt)
 
@@ -154,10 +167,29 @@ class NeuralNetwork:
 
     # -- training ---------------------------------------------------------------------------
     def train(self, X, t):
-        """One gradient step on the batch (X, t); returns the batch's loss (before the step)."""
-        for _ in self.train_phases(X, t):
-            pass
+        """One gradient step on the batch (X, t); returns the batch's loss (before the step).
+
+        The first time the loss is NaN or infinite, a NonFiniteLossWarning says the likely cause
+        (NumPy's own overflow warnings are kept quiet: they name no cause).
+        """
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in self.train_phases(X, t):
+                pass
+        if not self._told_non_finite and not math.isfinite(self.last_loss):
+            self._told_non_finite = True
+            warnings.warn(self._non_finite_cause(X), NonFiniteLossWarning, stacklevel=2)
         return self.last_loss
+
+    def _non_finite_cause(self, X):
+        """The sentence NonFiniteLossWarning gives: what became non-finite and the likely cause in ``X``."""
+        top = float(np.max(np.abs(X))) if np.size(X) else 0.0
+        if top > _LARGE_INPUT:
+            cause = (f"inputs reach {top:g}: scale them to 0..1 (e.g. divide pixels by 255) or lower the learning "
+                     f"rate (now {self.lr:g})")
+        else:
+            cause = f"the steps are too large: lower the learning rate (now {self.lr:g})"
+        return (f"the loss became {self.last_loss}: the numbers outgrew floating point. Likely cause: {cause}. "
+                f"Every later loss stays non-finite (this is said once).")
 
     def train_phases(self, X, t, record=False):
         """One training step as a generator of its phases; the single implementation of ``train``.

@@ -15,7 +15,8 @@
       "batch_size": 16,
       "epochs": 100,
       "l2": 0.0,
-      "seed": 0
+      "seed": 0,
+      "init": "auto"
     }
 
 "format", "version" and "dataset" are required; any other key may be left out (the app then uses
@@ -32,7 +33,15 @@ import os
 from engine.activations import ACTIVATIONS
 from engine.data.toy_datasets import TOY_DATASETS
 from engine.files.atomic_file import write_atomic
-from engine.hyperparameters import CONFIG_NUMBERS, HYPERPARAMETERS, MAX_HIDDEN, MAX_NEURONS, check_layers, short  # noqa: F401 - part of the format's limits
+from engine.hyperparameters import (  # noqa: F401 - part of the format's limits
+    CONFIG_CHOICES,
+    CONFIG_NUMBERS,
+    HYPERPARAMETERS,
+    MAX_HIDDEN,
+    MAX_NEURONS,
+    check_layers,
+    short,
+)
 from engine.losses import LOSSES
 from engine.optimizers import OPTIMIZERS
 
@@ -44,8 +53,9 @@ DATASETS = ("mnist", *TOY_DATASETS)
 # key → (kind, low, high): the ranges of engine/hyperparameters.py, which the controls accept too
 NUMBERS = {key: (HYPERPARAMETERS[key].kind, HYPERPARAMETERS[key].low, HYPERPARAMETERS[key].high)
            for key in CONFIG_NUMBERS}
-CHOICES = {"dataset": DATASETS, "loss": tuple(LOSSES), "optimizer": tuple(OPTIMIZERS)}
-KEYS = ("format", "version", "dataset", "hidden", "activations", "loss", "optimizer", *NUMBERS)
+CHOICES = {"dataset": DATASETS, "loss": tuple(LOSSES), "optimizer": tuple(OPTIMIZERS),
+           **{key: HYPERPARAMETERS[key].choices for key in CONFIG_CHOICES}}
+KEYS = ("format", "version", "dataset", "hidden", "activations", "loss", "optimizer", *NUMBERS, *CONFIG_CHOICES)
 
 
 class ConfigError(ValueError):

@@ -18,7 +18,7 @@ DEFAULT_TOY = "circles"  # the 2-D set the window opens on when MNIST is not fou
 TOY_POINTS = 1000  # points generated for a built-in 2-D set (80 % train, 20 % test)
 
 # Settings that only take effect when the network is rebuilt (LIVE_KEYS reach a running trainer).
-RESET_KEYS = ("dataset", "hidden", "activations", "loss", "seed")
+RESET_KEYS = ("dataset", "hidden", "activations", "loss", "init", "seed")
 
 
 def _default(name):
@@ -38,6 +38,7 @@ class TrainingConfig:
     batch_size: int = _default("batch_size")
     epochs: int = _default("epochs")
     l2: float = _default("l2")
+    init: str = _default("init")  # how the first weights are drawn (engine/initializers.py)
     seed: int = _default("seed")
     momentum: float = _default("momentum")  # μ, used by the momentum optimiser
     beta1: float = _default("beta1")  # β₁, β₂: Adam's moment decay rates
@@ -75,6 +76,14 @@ def defaults_for(dataset):
                           batch_size=16, epochs=100)
 
 
+def config_from_values(values):
+    """A TrainingConfig from a configuration file's checked values (engine/run_config.py) over its dataset's defaults."""
+    config = defaults_for(values["dataset"])
+    for key, value in values.items():
+        setattr(config, key, list(value) if isinstance(value, list) else value)
+    return config
+
+
 def dataset_title(name):
     """What people read for a dataset id."""
     return "MNIST digits" if name == MNIST else TOY_DATASETS[name][0]
@@ -93,7 +102,7 @@ def build_network(config, dataset, *, outputs=None, out_act=None, dtype=np.float
     """
     return NeuralNetwork.build(config.sizes(dataset, outputs), list(config.activations), config.loss,
                                out_act=out_act, optimizer=config.optimizer, lr=config.lr, l2=config.l2,
-                               seed=config.seed, dtype=dtype, **config.optimizer_settings())
+                               seed=config.seed, dtype=dtype, init=config.init, **config.optimizer_settings())
 
 
 def build(config, dataset):

@@ -9,7 +9,10 @@ from engine.cli.parser import USAGE_ERROR, UsageError, build_parser
 
 
 def main(argv=None, run_app=None, description=None):
-    """Run `train`, `evaluate`, `export` or `download`; with no command, ``run_app(argv)`` (the window). Returns the exit code."""
+    """Run `train`, `evaluate`, `export`, `download` or `compare`; with no command, ``run_app(argv)`` (the window).
+
+    Returns the exit code.
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
     debug = "--debug" in argv
     old_term = None
@@ -17,7 +20,7 @@ def main(argv=None, run_app=None, description=None):
         args = build_parser(description).parse_args(argv)
         if args.command is None:
             if run_app is None:
-                raise UsageError("no command given: train, evaluate, export or download")
+                raise UsageError("no command given: train, evaluate, export, download or compare")
             return run_app(argv)
         old_term = raise_on_sigterm()  # the window handles its own signals; a command stops like Ctrl+C
         return run_command(args)
@@ -48,13 +51,14 @@ def main(argv=None, run_app=None, description=None):
 
 def run_command(args):
     """The chosen command, with BLAS limited to ``--threads`` for train and evaluate."""
+    from engine.cli.compare import cmd_compare
     from engine.cli.download import cmd_download
     from engine.cli.evaluate import cmd_evaluate
     from engine.cli.export import cmd_export
     from engine.cli.train import cmd_train
 
-    command = {"train": cmd_train, "evaluate": cmd_evaluate, "export": cmd_export,
-               "download": cmd_download}[args.command]
+    command = {"train": cmd_train, "evaluate": cmd_evaluate, "export": cmd_export, "download": cmd_download,
+               "compare": cmd_compare}[args.command]
     if not hasattr(args, "threads"):
         return command(args)
     from threadpoolctl import threadpool_limits

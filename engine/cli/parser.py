@@ -45,6 +45,10 @@ def _add_table_options(parser):
         if hp.flag is None:
             continue
         default = hp.default if hp.cli_default is None else hp.cli_default
+        if hp.choices:
+            parser.add_argument(hp.flag, dest=hp.name, choices=hp.choices, default=None,
+                                help=f"{hp.help} (default {default})")
+            continue
         shown = {"lr": "0.001 for adam, 0.05 else", "epochs": f"{default}; with --resume, the saved total",
                  "noise": "the set's own"}.get(hp.name, f"{default:g}" if default is not None else None)
         parser.add_argument(hp.flag, dest=hp.name, type=_typed(hp), default=None,
@@ -56,7 +60,8 @@ def build_parser(description=None):
     """The parser of `backprop-studio [train|evaluate|export|download] …`; errors raise UsageError."""
     p = _Parser(prog="backprop-studio", description=description)
     p.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected error")
-    sub = p.add_subparsers(dest="command", parser_class=_Parser, metavar="{train,evaluate,export,download}")
+    sub = p.add_subparsers(dest="command", parser_class=_Parser,
+                           metavar="{train,evaluate,export,download,compare}")
 
     t = sub.add_parser("train", help="train a network headless and print its test accuracy")
     t.add_argument("--data", metavar="DIR", help="folder with the four MNIST IDX files")
@@ -103,6 +108,10 @@ def build_parser(description=None):
     x.add_argument("-o", "--out", required=True, metavar="OUT",
                    help="the file to write (.onnx or .py; the suffix is added when missing)")
     x.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+    from engine.cli.compare import add_compare_parser
+
+    add_compare_parser(sub)
 
     d = sub.add_parser("download", help="download MNIST (checksummed) into the cache or a folder")
     d.add_argument("--dir", metavar="DIR", help="where to put the files (default: the user cache folder)")

@@ -44,7 +44,7 @@ def config_from_args(args, dataset):
     optimizer = args.optimizer or "adam"
     lr = args.lr if args.lr is not None else (0.001 if optimizer == "adam" else 0.05)
     values = {name: option(args, name) for name in ("batch_size", "epochs", "l2", "seed", "momentum", "beta1",
-                                                    "beta2")}
+                                                    "beta2", "init")}
     config = TrainingConfig(dataset=dataset.name, hidden=sizes[1:-1],
                             activations=acts * n_hidden if len(acts) == 1 else acts, loss=args.loss or "ce",
                             optimizer=optimizer, lr=lr, **values)

@@ -17,8 +17,9 @@ from engine.cli.setup import network_from_args, option
 # Options a resumed run takes from its next batch, and the ones the checkpoint decides (then ignored).
 RESUME_APPLIES = ("lr", "l2", "momentum", "beta1", "beta2", "batch_size")
 RESUME_IGNORES = {"dataset": "--dataset", "arch": "--arch", "act": "--act", "out_act": "--out-act", "loss": "--loss",
-                  "optimizer": "--optimizer", "seed": "--seed", "augment": "--augment", "lr_decay": "--lr-decay",
-                  "styles": "--styles", "samples": "--samples", "noise": "--noise", "float64": "--float64"}
+                  "optimizer": "--optimizer", "seed": "--seed", "init": "--init", "augment": "--augment",
+                  "lr_decay": "--lr-decay", "styles": "--styles", "samples": "--samples", "noise": "--noise",
+                  "float64": "--float64"}
 
 
 @dataclass

@@ -26,6 +26,7 @@ from engine.activations import get_activation
 from engine.files.atomic_file import write_atomic
 from engine.files.checkpoint_archive import CheckpointError, open_archive
 from engine.files.checkpoint_extra import check_extra, finite_number
+from engine.initializers import DEFAULT_INIT, INITIALIZERS
 from engine.layers import Layer
 from engine.losses import get_loss
 from engine.network import NeuralNetwork
@@ -192,7 +193,8 @@ def _build_network(meta, archive, refs):
     if dtype not in _DTYPES:
         raise CheckpointError(f"{name}: unsupported dtype {dtype!r}; expected one of {', '.join(_DTYPES)}")
     inits = arch.get("init", [None] * n_layers)
-    if not isinstance(inits, list) or len(inits) != n_layers or not all(i in (None, "he", "xavier") for i in inits):
+    if not isinstance(inits, list) or len(inits) != n_layers or not all(
+            i is None or (isinstance(i, str) and i in INITIALIZERS) for i in inits):
         raise CheckpointError(f"{name}: corrupt checkpoint (init {inits!r})")
     try:
         activations = [get_activation(str(a)) for a in acts]
@@ -212,7 +214,7 @@ def _build_network(meta, archive, refs):
                        for key, shape in (("W", (outs, ins)), ("b", (outs, 1)))])
     layers = []
     for (ins, outs, act, init), (W, b) in zip(zip(sizes[:-1], sizes[1:], activations, inits), stored):
-        layer = Layer(ins, outs, act, rng=0, init=init, dtype=dtype)
+        layer = Layer(ins, outs, act, rng=0, init=init or DEFAULT_INIT, dtype=dtype)  # weights read, not drawn
         layer.W[...], layer.b[...] = W, b
         layers.append(layer)
 

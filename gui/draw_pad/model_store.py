@@ -9,22 +9,12 @@ when that is set (tests point it at a temporary folder).
 import os
 
 from engine.files.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
+from engine.user_data import DATA_DIR_ENV, user_data_dir  # noqa: F401 - the draw pad's folder is the user's
 from gui.common.paths import PROJECT_DIR
 
 MODELS_DIR = os.path.join(PROJECT_DIR, "resources", "models")
 BUNDLED_MODEL = os.path.join(MODELS_DIR, "mnist_mlp.npz")
-DATA_DIR_ENV = "BACKPROP_STUDIO_DATA_DIR"  # overrides the user data folder
 PERSONAL_MODEL_NAME = "my_mnist_mlp.npz"  # the bundled model fine-tuned on the user's digits
-
-
-def user_data_dir():
-    """The folder for the user's personal digits and fine-tuned model (may not exist yet)."""
-    folder = os.environ.get(DATA_DIR_ENV)
-    if folder:
-        return folder
-    import platformdirs
-
-    return platformdirs.user_data_dir("backprop-studio", appauthor=False)
 
 
 def personal_model_path():

@@ -15,7 +15,7 @@ W_SIZE, H_SIZE = 900, 560
 
 def make_net(sizes, weights=None, loss="ce", act="tanh", dtype=np.float64):
     """A network with the given sizes; ``weights`` [(W, b)] overwrite the random start when given."""
-    layers = [Layer(i, o, act if k < len(sizes) - 2 else Identity(), rng=k, dtype=dtype)
+    layers = [Layer(i, o, act if k < len(sizes) - 2 else Identity(), rng=k, init="auto", dtype=dtype)
               for k, (i, o) in enumerate(zip(sizes[:-1], sizes[1:]))]
     net = NeuralNetwork(layers, loss)
     if weights is not None:
