@@ -1,0 +1,115 @@
+"""Figures out of the window: a view as PNG (1×, 2×, 4× its size on screen) or SVG (vector).
+
+A Figure names a widget the window shows. A PNG of a pyqtgraph plot comes from pyqtgraph's ImageExporter
+(its scene redrawn at the larger size); a painted widget is rendered through QWidget.render into a QImage
+whose device pixel ratio is the scale (text and lines drawn sharp at that size, cached pictures scaled).
+Every SVG is QWidget.render into a QSvgGenerator, plots included: pyqtgraph 0.14.0's SVGExporter raises
+ValueError on any closed path (legend swatches, round markers), and Qt's own SVG of the view is vector too. ``region`` picks part of a widget (its children included), e.g. a row of
+pictures inside a bigger panel. Every file is written whole or not at all (engine/files/atomic_file.py).
+"""
+
+import os
+from dataclasses import dataclass
+from typing import Callable, Optional
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QRectF, QSize
+from PySide6.QtGui import QImage, QPainter, QRegion
+from PySide6.QtSvg import QSvgGenerator
+
+from engine.files.atomic_file import write_atomic
+
+SCALES = (1, 2, 4)  # PNG sizes on offer, in multiples of the figure's size on screen
+PNG, SVG = ".png", ".svg"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A picture in the window: ``name`` (a file name's start), ``title`` (for people), and what to draw.
+
+    widget : the QWidget shown. plot : its pyqtgraph item to export instead (a PlotItem or a layout),
+    when it is a pyqtgraph widget. region : a callable giving the QRect of ``widget`` to take (default: all).
+    """
+
+    name: str
+    title: str
+    widget: object
+    plot: object = None
+    region: Optional[Callable[[], QRect]] = None
+
+    def rect(self):
+        """The part of the widget drawn, in its own coordinates."""
+        return self.region() if self.region is not None else self.widget.rect()
+
+    def size(self, scale=1):
+        """The size of a PNG at ``scale``."""
+        r = self.rect()
+        return QSize(r.width() * scale, r.height() * scale)
+
+
+def png_image(figure, scale=1):
+    """The figure as a QImage ``scale`` times its size on screen."""
+    if figure.plot is not None:
+        from pyqtgraph.exporters import ImageExporter
+
+        size = figure.size(scale)
+        exporter = ImageExporter(figure.plot)
+        # both given: pyqtgraph would round the other side from the item's float size
+        exporter.parameters()["width"] = size.width()
+        exporter.parameters()["height"] = size.height()
+        image = exporter.export(toBytes=True)
+        return image.convertToFormat(QImage.Format.Format_RGB32)
+    rect = figure.rect()
+    image = QImage(figure.size(scale), QImage.Format.Format_RGB32)
+    image.setDevicePixelRatio(scale)
+    image.fill(figure.widget.palette().window().color())
+    figure.widget.render(image, QPoint(0, 0), QRegion(rect))
+    image.setDevicePixelRatio(1)
+    return image
+
+
+def png_bytes(figure, scale=1):
+    return _image_bytes(png_image(figure, scale))
+
+
+def svg_bytes(figure):
+    """The figure as an SVG document (UTF-8 bytes)."""
+    rect = figure.rect()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    generator = QSvgGenerator()
+    generator.setOutputDevice(buffer)
+    generator.setSize(rect.size())
+    generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
+    generator.setTitle(figure.title)
+    generator.setDescription("Backprop Studio")
+    painter = QPainter(generator)
+    if figure.plot is not None:  # the plot's scene drawn item by item: vector paths and text
+        source = figure.plot.sceneBoundingRect()
+        painter.fillRect(QRectF(0, 0, rect.width(), rect.height()), figure.widget.backgroundBrush())
+        figure.widget.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), source)
+    else:
+        figure.widget.render(painter, QPoint(0, 0), QRegion(rect))
+    painter.end()
+    buffer.close()
+    return bytes(data)
+
+
+def save_figure(figure, path, scale=1):
+    """Write ``figure`` to ``path``: SVG when it ends in .svg, else PNG at ``scale``; returns its size in bytes.
+
+    OSError when the file cannot be written (nothing is left behind then).
+    """
+    data = svg_bytes(figure) if os.path.splitext(os.fspath(path))[1].lower() == SVG else png_bytes(figure, scale)
+    write_atomic(path, lambda fh: fh.write(data))
+    return len(data)
+
+
+def _image_bytes(image, fmt="PNG"):
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not image.save(buffer, fmt):
+        raise OSError(f"the picture could not be encoded as {fmt}")
+    buffer.close()
+    return bytes(data)
