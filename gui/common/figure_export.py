@@ -15,6 +15,7 @@ from typing import Callable, Optional
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QRectF, QSize
 from PySide6.QtGui import QImage, QPainter, QRegion
 from PySide6.QtSvg import QSvgGenerator
+from PySide6.QtWidgets import QWidget
 
 from engine.files.atomic_file import write_atomic
 
@@ -28,6 +29,7 @@ class Figure:
 
     widget : the QWidget shown. plot : its pyqtgraph item to export instead (a PlotItem or a layout),
     when it is a pyqtgraph widget. region : a callable giving the QRect of ``widget`` to take (default: all).
+    clickable : the widgets whose right-click offers to export it (default: ``widget``).
     """
 
     name: str
@@ -35,10 +37,16 @@ class Figure:
     widget: object
     plot: object = None
     region: Optional[Callable[[], QRect]] = None
+    clickable: tuple = ()
 
     def rect(self):
         """The part of the widget drawn, in its own coordinates."""
+        if not self.widget.isVisible():  # a hidden widget is laid out when it is rendered: its size may change then
+            QWidget.render(self.widget, QImage(1, 1, QImage.Format.Format_RGB32))
         return self.region() if self.region is not None else self.widget.rect()
+
+    def menu_widgets(self):
+        return self.clickable or (self.widget,)
 
     def size(self, scale=1):
         """The size of a PNG at ``scale``."""
