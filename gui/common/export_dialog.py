@@ -47,6 +47,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setObjectName("export_dialog")
+        self.setMinimumWidth(460)
         self._formats = {f.key: f for f in formats}
         self._suggested = suggested
         layout = QVBoxLayout(self)
@@ -77,6 +78,7 @@ class ExportDialog(QDialog):
                 why = QLabel(fmt.unavailable, self, objectName=f"format_{fmt.key}_unavailable")
                 why.setWordWrap(True)
                 why.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)  # to copy the command
+                why.setContentsMargins(22, 0, 0, 4)  # under its radio button's text
                 column.addWidget(why)
         form.addRow("Format:", column)
         layout.addLayout(form)

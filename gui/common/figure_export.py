@@ -9,8 +9,8 @@ pictures inside a bigger panel. Every file is written whole or not at all (engin
 """
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, Optional
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPoint, QRect, QRectF, QSize
 from PySide6.QtGui import QImage, QPainter, QRegion
@@ -36,7 +36,7 @@ class Figure:
     title: str
     widget: object
     plot: object = None
-    region: Optional[Callable[[], QRect]] = None
+    region: Callable[[], QRect] | None = None
     clickable: tuple = ()
 
     def rect(self):

@@ -25,10 +25,10 @@ from gui.files.checkpoint_contents import checkpoint_extra, trained_config
 from gui.training.worker import WalkInProgress
 
 SPECS = [
-    ("export_model", "Export &model…", "", "Writes the current network for use elsewhere: ONNX, a NumPy-only script "
-                                           "or a PyTorch script."),
-    ("export_figure", "Export &figure…", "", "Saves a figure — the network view, the loss and accuracy plots, the "
-                                             "confusion matrix, the draw pad's preprocessing — as PNG or SVG."),
+    ("export_model", "Export &model…", "", ("Writes the current network for use elsewhere: ONNX, a NumPy-only "
+                                            "script or a PyTorch script.")),
+    ("export_figure", "Export &figure…", "", ("Saves a figure — the network view, the loss and accuracy plots, the "
+                                              "confusion matrix, the draw pad's preprocessing — as PNG or SVG.")),
 ]
 MODEL_LABELS = {"onnx": "ONNX model (.onnx)", "numpy": "NumPy script (.py + .npz weights)",
                 "torch": "PyTorch script (.py + .npz weights)"}

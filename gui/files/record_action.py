@@ -85,7 +85,7 @@ class RecordAction(QObject):
         self.parts = parts
         self.targets = {key: (title, widget) for key, title, widget in targets}
         self._folder = folder
-        self.action = make_action(self, "record", "&Record…", "", START_TIP)
+        self.action = make_action(self, "record", "Recor&d…", "", START_TIP)
         self.action.triggered.connect(self.toggle)
         self.recorder = None  # the recording in progress, or the one being saved
         self.dialog = None  # the dialog last opened
@@ -120,7 +120,7 @@ class RecordAction(QObject):
         self.recorder.grabbed.connect(self._show_progress)
         self.recorder.stopped_full.connect(self._on_full)
         self.recorder.start()
-        self.action.setText("Stop &recording")
+        self.action.setText("Stop recor&ding")
         self.action.setToolTip(STOP_TIP)
         self.action.setStatusTip(STOP_TIP)
 
@@ -139,7 +139,7 @@ class RecordAction(QObject):
         """Stop recording, ask where to save, and write the GIF in the background (Cancel drops the frames)."""
         recorder = self.recorder
         recorder.stop()
-        self.action.setText("&Record…")
+        self.action.setText("Recor&d…")
         self.action.setToolTip(START_TIP)
         self.action.setStatusTip(START_TIP)
         start = os.path.join(self._folder(), "recording.gif")

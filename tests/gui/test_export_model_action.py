@@ -7,21 +7,13 @@ import os
 import numpy as np
 import pytest
 
-import gui.files.export_actions as export_actions
+from gui.files import export_actions
 from tests.gui.checkpoint_helpers import answer_dialogs, make_window
 from tests.gui.window_helpers import action, phase, step
+from tests.optional_package import need
 
 pytestmark = pytest.mark.usefixtures("discard_on_close")
-
-
-def need(name):
-    """The optional package ``name``; the test skips without it, but fails under CI, which installs it."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed; CI installs it for the export tests")
-        pytest.skip(f"{name} is not installed")
+EXPORT_TEST = "pip install '.[export-test]' and torch (CPU)"
 
 
 def export_through_dialog(window, monkeypatch, fmt, path):
@@ -71,7 +63,7 @@ def test_a_numpy_export_of_the_trained_network_predicts_as_the_engine_does(qtbot
 
 
 def test_a_pytorch_export_gives_the_engines_outputs(qtbot, tmp_path, monkeypatch):
-    torch = need("torch")
+    torch = need("torch", EXPORT_TEST)
     window = make_window(qtbot, seed=2)
     step(window, qtbot, times=5)
     export_through_dialog(window, monkeypatch, "torch", tmp_path / "model.py")
@@ -112,8 +104,8 @@ def test_a_folder_that_cannot_be_written_is_a_message_not_a_crash(qtbot, tmp_pat
 
 
 def test_an_onnx_export_runs_in_onnxruntime_with_the_engines_outputs(qtbot, tmp_path, monkeypatch):
-    need("onnx")
-    ort = need("onnxruntime")
+    need("onnx", EXPORT_TEST)
+    ort = need("onnxruntime", EXPORT_TEST)
     window = make_window(qtbot, seed=5)
     step(window, qtbot, times=5)
     export_through_dialog(window, monkeypatch, "onnx", tmp_path / "model.onnx")

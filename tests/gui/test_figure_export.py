@@ -3,7 +3,6 @@
 import xml.etree.ElementTree as ET
 
 import pytest
-from PySide6.QtCore import QPoint
 from PySide6.QtGui import QContextMenuEvent, QImage
 from PySide6.QtWidgets import QApplication
 

@@ -1,34 +1,23 @@
 """File ▸ Record…: frames of the network view while it trains, saved as an animated GIF read back with Pillow."""
 
-import importlib
-import os
-
 import pytest
 from PySide6.QtWidgets import QLabel
 
-import gui.files.record_action as record_action
 from gui.common.recorder import INSTALL_HINT, Recorder, gif_bytes
+from gui.files import record_action
 from tests.gui.checkpoint_helpers import answer_dialogs, make_window
 from tests.gui.window_helpers import TIMEOUT, action, step
+from tests.optional_package import need
 
 pytestmark = pytest.mark.usefixtures("discard_on_close")
-
-
-def need(name):
-    """The optional package ``name``; the test skips without it, but fails under CI, which installs it."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed; CI installs it (pip install '.[record]') for the recording tests")
-        pytest.skip(f"{name} is not installed")
+PILLOW = "pip install '.[record]'"
 
 
 def read_gif(data_or_path):
     """(frame count, size, durations in ms) of a GIF, read back with Pillow."""
     import io
 
-    Image = need("PIL.Image")
+    Image = need("PIL.Image", PILLOW)
     source = io.BytesIO(data_or_path) if isinstance(data_or_path, bytes) else data_or_path
     with Image.open(source) as gif:
         assert gif.format == "GIF"
@@ -40,7 +29,7 @@ def read_gif(data_or_path):
 
 
 def test_a_frame_equal_to_the_one_before_lengthens_it_and_the_gif_has_one_frame_per_change(qtbot):
-    need("PIL")
+    need("PIL", PILLOW)
     label = QLabel("frame 0")
     qtbot.addWidget(label)
     label.resize(900, 120)
@@ -67,7 +56,7 @@ def test_recording_stops_itself_when_the_frames_fill_their_memory(qtbot):
 
 
 def test_recording_the_view_while_training_saves_a_gif_of_every_frame(qtbot, tmp_path, monkeypatch):
-    need("PIL")
+    need("PIL", PILLOW)
     window = make_window(qtbot)
     record = action(window, "record")
     record.trigger()
@@ -77,14 +66,14 @@ def test_recording_the_view_while_training_saves_a_gif_of_every_frame(qtbot, tmp
     dialog.start_button.click()
     recorder = window.record_action.recorder
     assert recorder.recording() and recorder.widget is window.splitter
-    assert record.text() == "Stop &recording"
+    assert record.text() == "Stop recor&ding"
     for _ in range(4):
         step(window, qtbot)
         recorder.grab_frame()  # besides the timer's: a frame after each batch
     answer_dialogs(monkeypatch, tmp_path / "learning")
     with qtbot.waitSignal(window.record_action.saved, timeout=TIMEOUT) as saved:
         record.trigger()
-    assert not recorder.recording() and record.text() == "&Record…"
+    assert not recorder.recording() and record.text() == "Recor&d…"
     assert saved.args == [str(tmp_path / "learning.gif"), (tmp_path / "learning.gif").stat().st_size]
     assert window.status.currentMessage().startswith("Saved learning.gif: ")
     count, size, durations = read_gif(str(tmp_path / "learning.gif"))
