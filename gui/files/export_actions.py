@@ -108,12 +108,18 @@ class ExportActions(QObject):
             config = trained_config(base, trainer)
             taken.append((trainer.net.clone(), checkpoint_extra(config, dataset, trainer)))
 
+        playing = session.playing
+        if playing:  # the copy stops the run between two batches; it goes on afterwards
+            session.pause()
         try:
             session.worker.call_between_batches(copy)
         except WalkInProgress:
             self._tell("A training step is being walked phase by phase and its update is not done: finish the "
                        "step (Step batch), then export.", "warning")
             return False
+        finally:
+            if playing:
+                session.play()
         net, extra = taken[0]
         try:
             files = export_model(net, fmt, path, extra=extra)

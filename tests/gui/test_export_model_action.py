@@ -9,7 +9,7 @@ import pytest
 
 from gui.files import export_actions
 from tests.gui.checkpoint_helpers import answer_dialogs, make_window
-from tests.gui.window_helpers import action, phase, step
+from tests.gui.window_helpers import TIMEOUT, action, phase, step
 from tests.optional_package import need
 
 pytestmark = pytest.mark.usefixtures("discard_on_close")
@@ -101,6 +101,21 @@ def test_a_folder_that_cannot_be_written_is_a_message_not_a_crash(qtbot, tmp_pat
     window = make_window(qtbot)
     export_through_dialog(window, monkeypatch, "numpy", tmp_path / "missing-folder" / "model.py")
     assert "Not exported" in window.notice.text() and "does not exist" in window.notice.text()
+
+
+def test_exporting_while_training_plays_writes_the_network_and_training_goes_on(qtbot, tmp_path, monkeypatch):
+    window = make_window(qtbot, epochs=500)
+    with qtbot.waitSignal(window.weights_updated, timeout=TIMEOUT):
+        action(window, "play_pause").trigger()
+    export_through_dialog(window, monkeypatch, "numpy", tmp_path / "live.py")
+    assert window.playing
+    module = load_script(str(tmp_path / "live.py"))
+    exported = module.load(str(tmp_path / "live.npz"))
+    with qtbot.waitSignal(window.weights_updated, timeout=TIMEOUT):  # training went on after the copy
+        pass
+    action(window, "play_pause").trigger()
+    for k, layer in enumerate(window.trainer.net.layers, start=1):
+        assert exported[f"W{k}"].shape == layer.W.shape and np.all(np.isfinite(exported[f"W{k}"]))
 
 
 def test_an_onnx_export_runs_in_onnxruntime_with_the_engines_outputs(qtbot, tmp_path, monkeypatch):
