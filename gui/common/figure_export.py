@@ -1,10 +1,11 @@
 """Figures out of the window: a view as PNG (1×, 2×, 4× its size on screen) or SVG (vector).
 
-A Figure names a widget the window shows. A PNG of a pyqtgraph plot comes from pyqtgraph's ImageExporter
-(its scene redrawn at the larger size); a painted widget is rendered through QWidget.render into a QImage
-whose device pixel ratio is the scale (text and lines drawn sharp at that size, cached pictures scaled).
-Every SVG is QWidget.render into a QSvgGenerator, plots included: pyqtgraph 0.14.0's SVGExporter raises
-ValueError on any closed path (legend swatches, round markers), and Qt's own SVG of the view is vector too. ``region`` picks part of a widget (its children included), e.g. a row of
+A Figure names a widget the window shows. A PNG is QWidget.render into a QImage whose device pixel ratio
+is the scale: everything is drawn again at that size as on a high-resolution screen — text, lines and
+markers in proportion (pyqtgraph's ImageExporter enlarges the axes' text but not the legend's, and keeps
+lines 1 pixel wide); pictures the widget caches are scaled. An SVG is the widget rendered into a
+QSvgGenerator, a plot its pyqtgraph scene rendered there item by item: pyqtgraph 0.14.0's SVGExporter
+raises ValueError on any closed path (legend swatches, round markers). ``region`` picks part of a widget (its children included), e.g. a row of
 pictures inside a bigger panel. Every file is written whole or not at all (engine/files/atomic_file.py).
 """
 
@@ -27,7 +28,7 @@ PNG, SVG = ".png", ".svg"
 class Figure:
     """A picture in the window: ``name`` (a file name's start), ``title`` (for people), and what to draw.
 
-    widget : the QWidget shown. plot : its pyqtgraph item to export instead (a PlotItem or a layout),
+    widget : the QWidget shown. plot : its pyqtgraph item drawn in an SVG (a PlotItem or a layout),
     when it is a pyqtgraph widget. region : a callable giving the QRect of ``widget`` to take (default: all).
     clickable : the widgets whose right-click offers to export it (default: ``widget``).
     """
@@ -55,22 +56,12 @@ class Figure:
 
 
 def png_image(figure, scale=1):
-    """The figure as a QImage ``scale`` times its size on screen."""
-    if figure.plot is not None:
-        from pyqtgraph.exporters import ImageExporter
-
-        size = figure.size(scale)
-        exporter = ImageExporter(figure.plot)
-        # both given: pyqtgraph would round the other side from the item's float size
-        exporter.parameters()["width"] = size.width()
-        exporter.parameters()["height"] = size.height()
-        image = exporter.export(toBytes=True)
-        return image.convertToFormat(QImage.Format.Format_RGB32)
+    """The figure as a QImage ``scale`` times its size on screen: drawn again at that size, not enlarged."""
     rect = figure.rect()
     image = QImage(figure.size(scale), QImage.Format.Format_RGB32)
     image.setDevicePixelRatio(scale)
     image.fill(figure.widget.palette().window().color())
-    figure.widget.render(image, QPoint(0, 0), QRegion(rect))
+    QWidget.render(figure.widget, image, QPoint(0, 0), QRegion(rect))  # QGraphicsView's own render has no region
     image.setDevicePixelRatio(1)
     return image
 
