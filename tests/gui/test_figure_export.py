@@ -78,24 +78,23 @@ def test_the_plots_svg_is_vector_lines_not_a_picture(window, tmp_path):
     assert len(root.findall(f".//{SVG_NS}text")) >= 10  # titles, axis labels, tick labels, the legend
 
 
-def test_file_export_figure_starts_on_the_current_tabs_figure_and_writes_it(window, tmp_path, monkeypatch):
-    answer_dialogs(monkeypatch, tmp_path / "view")
+def export_from_the_menu(window, monkeypatch, fmt, path):
+    """File ▸ Export figure…, format ``fmt``, the file dialog answered ``path``; the figure the dialog started on."""
+    answer_dialogs(monkeypatch, path)
     action(window, "export_figure").trigger()
     dialog = window.export_actions.dialog
-    assert dialog.target() == "network"
-    dialog.select("png2")
+    dialog.select(fmt)
     dialog.export_button.click()
+    return dialog.target()
+
+
+def test_file_export_figure_starts_on_the_current_tabs_figure_and_writes_it(window, tmp_path, monkeypatch):
+    assert export_from_the_menu(window, monkeypatch, "png2", tmp_path / "view") == "network"
     view = window.network_view
     assert png_size(tmp_path / "view.png") == (2 * view.width(), 2 * view.height())
     assert "view.png" in window.status.currentMessage()
-
     action(window, "show_evaluation").trigger()
-    answer_dialogs(monkeypatch, tmp_path / "matrix.svg")
-    action(window, "export_figure").trigger()
-    dialog = window.export_actions.dialog
-    assert dialog.target() == "confusion"
-    dialog.select("svg")
-    dialog.export_button.click()
+    assert export_from_the_menu(window, monkeypatch, "svg", tmp_path / "matrix.svg") == "confusion"
     svg_root(tmp_path / "matrix.svg")
 
 
@@ -127,7 +126,5 @@ def test_a_right_click_offers_export_figure_for_the_figure_clicked(window, tmp_p
 
 
 def test_a_figure_that_cannot_be_written_is_a_message(window, tmp_path, monkeypatch):
-    answer_dialogs(monkeypatch, tmp_path / "no-such-folder" / "view.png")
-    action(window, "export_figure").trigger()
-    window.export_actions.dialog.export_button.click()
+    export_from_the_menu(window, monkeypatch, "png1", tmp_path / "no-such-folder" / "view.png")
     assert "Not saved: view.png" in window.notice.text()
