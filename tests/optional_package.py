@@ -7,10 +7,10 @@ import pytest
 
 
 def need(name, install):
-    """The module ``name``; without it the test skips (fails when CI is set: ``install`` says what CI installs)."""
+    """The module ``name``; without it the test skips, or fails when CI is set (``install``: how to get it)."""
     try:
         return importlib.import_module(name)
     except ImportError:
         if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed; CI installs it ({install})")
+            pytest.fail(f"{name} is not installed; CI must install it: {install}")
         pytest.skip(f"{name} is not installed ({install})")

@@ -24,7 +24,7 @@ TOLERANCE = 1e-5  # float32: summation order differs between runtimes, nothing e
 
 
 def need(name):
-    return optional_package.need(name, "CI installs it for the export tests")
+    return optional_package.need(name, "pip install '.[export-test]' and torch (CPU)")
 
 
 # -- inputs and the engine's outputs --------------------------------------------------------------

@@ -13,7 +13,7 @@ from tests.gui.window_helpers import TIMEOUT, action, phase, step
 from tests.optional_package import need
 
 pytestmark = pytest.mark.usefixtures("discard_on_close")
-EXPORT_TEST = "pip install '.[export-test]' and torch (CPU)"
+EXPORT_TEST = "pip install '.[export-test]' and torch (CPU)"  # as tests/engine/test_export.py
 
 
 def export_through_dialog(window, monkeypatch, fmt, path):
