@@ -116,7 +116,7 @@ class DigitPanel(QWidget):
         plot.addItem(self.bars)
         self.bars_plot.setToolTip("The network's probability for each digit.")
 
-        steps = QGridLayout()
+        steps = self.steps_grid = QGridLayout()  # its geometry is the preprocessing strip's, exported as a figure
         steps.setHorizontalSpacing(4)
         self.step_images = {}  # step name → QLabel showing it
         for col, (key, caption) in enumerate(STEPS):

@@ -27,6 +27,7 @@ from gui.files.checkpoint_actions import CheckpointActions
 from gui.files.parts import FileParts
 from gui.network_view.feed import NetworkViewFeed
 from gui.network_view.view import NetworkView
+from gui.shell.export_menu import add_export_actions
 from gui.shell.help_menu import HelpMenu
 from gui.shell.menu_order import MenuOrder
 from gui.shell.palette_follower import PaletteFollower
@@ -55,7 +56,8 @@ class MainWindow(QMainWindow):
     the Training tab: ``network_view`` (NetworkView, fed by a NetworkViewFeed) over ``loss_plot`` in
     ``splitter``, ``walkthrough`` (WalkthroughPanel) under them; the Evaluation tab: ``evaluation``
     (EvaluationTab, with its EvaluationView and the QTabWidget) and ``picked_sample``; right: ``digit_panel``
-    (DigitPanel) and ``preview`` (PretrainedPreview); menus: ``file_actions`` (CheckpointActions),
+    (DigitPanel) and ``preview`` (PretrainedPreview); menus: ``file_actions`` (CheckpointActions) with
+    ``export_actions`` (ExportActions) and ``record_action`` (RecordAction),
     ``view_menu``, ``help_menu``; ``mnist_actions``; ``status`` (TrainingStatusBar); ``palette_follower``;
     ``window_state``.
     """
@@ -169,6 +171,7 @@ class MainWindow(QMainWindow):
         self.file_actions["quit"].triggered.connect(self.close)
         self.file_actions.reset_requested.connect(self.reset)
         self.file_actions.file_changed.connect(self._show_title)
+        self.export_actions, self.record_action = add_export_actions(self, parts)  # above Quit
         self.view_menu = ViewMenu(self)
         evaluation, tabs = self.evaluation, self.evaluation.tabs
         self.view_menu["show_training"].triggered.connect(evaluation.show_training)

@@ -15,6 +15,7 @@ from engine.data.mnist_source import MNIST_ENV
 from engine.data.toy_datasets import make_toy
 from engine.export import ExportError, export_model, plain_model
 from engine.files.checkpoint import load_checkpoint, save_checkpoint
+from tests import optional_package
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUNDLED = os.path.join(ROOT, "resources", "models", "mnist_mlp.npz")
@@ -23,13 +24,7 @@ TOLERANCE = 1e-5  # float32: summation order differs between runtimes, nothing e
 
 
 def need(name):
-    """The optional package ``name``; the test skips without it, but fails under CI, which installs it."""
-    try:
-        return importlib.import_module(name)
-    except ImportError:
-        if os.environ.get("CI"):
-            pytest.fail(f"{name} is not installed; CI installs it for the export tests")
-        pytest.skip(f"{name} is not installed")
+    return optional_package.need(name, "pip install '.[export-test]' and torch (CPU)")
 
 
 # -- inputs and the engine's outputs --------------------------------------------------------------
