@@ -96,9 +96,9 @@ class UnsavedChanges:
         if not self.trained_since() or self._discarded == now:
             return True
         held = self.held()
-        question = f"Save changes to {held.name}?" if held is not None else "Save the trained network?"
-        text = (f"{question}\n\n{self.describe()} {what} replaces it with another network; Edit ▸ Undo reset "
-                "brings it back until the next reset.")
+        question = f"Save changes to {held.name}" if held is not None else "Save the trained network"
+        text = (f"{question} before {what.lower()}?\n\n{self.describe()} {what} puts another network in its "
+                "place; Edit ▸ Undo reset brings this one back until the next reset.")
         answer = self._ask(parent, "Unsaved training", text, save)
         if answer == BUTTONS.Discard:
             self._discarded = now

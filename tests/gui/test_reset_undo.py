@@ -100,8 +100,9 @@ def test_reset_with_unsaved_training_asks_and_cancel_keeps_the_network(window, q
     trainer, before = window.trainer, weights(window.trainer.net)
     asked = answer_questions(monkeypatch, BUTTONS.Cancel)
     action(window, "reset").trigger()
-    assert asked == ["Save the trained network?\n\nThe network has trained 3 batches and is not saved in any file. "
-                     "Reset replaces it with another network; Edit ▸ Undo reset brings it back until the next reset."]
+    assert asked == ["Save the trained network before reset?\n\nThe network has trained 3 batches and is not saved in "
+                     "any file. Reset puts another network in its place; Edit ▸ Undo reset brings this one back "
+                     "until the next reset."]
     assert window.trainer is trainer and window.trainer.steps == 3
     assert_same_weights(weights(window.trainer.net), before)
 
@@ -143,7 +144,7 @@ def test_a_failed_save_keeps_the_network(window, qtbot, tmp_path, monkeypatch):
     trainer = window.trainer
     asked = answer_questions(monkeypatch, BUTTONS.Save)
     action(window, "reset").trigger()
-    assert len(asked) == 1 and asked[0].startswith("Save changes to run.npz?")
+    assert len(asked) == 1 and asked[0].startswith("Save changes to run.npz before reset?")
     assert window.trainer is trainer and "walked phase by phase" in window.notice.text()
 
 
