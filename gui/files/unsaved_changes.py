@@ -92,16 +92,16 @@ class UnsavedChanges:
 
         ``save()`` saves the network (True when written).
         """
-        now = (self._session.generation, self._steps())
-        if not self.trained_since() or self._discarded == now:
+        if not self.trained_since() or self._discarded == (self._session.generation, self._steps()):
             return True
+        playing = self._pause()
         held = self.held()
         question = f"Save changes to {held.name}" if held is not None else "Save the trained network"
         text = (f"{question} before {what.lower()}?\n\n{self.describe()} {what} puts another network in its "
                 "place; Edit ▸ Undo reset brings this one back until the next reset.")
-        answer = self._ask(parent, "Unsaved training", text, save)
+        answer = self._ask(parent, "Unsaved training", text, save, playing)
         if answer == BUTTONS.Discard:
-            self._discarded = now
+            self._discarded = (self._session.generation, self._steps())
         return answer in (BUTTONS.Save, BUTTONS.Discard)
 
     def may_close(self, save, parent):
@@ -111,22 +111,27 @@ class UnsavedChanges:
         """
         if self.last_file is None or not self.trained_since():
             return True
+        playing = self._pause()
         held = self.held()
         question = f"Save changes to {held.name}?" if held is not None else "Save the network trained since Reset?"
         text = f"{question}\n\n{self.describe()} Without saving, that training is lost."
-        return self._ask(parent, "Unsaved training", text, save) in (BUTTONS.Save, BUTTONS.Discard)
+        return self._ask(parent, "Unsaved training", text, save, playing) in (BUTTONS.Save, BUTTONS.Discard)
 
-    def _ask(self, parent, title, text, save):
-        """Save / Discard / Cancel, training paused while asking; the button, Cancel when the save failed."""
-        session = self._session
-        playing = session.playing
-        session.pause()  # what is saved is what was trained when asked, no batch more
+    def _pause(self):
+        """Pause before asking, so the question counts and Save writes what was trained, no batch more;
+        True when it was playing."""
+        playing = self._session.playing
+        self._session.pause_and_wait()
+        return playing
+
+    def _ask(self, parent, title, text, save, playing):
+        """Save / Discard / Cancel; the button (Cancel when the save failed). Cancel resumes ``playing``."""
         answer = QMessageBox.question(parent, title, text, BUTTONS.Save | BUTTONS.Discard | BUTTONS.Cancel,
                                       BUTTONS.Save)
         if answer == BUTTONS.Save and not save():
             answer = BUTTONS.Cancel
         if playing and answer == BUTTONS.Cancel:  # nothing happens: training goes on as it was
-            session.play()
+            self._session.play()
         return answer
 
     def _steps(self):

@@ -122,20 +122,25 @@ class TrainingSession(QObject):
         optimizer = get_optimizer(config.optimizer, lr=config.lr, l2=config.l2, **config.optimizer_settings())
         self.worker.replace_optimizer(self.trainer, optimizer)
 
+    def pause_and_wait(self):
+        """Pause and wait for the batch in progress; True when a step is left half walked (phase by phase)."""
+        self.pause()
+        try:
+            self.worker.call_between_batches(_nothing)
+        except WalkInProgress:
+            return True
+        except RuntimeError:  # the training thread has stopped: nothing trains any more
+            pass
+        return False
+
     def settle(self):
         """Pause and wait until the trainer is between two whole batches; a step being walked is finished first.
 
         Then the worker holds no half-done step and runs nothing: the trainer may be read from here.
         """
-        self.pause()
-        try:
-            try:
-                self.worker.call_between_batches(_nothing)
-            except WalkInProgress:
-                self.worker.step_batch()  # finishes the walked batch, nothing more
-                self.worker.call_between_batches(_nothing)
-        except RuntimeError:  # the training thread has stopped: nothing trains any more
-            pass
+        if self.pause_and_wait():
+            self.worker.step_batch()  # finishes the walked batch, nothing more
+            self.pause_and_wait()
 
     def shutdown(self):
         """Stop after the batch in progress and wait for the thread (idempotent)."""

@@ -7,7 +7,14 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QToolButton
 
 from engine.files.checkpoint import load_checkpoint
 from engine.training_config import build
-from tests.gui.checkpoint_helpers import answer_dialogs, answer_questions, assert_same_weights, make_window, weights
+from tests.gui.checkpoint_helpers import (
+    answer_dialogs,
+    answer_questions,
+    assert_same_weights,
+    make_window,
+    reference,
+    weights,
+)
 from tests.gui.window_helpers import TIMEOUT, action, phase, step
 
 BUTTONS = QMessageBox.StandardButton
@@ -125,6 +132,23 @@ def test_reset_with_unsaved_training_asks_and_cancel_keeps_the_network(window, q
     assert len(asked) == 1 and window.trainer.steps == 0
 
 
+def test_cancel_while_playing_keeps_playing_the_same_network(window, qtbot, monkeypatch):
+    window.controls.epochs.setValue(window.controls.epochs.maximum())
+    action(window, "play_pause").trigger()
+    qtbot.waitUntil(lambda: window.trainer.steps > 5, timeout=TIMEOUT)
+    trainer, asked = window.trainer, []
+
+    def question(parent, title, text, buttons, default):
+        asked.append((text, trainer.steps, window.worker.running))
+        return BUTTONS.Cancel
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    action(window, "reset").trigger()
+    (text, steps, running), = asked
+    assert f"has trained {steps:,} batches" in text and not running  # paused: it counts what Save would write
+    assert window.playing and window.trainer is trainer  # then it goes on
+    qtbot.waitUntil(lambda: trainer.steps > steps, timeout=TIMEOUT)
+
+
 def test_reset_never_asks_when_nothing_would_be_lost(window, qtbot, tmp_path, monkeypatch):
     asked = answer_questions(monkeypatch, BUTTONS.Cancel)
     with qtbot.waitSignal(window.network_reset, timeout=TIMEOUT):
@@ -146,6 +170,19 @@ def test_a_failed_save_keeps_the_network(window, qtbot, tmp_path, monkeypatch):
     action(window, "reset").trigger()
     assert len(asked) == 1 and asked[0].startswith("Save changes to run.npz before reset?")
     assert window.trainer is trainer and "walked phase by phase" in window.notice.text()
+
+
+def test_a_step_walked_phase_by_phase_comes_back_whole(window, qtbot, monkeypatch):
+    step(window, qtbot, times=2)
+    for _ in range(3):
+        phase(window, qtbot)  # forward, forward, forward: half way through step 3
+    answer_questions(monkeypatch, BUTTONS.Discard)
+    with qtbot.waitSignal(window.network_reset, timeout=TIMEOUT):
+        action(window, "reset").trigger()
+    with qtbot.waitSignal(window.network_reset, timeout=TIMEOUT):
+        action(window, "undo_reset").trigger()
+    assert window.trainer.steps == 3 and not window.walkthrough.record.active
+    assert_same_weights(weights(window.trainer.net), weights(reference(window, 3).net))
 
 
 # -- Edit ▸ Undo reset -------------------------------------------------------------------------------
