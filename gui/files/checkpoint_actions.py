@@ -195,7 +195,7 @@ class CheckpointActions(QObject):
             if playing:
                 session.play()
         self.path, self.modified = path, False
-        self.unsaved.mark_saved(session.generation, written[0], name)
+        self.unsaved.hold(Held(name, written[0], "saved"))
         remember_recent_file(path)
         self._show_recent()
         self.file_changed.emit()

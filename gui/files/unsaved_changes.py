@@ -51,11 +51,6 @@ class UnsavedChanges:
     def __repr__(self):
         return f"UnsavedChanges({self.describe() or 'nothing unsaved'})"
 
-    def mark_saved(self, generation, steps, name, how="saved"):
-        """The file ``name`` now holds training step ``steps`` of the session's ``generation`` (``how``)."""
-        self._held = (generation, Held(name, steps, how))
-        self.last_file = name
-
     def held(self):
         """The Held of the current network; None when it is untitled (built since, or never saved)."""
         if self._held is None or self._held[0] != self._session.generation:
@@ -63,8 +58,11 @@ class UnsavedChanges:
         return self._held[1]
 
     def hold(self, held):
-        """The current network is one set aside earlier: its file holds ``held`` of it (None: untitled)."""
+        """The current network's file holds ``held`` of it (just opened or saved, or as it was set aside); None:
+        it is untitled."""
         self._held = None if held is None else (self._session.generation, held)
+        if held is not None:
+            self.last_file = held.name
 
     def unsaved_steps(self):
         """Batches the current network trained that no file holds (0 when nothing would be lost)."""
