@@ -189,7 +189,8 @@ def test_changing_the_architecture_asks_for_a_reset(qtbot, discard_unsaved):
     combo.setCurrentIndex(combo.findData("tanh"))
     reset_now = [b for b in window.reset_notice.findChildren(QPushButton) if b.text() == "Reset now"]
     with qtbot.waitSignal(window.network_reset, timeout=TIMEOUT):
-        qtbot.mouseClick(reset_now[0], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(reset_now[0], Qt.MouseButton.LeftButton)  # asks first (answered Discard)
+    assert len(discard_unsaved) == 1
     assert window.network().sizes == [2, 8, 8, 8, window.dataset().n_classes]
     assert isinstance(window.trainer.net.layers[0].act, Tanh)
     assert not window.reset_notice.isVisible()
