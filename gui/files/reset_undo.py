@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMenu
 from engine.files.trainer_state import capture
 from gui.common.action_spec import explain, make_action
 from gui.files.checkpoint_contents import trained_config
-from gui.files.unsaved_changes import FileState
+from gui.files.unsaved_changes import FileState, batches
 
 # objectName, text, shortcut, one-sentence tooltip (the network it brings back is added when there is one)
 SPECS = [
@@ -46,8 +46,7 @@ class KeptNetwork:
         """"2 → 8 → 2 on Circles, 37 batches trained, run.npz"."""
         sizes = " → ".join(map(str, self.trainer.net.sizes))
         steps = self.trainer.steps
-        parts = [f"{sizes} on {self.dataset.title}", "not trained" if steps == 0 else
-                 f"{steps:,} batch{'es' if steps != 1 else ''} trained"]
+        parts = [f"{sizes} on {self.dataset.title}", f"{batches(steps)} trained" if steps else "not trained"]
         if self.file.path is not None:
             parts.append(os.path.basename(self.file.path))
         return ", ".join(parts)

@@ -77,13 +77,13 @@ class UnsavedChanges:
         """What is unsaved, in a sentence ("" when nothing is)."""
         if not self.trained_since():
             return ""
-        held, batches = self.held(), _batches(self.unsaved_steps())
+        held, trained = self.held(), batches(self.unsaved_steps())
         if held is not None:
-            return f"The network has trained {batches} since {held.name} was {held.how}."
+            return f"The network has trained {trained} since {held.name} was {held.how}."
         if self.last_file is not None:
-            return (f"The network trained since Reset ({batches}) is not saved: {self.last_file} holds another "
+            return (f"The network trained since Reset ({trained}) is not saved: {self.last_file} holds another "
                     "network, not this one.")
-        return f"The network has trained {batches} and is not saved in any file."
+        return f"The network has trained {trained} and is not saved in any file."
 
     def may_replace(self, save, parent, what="Reset"):
         """Ask before ``what`` ("Reset", "Opening a file") replaces training no file holds; True when it may go on.
@@ -137,6 +137,7 @@ class UnsavedChanges:
         return 0 if trainer is None else trainer.steps  # an int read from the GUI thread: at most a batch behind
 
 
-def _batches(n):
+def batches(n):
+    """"1 batch", "1,024 batches"."""
     return "1 batch" if n == 1 else f"{n:,} batches"
 
