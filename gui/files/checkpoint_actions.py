@@ -5,7 +5,8 @@ write in the training thread between two batches while the GUI waits (a run in p
 then goes on). Opening checks everything first — the file, its configuration, its dataset, its trainer
 state — and changes nothing when any of it fails; the window's notice names the file and the problem.
 Every operation has a method that takes a path (``open_path``, ``save_to``, ``export_config``,
-``import_config``); the dialogs only ask for the path.
+``import_config``); the dialogs only ask for the path. A file belongs to the network it was opened or
+saved from: a network built afresh is untitled, and Save then asks where, as Save As does.
 """
 
 import functools
@@ -29,7 +30,7 @@ from gui.files.checkpoint_contents import (
     trained_config,
 )
 from gui.files.config_transfer import export_config, import_config
-from gui.files.unsaved_changes import UnsavedChanges
+from gui.files.unsaved_changes import FileState, Held, UnsavedChanges
 from gui.training.status_bar import Resumed
 from gui.training.worker import WalkInProgress
 
@@ -46,8 +47,8 @@ SPECS = [
     ("export_config", "&Export configuration…", "", "Writes the controls' settings (no weights) to a small JSON "
                                                     "file to share a setup."),
     ("import_config", "&Import configuration…", "", "Reads settings from a configuration file into the controls."),
-    ("quit", "&Quit", "Ctrl+Q", "Stops training and closes the window, first offering to save training the "
-                                "current file lacks."),
+    ("quit", "&Quit", "Ctrl+Q", "Stops training and closes the window, first offering to save training no "
+                                "file holds."),
 ]
 
 
@@ -64,11 +65,11 @@ class CheckpointActions(QObject):
     def __init__(self, parent, parts):
         super().__init__(parent)
         self.parts = parts
-        self.path = None  # the checkpoint last opened or saved: Save writes there
-        self.modified = False  # trained or changed since that file was opened or saved
+        self.path = None  # the current network's checkpoint, opened or saved; None: untitled, Save asks where
+        self.modified = False  # trained or changed since that file was opened or saved (untitled: built)
         self._pending = None  # a checkpoint waiting for MNIST to finish loading
         self._installing = False  # True while an opened checkpoint is being installed (not a change)
-        self.unsaved = UnsavedChanges(parts.session)  # closing asks before training since the last save is lost
+        self.unsaved = UnsavedChanges(parts.session)  # Reset and closing ask before unsaved training is lost
         self.actions = {}  # objectName → QAction
         for name, text, keys, tip in SPECS:
             self.actions[name] = make_action(self, name, text, keys, tip)
@@ -125,24 +126,23 @@ class CheckpointActions(QObject):
 
     @Slot()
     def open_dialog(self):
+        if not self.may_replace("Opening a file"):
+            return
         path, _ = QFileDialog.getOpenFileName(self.parent(), "Open checkpoint", self._folder(), CHECKPOINT_FILTER)
         if path:
             self.open_path(path)
 
     @Slot()
     def save(self):
-        """Save to the current file; the first time, ask where (as Save As)."""
-        if self.path is None:
-            self.save_as()
-        else:
-            self.save_to(self.path)
+        """Save to the current network's file; an untitled one asks where (as Save As). True when written."""
+        return self.save_as() if self.path is None else self.save_to(self.path)
 
     @Slot()
     def save_as(self):
+        """Ask where, then save there; True when written (False when the dialog was cancelled)."""
         path, _ = QFileDialog.getSaveFileName(self.parent(), "Save checkpoint", self._suggested_name(".npz"),
                                               CHECKPOINT_FILTER)
-        if path:
-            self.save_to(path if os.path.splitext(path)[1] else path + ".npz")
+        return bool(path) and self.save_to(path if os.path.splitext(path)[1] else path + ".npz")
 
     @Slot()
     def export_dialog(self):
@@ -195,7 +195,7 @@ class CheckpointActions(QObject):
             if playing:
                 session.play()
         self.path, self.modified = path, False
-        self.unsaved.mark_saved(session.generation, written[0])
+        self.unsaved.hold(Held(name, written[0], "saved"))
         remember_recent_file(path)
         self._show_recent()
         self.file_changed.emit()
@@ -245,28 +245,47 @@ class CheckpointActions(QObject):
         return True
 
     def _install(self, path, config, dataset, net, trainer, resumed):
-        parts, name = self.parts, os.path.basename(path)
+        name = os.path.basename(path)
         self._pending = None
+        self.adopt(config, dataset, trainer, FileState(path, False, Held(name, trainer.steps, "opened")),
+                   f"opened from {name}")
+        remember_recent_file(path)
+        self._show_recent()
+        if not resumed:
+            self._tell(f"{name} holds a trained network but no training state (it was saved without one): "
+                       "training continues from its weights with a fresh shuffle and history.", "info")
+
+    def adopt(self, config, dataset, trainer, file, source):
+        """Make ``trainer`` (training its network on ``dataset`` as ``config`` says) current, with its ``file``.
+
+        The controls show ``config``, the loss plot the trainer's history, the status bar where it stands
+        and ``source`` ("opened from run.npz"). Opening a file and Undo reset both bring a network in here.
+        """
+        parts = self.parts
         controls = parts.controls
         controls.set_datasets(parts.datasets.choices(), config.dataset)
         controls.set_config(config)
         controls.set_dataset_shape(dataset)
         self._installing = True
         try:
-            parts.session.install(config, dataset, net, trainer)  # the window's views show the new network
+            parts.session.install(config, dataset, trainer.net, trainer)  # the window's views show the network
         finally:
             self._installing = False
-        self.path, self.modified = path, False
-        self.unsaved.mark_saved(parts.session.generation, trainer.steps)
-        self._show_history(trainer)
-        remember_recent_file(path)
-        self._show_recent()
+        self.path, self.modified = file.path, file.modified
+        self.unsaved.hold(file.held)
+        self._show_history(trainer, source)
         self.file_changed.emit()
-        if not resumed:
-            self._tell(f"{name} holds a trained network but no training state (it was saved without one): "
-                       "training continues from its weights with a fresh shuffle and history.", "info")
 
-    def _show_history(self, trainer):
+    def file_state(self):
+        """The current network's FileState, to set aside with it."""
+        return FileState(self.path, self.modified, self.unsaved.held())
+
+    @property
+    def opening(self):
+        """True while an opened checkpoint replaces the network (not a reset)."""
+        return self._installing
+
+    def _show_history(self, trainer, source):
         """The stored curves in the loss plot, and where training stands in the status bar."""
         parts, h = self.parts, trainer.history
         n_train = len(trainer.dataset.y_train)
@@ -277,7 +296,7 @@ class CheckpointActions(QObject):
             parts.loss_plot.add_epoch(*values)
         t = trainer
         if t.steps:
-            parts.status.show_resumed(Resumed(self.path, t.epoch, t.batch_in_epoch, t.n_batches, t.samples_seen,
+            parts.status.show_resumed(Resumed(source, t.epoch, t.batch_in_epoch, t.n_batches, t.samples_seen,
                                                t.epochs, n_train))
 
     @Slot(str)
@@ -310,6 +329,8 @@ class CheckpointActions(QObject):
     @Slot()
     def open_recent(self, path):
         """Open a recent file; one that is gone leaves the list with a message."""
+        if not self.may_replace("Opening a file"):
+            return False
         if not os.path.isfile(path):
             forget_recent_file(path)
             self._show_recent()
@@ -346,19 +367,23 @@ class CheckpointActions(QObject):
     # -- changes since the file ------------------------------------------------------------------
     @Slot(object)
     def _on_network_reset(self, net):
-        if not self._installing:
-            self.modified = True
+        if not self._installing:  # a network built afresh: the file belongs to the one it replaced
+            self.path, self.modified = None, False
         self.file_changed.emit()
 
     @Slot()
     def _on_changed(self, *args):
-        if not self.modified and self.path is not None:
+        if not self.modified:
             self.modified = True
             self.file_changed.emit()
 
+    def may_replace(self, what="Reset"):
+        """Ask "Save changes …?" when ``what`` would replace training no file holds; True when it may go on."""
+        return self.unsaved.may_replace(self.save, self.parent(), what)
+
     def may_close(self):
-        """Ask "Save changes to …?" when closing would lose training; True when the window may close."""
-        return self.unsaved.may_close(self.path, self.save_to, self.parent())
+        """Ask "Save changes …?" when closing would lose training; True when the window may close."""
+        return self.unsaved.may_close(self.save, self.parent())
 
 
 def _problem(exc, name):

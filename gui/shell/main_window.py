@@ -25,10 +25,12 @@ from gui.evaluation.picked_sample import PickedSample
 from gui.evaluation.tab import EvaluationTab
 from gui.files.checkpoint_actions import CheckpointActions
 from gui.files.parts import FileParts
+from gui.files.reset_undo import ResetUndo
 from gui.network_view.feed import NetworkViewFeed
 from gui.network_view.view import NetworkView
 from gui.shell.export_menu import add_export_actions
 from gui.shell.help_menu import HelpMenu
+from gui.shell.local_keys import LocalKeysFirst
 from gui.shell.menu_order import MenuOrder
 from gui.shell.palette_follower import PaletteFollower
 from gui.shell.training_actions import TrainingActions
@@ -42,13 +44,14 @@ from gui.training.status_bar import TrainingStatusBar
 from gui.walkthrough.panel import WalkthroughPanel
 
 TITLE = "Backprop Studio"
+UNTITLED = "Untitled"  # the title of a network no checkpoint file belongs to
 _WHAT_CHANGED = {"dataset": "The dataset", "architecture": "The architecture", "loss": "The loss",
                  "seed": "The seed"}
 
 
 class MainWindow(QMainWindow):
     """The one window: toolbar, controls (left dock), Training and Evaluation tabs (centre), draw pad (right
-    dock), File, View and Help menus, status bar.
+    dock), File, Edit, View and Help menus, status bar.
 
     What it holds — training: ``datasets`` (DatasetStore), ``session`` (TrainingSession) and its ``worker``;
     the toolbar: ``toolbar`` with the training actions, One sample, Download MNIST and the edge-mode selector;
@@ -57,7 +60,7 @@ class MainWindow(QMainWindow):
     ``splitter``, ``walkthrough`` (WalkthroughPanel) under them; the Evaluation tab: ``evaluation``
     (EvaluationTab, with its EvaluationView and the QTabWidget) and ``picked_sample``; right: ``digit_panel``
     (DigitPanel) and ``preview`` (PretrainedPreview); menus: ``file_actions`` (CheckpointActions) with
-    ``export_actions`` (ExportActions) and ``record_action`` (RecordAction),
+    ``export_actions`` (ExportActions) and ``record_action`` (RecordAction), ``reset_undo`` (the Edit menu),
     ``view_menu``, ``help_menu``; ``mnist_actions``; ``status`` (TrainingStatusBar); ``palette_follower``;
     ``window_state``.
     """
@@ -163,8 +166,8 @@ class MainWindow(QMainWindow):
         self.walkthrough.set_view(self.network_view, self._view_feed, mode_box)
 
     def _build_menus(self):
-        """File (checkpoints, configurations), View (the tabs, Evaluate now), Help; their shortcuts work
-        wherever the focus is in the window."""
+        """File (checkpoints, configurations), Edit (Undo reset), View (the tabs, Evaluate now), Help; their
+        shortcuts work wherever the focus is in the window (Ctrl+Z in the draw pad undoes a stroke)."""
         parts = FileParts(self.session, self.controls, self.datasets, self.notice, self.reset_notice, self.status,
                           self.loss_plot, self.mnist_actions.buttons)
         self.file_actions = CheckpointActions(self, parts)
@@ -172,6 +175,8 @@ class MainWindow(QMainWindow):
         self.file_actions.reset_requested.connect(self.reset)
         self.file_actions.file_changed.connect(self._show_title)
         self.export_actions, self.record_action = add_export_actions(self, parts)  # above Quit
+        self.reset_undo = ResetUndo(self, parts, self.file_actions)
+        self._local_keys = LocalKeysFirst(self, [self.reset_undo["undo_reset"]])
         self.view_menu = ViewMenu(self)
         evaluation, tabs = self.evaluation, self.evaluation.tabs
         self.view_menu["show_training"].triggered.connect(evaluation.show_training)
@@ -181,7 +186,7 @@ class MainWindow(QMainWindow):
         self.picked_sample = PickedSample(evaluation, self.network_view, self.preview, self.status,
                                           self.view_menu["show_evaluation"])
         self.help_menu = HelpMenu(self)
-        for menu in (self.file_actions, self.view_menu, self.help_menu):
+        for menu in (self.file_actions, self.reset_undo, self.view_menu, self.help_menu):
             self.menuBar().addMenu(menu.menu)
             self.addActions(list(menu.actions.values()))
         self._menu_order = MenuOrder(self.menuBar())  # menus added later still go before Help
@@ -232,7 +237,13 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def reset(self):
-        """Build a fresh network and trainer from the controls (same seed → same initial weights)."""
+        """Build a fresh network and trainer from the controls (same seed → same initial weights).
+
+        Training no file holds is asked about first (Save / Discard / Cancel); Edit ▸ Undo reset brings
+        the replaced network back.
+        """
+        if not self.file_actions.may_replace("Reset"):
+            return
         config = self.controls.config()
         dataset = self.datasets.get(config.dataset)
         if dataset is None:  # being read in the background: the reset happens when it is there
@@ -398,14 +409,14 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _show_title(self):
-        """"Backprop Studio — <dataset>, 784 → 16 → 10", after the checkpoint file's name when there is one."""
+        """"run.npz — Backprop Studio — <dataset>, 784 → 16 → 10": the network's file, or Untitled."""
         net, dataset = self.session.network, self.session.dataset
-        title = TITLE if net is None else f"{TITLE} — {dataset.title}, {' → '.join(map(str, net.sizes))}"
-        files = self.file_actions
-        if files.path is None:
-            self.setWindowTitle(title)
+        if net is None:
+            self.setWindowTitle(TITLE)
             return
-        self.setWindowTitle(f"{os.path.basename(files.path)}[*] — {title}")
+        files = self.file_actions
+        name = UNTITLED if files.path is None else os.path.basename(files.path)
+        self.setWindowTitle(f"{name}[*] — {TITLE} — {dataset.title}, {' → '.join(map(str, net.sizes))}")
         self.setWindowModified(files.modified)
 
     # -- closing -----------------------------------------------------------------------------------

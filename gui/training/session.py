@@ -4,7 +4,8 @@ It owns the TrainingWorker and its QThread, builds each network and Trainer (on 
 hands the trainer over, keeps a *copy* of the network that follows the worker's throttled updates, and
 re-emits the worker's signals for the current trainer only (a reset bumps the generation, and what an
 older trainer sent is dropped). Views read the copy; nothing on the GUI thread touches the trainer
-except its thread-safe ``set_hyperparameters``.
+except its thread-safe ``set_hyperparameters`` — and a trainer being replaced, which ``install`` first
+settles between two whole batches, so whoever wants to keep it (Undo reset) can read it then.
 """
 
 from PySide6.QtCore import QObject, Signal, Slot
@@ -12,7 +13,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from engine.optimizers import get_optimizer
 from engine.training_config import build
 from gui.common.worker_thread import WorkerThread
-from gui.training.worker import TrainingWorker
+from gui.training.worker import TrainingWorker, WalkInProgress
 
 
 class TrainingSession(QObject):
@@ -26,6 +27,7 @@ class TrainingSession(QObject):
     run_ended = Signal(object)  # engine Finished, when a run ends by itself: completed, diverged or failed
     playing_changed = Signal(bool)
     phase_reached = Signal(object)  # PhaseStep: the next phase of the batch being walked, then its end
+    about_to_replace = Signal()  # the current trainer is settled and about to be replaced: read it now
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -58,7 +60,14 @@ class TrainingSession(QObject):
         self.install(config, dataset, net, trainer)
 
     def install(self, config, dataset, net, trainer):
-        """Make ``trainer`` (training ``net`` on ``dataset``, as ``config`` describes) the current one; pauses."""
+        """Make ``trainer`` (training ``net`` on ``dataset``, as ``config`` describes) the current one; pauses.
+
+        The trainer it replaces is settled first and ``about_to_replace`` says so; the worker never touches
+        it again.
+        """
+        if self.trainer is not None:
+            self.settle()
+            self.about_to_replace.emit()
         self.generation += 1
         self.trainer, self.config, self.dataset, self.network = trainer, config.copy(), dataset, net.clone()
         self.worker.set_epoch_limit(config.epochs)
@@ -113,6 +122,26 @@ class TrainingSession(QObject):
         optimizer = get_optimizer(config.optimizer, lr=config.lr, l2=config.l2, **config.optimizer_settings())
         self.worker.replace_optimizer(self.trainer, optimizer)
 
+    def pause_and_wait(self):
+        """Pause and wait for the batch in progress; True when a step is left half walked (phase by phase)."""
+        self.pause()
+        try:
+            self.worker.call_between_batches(_nothing)
+        except WalkInProgress:
+            return True
+        except RuntimeError:  # the training thread has stopped: nothing trains any more
+            pass
+        return False
+
+    def settle(self):
+        """Pause and wait until the trainer is between two whole batches; a step being walked is finished first.
+
+        Then the worker holds no half-done step and runs nothing: the trainer may be read from here.
+        """
+        if self.pause_and_wait():
+            self.worker.step_batch()  # finishes the walked batch, nothing more
+            self.pause_and_wait()
+
     def shutdown(self):
         """Stop after the batch in progress and wait for the thread (idempotent)."""
         self._set_playing(False)
@@ -156,3 +185,7 @@ class TrainingSession(QObject):
             return  # "stopped" answers a pause, step or rebuild asked for here
         self._set_playing(False)
         self.run_ended.emit(event)
+
+
+def _nothing(trainer):
+    """Run between two batches to wait for them (see ``settle``)."""

@@ -7,7 +7,6 @@ permanent widgets leave no room.
 """
 
 import dataclasses
-import os
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar
@@ -71,15 +70,14 @@ class TrainingStatusBar(QStatusBar):
         self.progress_bar.setValue(round(1000 * update.progress))
 
     def show_resumed(self, resumed):
-        """Where an opened checkpoint's training stands (a Resumed), until its first batch."""
+        """Where a network brought back stands (a Resumed), until its first batch."""
         self._shown = ("resumed", resumed)
         r = resumed
         if r.batch == 0:  # between epochs
             where = f"epoch {r.epoch}/{r.epochs} done"
         else:
             where = f"epoch {r.epoch + 1}/{r.epochs} · batch {r.batch}/{r.n_batches}"
-        self.progress_label.setText(f"{where} · {r.samples_seen:,} samples trained · opened from "
-                                    f"{os.path.basename(r.path)}")
+        self.progress_label.setText(f"{where} · {r.samples_seen:,} samples trained · {r.source}")
         self.progress_bar.setValue(round(1000 * min(1.0, r.samples_seen / max(1, r.epochs * r.n_train))))
 
     @Slot(int)
@@ -96,9 +94,9 @@ class TrainingStatusBar(QStatusBar):
 
 @dataclasses.dataclass(frozen=True)
 class Resumed:
-    """Where the training of an opened checkpoint stands."""
+    """Where the training of a network brought back stands (an opened checkpoint, Undo reset)."""
 
-    path: str  # the checkpoint file
+    source: str  # where it came from: "opened from run.npz", "reset undone"
     epoch: int  # epochs done
     batch: int  # batches done in the epoch in progress (0: between epochs)
     n_batches: int  # batches in that epoch

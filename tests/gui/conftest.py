@@ -48,11 +48,27 @@ def signals_waited_for_in_the_gui_thread(monkeypatch):
                     f"{'; '.join(heard_elsewhere)}; wait with tests/gui/gui_thread.py instead", pytrace=False)
 
 
+@pytest.fixture(autouse=True)
+def unanswered_questions_fail(monkeypatch):
+    """A question no test answered fails the test at once, where a real one would wait for a click forever."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def question(parent, title, text, *args):
+        raise AssertionError(f"the test did not answer the question {title!r}: {text}")
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+
+
 @pytest.fixture
-def discard_on_close(monkeypatch):
-    """Windows closed at the end of a test with training their file lacks are closed without saving."""
+def discard_unsaved(monkeypatch):
+    """Questions about unsaved training (Reset, opening a file, closing) answer Discard; the texts asked."""
     from PySide6.QtWidgets import QMessageBox
 
     from tests.gui.checkpoint_helpers import answer_questions
 
     return answer_questions(monkeypatch, QMessageBox.StandardButton.Discard)
+
+
+@pytest.fixture
+def discard_on_close(discard_unsaved):
+    """Windows closed at the end of a test with training their file lacks are closed without saving."""
+    return discard_unsaved

@@ -144,13 +144,14 @@ def test_the_network_view_follows_training_and_shows_the_last_steps_change(qtbot
     assert view.mode() == "gradient"
 
 
-def test_reset_rebuilds_the_same_initial_network_and_clears_the_views(qtbot):
+def test_reset_rebuilds_the_same_initial_network_and_clears_the_views(qtbot, discard_unsaved):
     window = make_window(qtbot)
     initial = [W.copy() for W, _ in window.network().weights()]
     step(window, qtbot, times=3)
     old_trainer = window.trainer
     with qtbot.waitSignal(window.network_reset, timeout=TIMEOUT):
-        action(window, "reset").trigger()
+        action(window, "reset").trigger()  # asks first: the training is in no file (answered Discard)
+    assert len(discard_unsaved) == 1
     assert window.trainer is not old_trainer and window.trainer.steps == 0
     assert len(window.loss_plot.batch) == 0
     assert all(np.array_equal(a, W) for a, (W, _) in zip(initial, window.network().weights()))
@@ -177,7 +178,7 @@ def test_hyperparameter_changes_reach_the_trainer_from_the_next_batch(qtbot):
     assert window.trainer.net.optimizer.lr == pytest.approx(0.0005)
 
 
-def test_changing_the_architecture_asks_for_a_reset(qtbot):
+def test_changing_the_architecture_asks_for_a_reset(qtbot, discard_unsaved):
     window = make_window(qtbot)
     step(window, qtbot)
     net_before = window.trainer.net
@@ -188,7 +189,8 @@ def test_changing_the_architecture_asks_for_a_reset(qtbot):
     combo.setCurrentIndex(combo.findData("tanh"))
     reset_now = [b for b in window.reset_notice.findChildren(QPushButton) if b.text() == "Reset now"]
     with qtbot.waitSignal(window.network_reset, timeout=TIMEOUT):
-        qtbot.mouseClick(reset_now[0], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(reset_now[0], Qt.MouseButton.LeftButton)  # asks first (answered Discard)
+    assert len(discard_unsaved) == 1
     assert window.network().sizes == [2, 8, 8, 8, window.dataset().n_classes]
     assert isinstance(window.trainer.net.layers[0].act, Tanh)
     assert not window.reset_notice.isVisible()

@@ -138,7 +138,7 @@ def test_reset_before_training_keeps_the_pretrained_model_and_names_the_new_netw
     assert "Space trains a fresh 784 → 32 → 10" in badge_text(window)
 
 
-def test_reset_after_training_shows_the_fresh_training_network(qtbot, mnist_subset_in_env):
+def test_reset_after_training_shows_the_fresh_training_network(qtbot, mnist_subset_in_env, discard_unsaved):
     window = mnist_window(qtbot)
     with qtbot.waitSignal(window.weights_updated, timeout=TIMEOUT):
         action(window, "step_batch").trigger()

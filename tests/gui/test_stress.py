@@ -140,6 +140,13 @@ class Driver:
                 self.action("reset").trigger()
             assert self.window.trainer.steps == 0
 
+    def undo_reset(self):
+        """Undo reset or Redo reset, whichever brings a kept network back; nothing when none is kept."""
+        name = next((n for n in ("undo_reset", "redo_reset") if self.action(n).isEnabled()), None)
+        if name is not None:
+            with self.qtbot.waitSignal(self.window.network_reset, timeout=TIMEOUT):
+                self.action(name).trigger()
+
     def learning_rate(self):
         self.type_into(self.window.controls.lr, self.rng.choice(LEARNING_RATES))
 
@@ -171,9 +178,9 @@ class Driver:
     def idle(self):
         self.qtbot.wait(self.rng.choice([1, 10, 50]))
 
-    WEIGHTS = {"play_pause": 14, "step_batch": 14, "step_phase": 12, "reset": 8, "learning_rate": 8,
-               "batch_size": 8, "dataset": 8, "timeline": 6, "one_sample": 4, "view_tab": 6, "idle": 12,
-               "close_and_open": 3}
+    WEIGHTS = {"play_pause": 14, "step_batch": 14, "step_phase": 12, "reset": 8, "undo_reset": 4,
+               "learning_rate": 8, "batch_size": 8, "dataset": 8, "timeline": 6, "one_sample": 4, "view_tab": 6,
+               "idle": 12, "close_and_open": 3}
 
     def random_operation(self):
         name = self.rng.choices(list(self.WEIGHTS), weights=list(self.WEIGHTS.values()))[0]
@@ -189,7 +196,8 @@ def watchdog():
     faulthandler.cancel_dump_traceback_later()
 
 
-def test_two_hundred_random_operations_never_hang_crash_or_leave_a_thread_running(qtbot, monkeypatch, watchdog):
+def test_two_hundred_random_operations_never_hang_crash_or_leave_a_thread_running(qtbot, monkeypatch, watchdog,
+                                                                                   discard_unsaved):
     monkeypatch.setattr(main_window, "discover_mnist", lambda: (None, None))  # only the fast 2-D sets
     driver = None
     with qt_messages() as messages, qtbot.captureExceptions() as exceptions:

@@ -99,7 +99,7 @@ def view_weights(window):
     return window.network_view.snapshot().weights
 
 
-def test_playing_while_scrubbed_keeps_the_moment_and_reset_goes_live(qtbot):
+def test_playing_while_scrubbed_keeps_the_moment_and_reset_goes_live(qtbot, discard_unsaved):
     window = make_window(qtbot)
     step(window, qtbot, 2)
     slider, label, live = parts(window)
