@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from engine.evaluation import regression_scores
+from engine.hyperparameters import LIVE_KEYS
 from engine.optimizers import check_setting
 from engine.phases import Loss
 from engine.tasks import network_problem
@@ -382,12 +383,9 @@ def check_batch_size(value):
     return value
 
 
-HYPERPARAMETERS = ("lr", "batch_size", "l2", "momentum", "beta1", "beta2", "epochs")
-
-
 def _checked_hyperparameters(values):
     """``values`` for ``set_hyperparameters`` when every name is known and every value in range; ValueError else."""
-    unknown = set(values) - set(HYPERPARAMETERS)
+    unknown = set(values) - set(LIVE_KEYS)
     if unknown:
         raise ValueError(f"unknown hyperparameter(s): {', '.join(sorted(map(str, unknown)))}")
     checked = {}

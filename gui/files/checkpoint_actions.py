@@ -109,7 +109,7 @@ class CheckpointActions(QObject):
         return self.actions[name]
 
     # -- dialogs ---------------------------------------------------------------------------------
-    def _folder(self):
+    def dialog_folder(self):
         """Where the dialogs start: beside the current or the most recent file, else the home folder."""
         for path in [self.path, *recent_files()]:
             if path and os.path.isdir(os.path.dirname(path)):
@@ -119,16 +119,16 @@ class CheckpointActions(QObject):
     def _suggested_name(self, suffix):
         session = self.parts.session
         if session.network is None:
-            return os.path.join(self._folder(), f"network{suffix}")
+            return os.path.join(self.dialog_folder(), f"network{suffix}")
         base = os.path.splitext(os.path.basename(self.path))[0] if self.path else (
             f"{session.config.dataset}-{'-'.join(map(str, session.network.sizes))}")
-        return os.path.join(self._folder(), base + suffix)
+        return os.path.join(self.dialog_folder(), base + suffix)
 
     @Slot()
     def open_dialog(self):
         if not self.may_replace("Opening a file"):
             return
-        path, _ = QFileDialog.getOpenFileName(self.parent(), "Open checkpoint", self._folder(), CHECKPOINT_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.parent(), "Open checkpoint", self.dialog_folder(), CHECKPOINT_FILTER)
         if path:
             self.open_path(path)
 
@@ -153,7 +153,7 @@ class CheckpointActions(QObject):
 
     @Slot()
     def import_dialog(self):
-        path, _ = QFileDialog.getOpenFileName(self.parent(), "Import configuration", self._folder(), CONFIG_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self.parent(), "Import configuration", self.dialog_folder(), CONFIG_FILTER)
         if path:
             self.import_config(path)
 

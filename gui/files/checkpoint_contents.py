@@ -15,7 +15,7 @@ from dataclasses import asdict
 from engine.data.toy_datasets import make_toy
 from engine.files.checkpoint import CheckpointError
 from engine.run_config import CONFIG_VERSION, FORMAT_ID, NUMBERS, ConfigError, check_config
-from engine.training_config import MNIST, defaults_for
+from engine.training_config import MNIST, config_from_values
 
 
 class MnistMissing(Exception):
@@ -25,14 +25,6 @@ class MnistMissing(Exception):
 def config_values(config):
     """The settings of a TrainingConfig as a configuration file holds them."""
     return asdict(config)
-
-
-def config_from_values(values):
-    """A TrainingConfig from checked configuration values: the dataset's defaults, then the values."""
-    config = defaults_for(values["dataset"])
-    for key, value in values.items():
-        setattr(config, key, list(value) if isinstance(value, list) else value)
-    return config
 
 
 def trained_config(base, trainer, pending=None):

@@ -8,8 +8,8 @@ from the next batch) until the user resets, as when the controls are edited by h
 import os
 
 from engine.run_config import ConfigError, read_config, write_config
-from engine.training_config import MNIST
-from gui.files.checkpoint_contents import config_from_values, config_values
+from engine.training_config import MNIST, config_from_values
+from gui.files.checkpoint_contents import config_values
 
 
 def export_config(parts, path):

@@ -19,7 +19,7 @@ def add_export_actions(window, parts):
         Figure("preprocessing", "Draw pad: what the network sees", pad, region=pad.steps_grid.geometry,
                clickable=tuple(pad.step_images.values())),
     ]
-    evaluation, folder = window.evaluation, window.file_actions._folder
+    evaluation, folder = window.evaluation, window.file_actions.dialog_folder
 
     def current_figure():
         return "confusion" if evaluation.showing_evaluation else "network"
