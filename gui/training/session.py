@@ -26,6 +26,8 @@ class TrainingSession(QObject):
     run_ended = Signal(object)  # engine Finished, when a run ends by itself: completed, diverged or failed
     playing_changed = Signal(bool)
     phase_reached = Signal(object)  # PhaseStep: the next phase of the batch being walked, then its end
+    stepped_back = Signal(object)  # SteppedBack: training went back (the copy holds those weights already)
+    can_step_back_changed = Signal(bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -35,6 +37,7 @@ class TrainingSession(QObject):
         self.dataset = None
         self.config = None  # the TrainingConfig the current network was built from
         self.playing = False  # what the user asked for: a run in progress, or paused
+        self.back_steps = 0  # batches one can step back, as the worker last said
         self.worker = TrainingWorker()
         # Stopped after the batch in progress and joined by ``shutdown``, or when the session is deleted. The
         # worker outlives its thread: the window's ``worker`` is read after it closed (running, thread()).
@@ -46,6 +49,7 @@ class TrainingSession(QObject):
         self.worker.failed.connect(self._on_failed)
         self.worker.finished.connect(self._on_finished)
         self.worker.phase_reached.connect(self._on_phase_reached)
+        self.worker.stepped_back.connect(self._on_stepped_back)
         self._training.stop_with(self).start()
 
     def __repr__(self):
@@ -64,6 +68,7 @@ class TrainingSession(QObject):
         self.worker.set_epoch_limit(config.epochs)
         self.worker.set_trainer(trainer, self.generation)
         self._set_playing(False)
+        self._set_back_steps(0)
         self.network_reset.emit(self.network)
 
     def epochs_done(self):
@@ -98,6 +103,27 @@ class TrainingSession(QObject):
         self.worker.step_phase()
         self._set_playing(False)
 
+    def step_back(self):
+        """Pause if playing, then go back one phase of a walked batch, else one batch, bit for bit."""
+        if self.trainer is None:
+            return
+        self.worker.step_back()
+        self._set_playing(False)
+
+    @property
+    def can_step_back(self):
+        """True when there is a batch (or phase) to go back to, or a run that has one by now."""
+        return self.trainer is not None and (self.back_steps > 0 or self.playing)
+
+    @property
+    def speed(self):
+        """Batches a second a run is paced at; 0 is full speed."""
+        return self.worker.speed
+
+    def set_speed(self, batches_per_second):
+        """Pace training at this many batches a second (0: full speed), from now on."""
+        self.worker.set_speed(batches_per_second)
+
     def set_live(self, values):
         """Hyperparameters for the running trainer (lr, batch_size, l2, …); they apply from the next batch."""
         if self.trainer is None:
@@ -123,12 +149,26 @@ class TrainingSession(QObject):
             self.playing = playing
             self.playing_changed.emit(playing)
 
+    def _set_back_steps(self, n):
+        could = self.back_steps > 0
+        self.back_steps = n
+        if (n > 0) != could:
+            self.can_step_back_changed.emit(n > 0)
+
     # -- the worker's signals ------------------------------------------------------------------------
     @Slot(object)
     def _on_batch_finished(self, update):
         if update.generation == self.generation:
             self.network.set_weights(update.weights)
+            self._set_back_steps(update.back_steps)
             self.updated.emit(update)
+
+    @Slot(object)
+    def _on_stepped_back(self, back):
+        if back.generation == self.generation:
+            self.network.set_weights(back.weights)
+            self._set_back_steps(back.back_steps)
+            self.stepped_back.emit(back)
 
     @Slot(int, object)
     def _on_epoch_finished(self, generation, event):

@@ -12,7 +12,7 @@ from gui.network_view.feed import NetworkViewFeed
 
 
 class FakeSession(QObject):
-    """The two signals and three attributes of TrainingSession that the feed reads."""
+    """The two signals and four attributes of TrainingSession that the feed reads."""
 
     network_reset = Signal(object)
     updated = Signal(object)
@@ -20,6 +20,7 @@ class FakeSession(QObject):
     def __init__(self, dataset):
         super().__init__()
         self.network, self.dataset, self.playing = None, dataset, True
+        self.speed = 0  # full speed
 
 
 class SlowView:
