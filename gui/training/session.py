@@ -38,6 +38,8 @@ class TrainingSession(QObject):
         self.config = None  # the TrainingConfig the current network was built from
         self.playing = False  # what the user asked for: a run in progress, or paused
         self.back_steps = 0  # batches one can step back, as the worker last said
+        self._walking = False  # a batch is being walked phase by phase (its phases can be stepped back)
+        self._could_step_back = False  # what can_step_back_changed said last
         self.worker = TrainingWorker()
         # Stopped after the batch in progress and joined by ``shutdown``, or when the session is deleted. The
         # worker outlives its thread: the window's ``worker`` is read after it closed (running, thread()).
@@ -68,6 +70,7 @@ class TrainingSession(QObject):
         self.worker.set_epoch_limit(config.epochs)
         self.worker.set_trainer(trainer, self.generation)
         self._set_playing(False)
+        self._walking = False
         self._set_back_steps(0)
         self.network_reset.emit(self.network)
 
@@ -113,7 +116,7 @@ class TrainingSession(QObject):
     @property
     def can_step_back(self):
         """True when there is a batch (or phase) to go back to, or a run that has one by now."""
-        return self.trainer is not None and (self.back_steps > 0 or self.playing)
+        return self.trainer is not None and (self.back_steps > 0 or self.playing or self._walking)
 
     @property
     def speed(self):
@@ -147,13 +150,15 @@ class TrainingSession(QObject):
     def _set_playing(self, playing):
         if playing != self.playing:
             self.playing = playing
+            self._set_back_steps(self.back_steps)
             self.playing_changed.emit(playing)
 
     def _set_back_steps(self, n):
-        could = self.back_steps > 0
         self.back_steps = n
-        if (n > 0) != could:
-            self.can_step_back_changed.emit(n > 0)
+        can = self.can_step_back
+        if can != self._could_step_back:
+            self._could_step_back = can
+            self.can_step_back_changed.emit(can)
 
     # -- the worker's signals ------------------------------------------------------------------------
     @Slot(object)
@@ -167,6 +172,7 @@ class TrainingSession(QObject):
     def _on_stepped_back(self, back):
         if back.generation == self.generation:
             self.network.set_weights(back.weights)
+            self._walking = False
             self._set_back_steps(back.back_steps)
             self.stepped_back.emit(back)
 
@@ -188,6 +194,8 @@ class TrainingSession(QObject):
     @Slot(int, object)
     def _on_phase_reached(self, generation, step):
         if generation == self.generation:
+            self._walking = step.kind != "done"
+            self._set_back_steps(self.back_steps)
             self.phase_reached.emit(step)
 
     @Slot(int, object)

@@ -110,14 +110,18 @@ def test_three_steps_back_give_the_weights_and_optimiser_after_reset_bit_for_bit
 
 def test_step_back_in_a_walked_batch_goes_back_one_phase(qtbot):
     window = make_window(qtbot, "spirals")
-    step(window, qtbot, 1)
-    steps = [phase(window, qtbot) for _ in range(3)]
-    assert [s.index for s in steps] == [0, 1, 2]
+    back = action(window, "step_back")
+    steps = [phase(window, qtbot) for _ in range(3)]  # the very first batch: no batch to go back to, but phases
+    assert [s.index for s in steps] == [0, 1, 2] and back.isEnabled()
     with qtbot.waitSignal(window.session.phase_reached, timeout=TIMEOUT) as reached:
-        action(window, "step_back").trigger()
+        back.trigger()
     qtbot.waitUntil(lambda: window.walkthrough.record.current.index == 1, timeout=TIMEOUT)
-    assert reached.args[0].step == 2
+    assert reached.args[0].step == 1
     assert phase(window, qtbot).index == 2  # and on again from there
+    for _ in range(3):  # back to before the walk: nothing walked, nothing trained
+        back.trigger()
+    qtbot.waitUntil(lambda: window.walkthrough.record.current is None, timeout=TIMEOUT)
+    assert not back.isEnabled() and window.worker.call_between_batches(lambda trainer: trainer.steps) == 0
 
 
 def test_status_speaks_of_speed_only_while_training_runs(qtbot):
@@ -193,3 +197,15 @@ def test_step_back_after_a_full_speed_run_is_one_batch_exactly(qtbot):
     step(window, qtbot)  # the same batch again: the same weights
     for (W, b), (W1, b1) in zip(trainer_weights(window), weights):
         assert np.array_equal(W, W1) and np.array_equal(b, b1)
+
+
+def test_an_opened_checkpoint_is_not_called_untrained_beside_its_curves(qtbot, tmp_path, discard_on_close):
+    window = make_window(qtbot, "spirals")
+    step(window, qtbot, 3)
+    path = str(tmp_path / "three.npz")
+    assert window.file_actions.save_to(path)
+    again = make_window(qtbot, "spirals")
+    assert again.file_actions.open_path(path)
+    text = again.walkthrough.timeline.label.text()
+    assert "no training yet" not in text and "3 batches" in text
+    assert len(again.loss_plot.batch) == 3
