@@ -6,9 +6,9 @@ and text fields, lists, tab bars), and are Step back / Step batch / Step phase e
 a number or text field, so the keys are the window's again.
 """
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QAbstractSlider, QAbstractSpinBox, QApplication, QLineEdit,
-                               QPlainTextEdit, QTabBar, QTextEdit)
+                               QPlainTextEdit, QTabBar, QTextEdit, QWidget)
 
 ARROWS = (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down)
 MOVES_BY_ARROWS = (QAbstractSlider, QAbstractSpinBox, QLineEdit, QAbstractItemView, QTextEdit, QPlainTextEdit,
@@ -25,20 +25,33 @@ def _number_field(widget):
 
 
 class KeyRouting(QObject):
-    """Installed on the application for ``window``: routes Space, the arrows and Esc (module docstring)."""
+    """Routes Space, the arrows and Esc for ``window`` (module docstring): it filters the events of the window's
+    focus widget only (keys go there first), so no other event pays for it."""
 
     def __init__(self, window):
         super().__init__(window)
-        QApplication.instance().installEventFilter(self)
+        self._watched = None  # the focus widget whose events are filtered
+        QApplication.instance().focusChanged.connect(self._on_focus_changed)
+        self._on_focus_changed(None, QApplication.focusWidget())
+
+    @Slot(QWidget, QWidget)
+    def _on_focus_changed(self, old, now):
+        if self._watched is not None:
+            try:
+                self._watched.removeEventFilter(self)
+            except RuntimeError:  # already deleted
+                pass
+            self._watched = None
+        if now is not None and now.window() is self.parent():
+            now.installEventFilter(self)
+            self._watched = now
 
     def __repr__(self):
         return f"KeyRouting({type(self.parent()).__name__})"
 
     def eventFilter(self, obj, event):
         kind = event.type()
-        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not obj.isWidgetType():
-            return False
-        if obj.window() is not self.parent():
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
             return False
         key = event.key()
         if kind == QEvent.Type.ShortcutOverride:
