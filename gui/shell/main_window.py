@@ -237,7 +237,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def step_back(self):
-        """Pause if playing, then go back one batch (one phase in a walked batch): weights and optimiser as they were."""
+        """Pause if playing, then go back one batch (in a walked batch, one phase), exactly as things were."""
         self.session.step_back()
 
     @Slot()

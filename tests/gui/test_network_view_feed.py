@@ -168,7 +168,7 @@ def test_at_a_watched_pace_every_update_is_shown_and_eases_in(qtbot, dataset):
     session.network_reset.emit("net")
     for k in range(3):
         session.updated.emit(PairsUpdate(k))
-        qtbot.waitUntil(lambda: float(view.shown("set_weights")[-1][0][0][0, 0]) == k, timeout=2000)
+        qtbot.waitUntil(lambda k=k: float(view.shown("set_weights")[-1][0][0][0, 0]) == k, timeout=2000)
     seen = [float(pairs[0][0][0, 0]) for pairs in view.shown("set_weights")]
     assert {0.0, 1.0, 2.0} <= set(seen)  # each update shown, none dropped
     between = [v for v in seen if v not in (0.0, 1.0, 2.0)]

@@ -4,6 +4,7 @@ import time
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QSpinBox
 
 from tests.gui.window_helpers import TIMEOUT, action, make_window, phase, step
@@ -209,3 +210,14 @@ def test_an_opened_checkpoint_is_not_called_untrained_beside_its_curves(qtbot, t
     text = again.walkthrough.timeline.label.text()
     assert "no training yet" not in text and "3 batches" in text
     assert len(again.loss_plot.batch) == 3
+
+
+def test_help_lists_the_speed_and_step_back_keys(qtbot):
+    window = make_window(qtbot, "spirals")
+    action(window, "show_shortcuts").trigger()
+    rows = {(keys, name) for _, keys, name, _ in window.help_menu.shortcuts_dialog.rows()}
+
+    def native(keys):
+        return QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
+
+    assert {(native("["), "Slower"), (native("]"), "Faster"), (native("Left"), "Step back")} <= rows
