@@ -126,7 +126,7 @@ def test_step_back_in_a_walked_batch_goes_back_one_phase(qtbot):
 
 
 def test_status_speaks_of_speed_only_while_training_runs(qtbot):
-    window = make_window(qtbot, "spirals")
+    window = make_window(qtbot, "spirals", epochs=1000)  # still running when paused
     label = window.status.progress_label
     with qtbot.waitSignal(window.session.updated, timeout=TIMEOUT):
         action(window, "play_pause").trigger()
@@ -146,7 +146,7 @@ def test_batch_count_follows_the_batch_size_at_once(qtbot):
 
 
 def test_timeline_wording_follows_play_and_pause(qtbot):
-    window = make_window(qtbot, "spirals")
+    window = make_window(qtbot, "spirals", epochs=1000)  # still running when paused
     step(window, qtbot, 3)
     bar = window.walkthrough.timeline
     bar.show_index(0)
@@ -183,10 +183,11 @@ def test_space_plays_while_a_number_field_has_focus_and_esc_leaves_it(qtbot):
 
 
 def test_step_back_after_a_full_speed_run_is_one_batch_exactly(qtbot):
-    window = make_window(qtbot, "spirals")
-    with qtbot.waitSignal(window.session.updated, timeout=TIMEOUT):
-        action(window, "play_pause").trigger()
-    qtbot.wait(300)  # hundreds of batches, states kept only now and then
+    window = make_window(qtbot, "spirals", epochs=1000)  # 50,000 batches: still running when paused
+    latest = []
+    window.session.updated.connect(lambda update: latest.append(update.batch.step))
+    action(window, "play_pause").trigger()
+    qtbot.waitUntil(lambda: bool(latest) and latest[-1] >= 200, timeout=TIMEOUT)  # states kept only now and then
     with qtbot.waitSignal(window.worker.finished, timeout=TIMEOUT):
         action(window, "play_pause").trigger()
     steps = window.worker.call_between_batches(lambda trainer: trainer.steps)
