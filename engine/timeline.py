@@ -103,6 +103,10 @@ class Timeline:
                 kept.append(s)
         self._snapshots = kept
 
+    def drop_after(self, step):
+        """Forget the snapshots after batch ``step`` (training went back to it)."""
+        self._snapshots = [s for s in self._snapshots if s.step <= step]
+
     def index_of(self, step):
         """Index of the snapshot whose step is nearest to ``step`` (the earlier one on a tie); None if empty."""
         if not self._snapshots:

@@ -20,9 +20,10 @@ except ImportError:  # a PySide6 without QtSvg: standard icons instead
     QSvgRenderer = None
 
 ICON_DIR = os.path.join(RESOURCES_DIR, "icons")
-NAMES = ("play", "pause", "step_batch", "step_phase", "reset", "download", "open", "save", "evaluate")
+NAMES = ("play", "pause", "step_back", "step_batch", "step_phase", "reset", "download", "open", "save", "evaluate")
 # The standard icon each of ours replaces (the fallback without QtSvg, and what older code asks for).
-STANDARD = {"play": "SP_MediaPlay", "pause": "SP_MediaPause", "step_batch": "SP_MediaSkipForward",
+STANDARD = {"play": "SP_MediaPlay", "pause": "SP_MediaPause", "step_back": "SP_MediaSkipBackward",
+            "step_batch": "SP_MediaSkipForward",
             "step_phase": "SP_MediaSeekForward", "reset": "SP_BrowserReload", "download": "SP_ArrowDown",
             "open": "SP_DialogOpenButton", "save": "SP_DialogSaveButton", "evaluate": "SP_DialogApplyButton"}
 OURS = {standard: name for name, standard in STANDARD.items()}

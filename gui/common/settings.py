@@ -1,4 +1,5 @@
-"""What the app remembers between runs (QSettings, INI format, per user): the MNIST folder, recent files."""
+"""What the app remembers between runs (QSettings, INI format, per user): the MNIST folder, recent files, the
+training speed."""
 
 import os
 
@@ -9,6 +10,7 @@ APPLICATION = "Backprop Studio"
 MNIST_FOLDER_KEY = "data/mnist_folder"  # a folder the user picked that holds the four MNIST files
 RECENT_FILES_KEY = "files/recent"  # checkpoints opened or saved, newest first
 MAX_RECENT_FILES = 8
+SPEED_KEY = "training/speed"  # batches a second the training is paced at; 0 = full speed
 
 
 def app_settings():
@@ -55,4 +57,21 @@ def forget_recent_file(path):
 def _store_recent(paths):
     settings = app_settings()
     settings.setValue(RECENT_FILES_KEY, paths[:MAX_RECENT_FILES])
+    settings.sync()
+
+
+def remembered_speed(maximum):
+    """The training speed chosen last time (batches a second, 0 = full speed); 0 when none or not a number in
+    0 … ``maximum``."""
+    try:
+        value = int(app_settings().value(SPEED_KEY, 0))
+    except (TypeError, ValueError):
+        return 0
+    return value if 0 <= value <= maximum else 0
+
+
+def remember_speed(value):
+    """Remember the training speed for the next start."""
+    settings = app_settings()
+    settings.setValue(SPEED_KEY, int(value))
     settings.sync()

@@ -12,6 +12,10 @@ MIN_INTERVAL = 0.1  # seconds between two view updates, however cheap (10 a seco
 LONG_FRAME, LONG_FRAME_INTERVAL = 0.04, 2.0
 
 STAND_IN = "stand_in"  # the hold while another network is shown (show_instead)
+# Training paced at SLOW batches a second or fewer is watched batch by batch: every update is shown, and its
+# change eases in over ANIMATION seconds (shorter when batches come faster), a frame every FRAME seconds,
+# unless a frame costs more than SMOOTH_FRAME (then the change is shown at once).
+SLOW, ANIMATION, FRAME, SMOOTH_FRAME = 10, 0.2, 0.04, 0.03
 
 MODE_CHOICES = [  # (NetworkView mode, what people read)
     ("weights", "Weights W"),
@@ -33,6 +37,7 @@ class NetworkViewFeed(QObject):
     Drawing every edge of a large network takes tens of milliseconds, so the feed measures each
     update + repaint and waits (cost / BUDGET, and longer after a long frame) before the next one; the
     latest update is kept and shown when its turn comes, so the view always ends on the newest weights.
+    At slow speeds (``session.speed`` ≤ SLOW batches a second) every update is shown, its change animated.
     """
 
     stand_in_ended = Signal()  # show_instead ended because something else held the view (a walked step)
@@ -50,6 +55,12 @@ class NetworkViewFeed(QObject):
         self._timer = QTimer(self)  # shows the pending update when the budget allows
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._show_pending)
+        self._shown = None  # (weights, gradients, deltas) last given to the view, to ease from
+        self._easing = None  # (from, to, start time, duration) while a change eases in
+        self._frame_cost = 0.0  # seconds the latest frame took
+        self._ease_timer = QTimer(self)
+        self._ease_timer.setInterval(round(FRAME * 1000))
+        self._ease_timer.timeout.connect(self._ease_frame)
         session.network_reset.connect(self._on_network_reset)
         session.updated.connect(self._on_updated)
         if session.network is not None:
@@ -82,6 +93,7 @@ class NetworkViewFeed(QObject):
             self.stand_in_ended.emit()
         self._held.add(reason)
         self._timer.stop()
+        self._stop_easing()
 
     def release(self, reason, restore=False):
         """End the hold for ``reason``; once none is left, show what waits (with ``restore``: the newest anyway)."""
@@ -131,6 +143,8 @@ class NetworkViewFeed(QObject):
     def _on_network_reset(self, net):
         self._pending, self._latest, self._next_time = None, None, 0.0
         self._timer.stop()
+        self._stop_easing()
+        self._shown = None
         dataset = self.session.dataset
         if self._stand_in is not None and (not dataset.is_image or net.sizes[0] != self._stand_in.sizes[0]):
             self._stand_in = None  # it cannot read this dataset's samples
@@ -153,6 +167,9 @@ class NetworkViewFeed(QObject):
         self._pending = self._latest = update
         if self._held:
             return
+        if self.session.playing and 0 < self.session.speed <= SLOW:  # watched batch by batch: show each
+            self._ease_to(update)
+            return
         wait = self._next_time - time.perf_counter()
         if wait <= 0:
             self._show_pending()
@@ -166,13 +183,72 @@ class NetworkViewFeed(QObject):
         update, self._pending = self._pending, None
         if update is None:
             return
+        self._stop_easing()
         start = time.perf_counter()
-        self.view.set_weights(update.weights)
-        self.view.set_gradients(update.gradients)
-        self.view.set_deltas(update.deltas)
-        self.view.repaint()  # paint now, to measure what it costs
+        self._paint((update.weights, update.gradients, update.deltas))
         cost = time.perf_counter() - start
         if self.session.playing:  # stepping by hand: every step is shown, whatever it costs
             self._next_time = start + max(MIN_INTERVAL, cost / BUDGET, LONG_FRAME_INTERVAL * (cost > LONG_FRAME))
         else:
             self._next_time = start + MIN_INTERVAL
+
+    # -- easing a change in, at slow speeds ----------------------------------------------------------
+    def _paint(self, arrays):
+        """Give the view these (weights, gradients, deltas) and paint now (to measure what it costs)."""
+        start = time.perf_counter()
+        weights, gradients, deltas = arrays
+        self.view.set_weights(weights)
+        self.view.set_gradients(gradients)
+        self.view.set_deltas(deltas)
+        self.view.repaint()
+        self._shown = arrays
+        self._frame_cost = time.perf_counter() - start
+
+    def _ease_to(self, update):
+        """Show ``update`` now, its change from what the view shows easing in over a few frames (until the last
+        frame it stays pending, so a hold meanwhile shows it when it ends)."""
+        target = (update.weights, update.gradients, update.deltas)
+        start = self._shown
+        if start is None or self._frame_cost > SMOOTH_FRAME or not _same_shapes(start[0], target[0]):
+            self._stop_easing()
+            self._pending = None
+            self._paint(target)
+            return
+        if self._easing is not None:  # the change before is still easing in: this one starts from its end
+            start = self._easing[1]
+        duration = min(ANIMATION, 0.5 / max(self.session.speed, 1e-9))
+        self._easing = (start, target, time.perf_counter(), duration)
+        self._ease_frame()
+        if self._easing is not None:
+            self._ease_timer.start()
+
+    @Slot()
+    def _ease_frame(self):
+        if self._easing is None or self._held:
+            self._stop_easing()
+            return
+        start, target, t0, duration = self._easing
+        t = min(1.0, (time.perf_counter() - t0) / duration)
+        if t >= 1.0 or self._frame_cost > SMOOTH_FRAME:
+            self._stop_easing()
+            self._pending = None
+            self._paint(target)
+            return
+        eased = t * t * (3 - 2 * t)  # smoothstep: starts and ends gently
+        self._paint(tuple(_between(a, b, eased) for a, b in zip(start, target)))
+        self._shown = start  # until the end, the change eases from the start
+
+    def _stop_easing(self):
+        self._easing = None
+        self._ease_timer.stop()
+
+
+def _between(a, b, t):
+    """[(W, b), …] a fraction ``t`` of the way from pairs ``a`` to pairs ``b`` (``b`` when either is None)."""
+    if a is None or b is None:
+        return b
+    return [(A + (B - A) * t, c + (d - c) * t) for (A, c), (B, d) in zip(a, b)]
+
+
+def _same_shapes(a, b):
+    return len(a) == len(b) and all(W.shape == V.shape for (W, _), (V, _) in zip(a, b))

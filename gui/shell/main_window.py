@@ -30,6 +30,7 @@ from gui.network_view.feed import NetworkViewFeed
 from gui.network_view.view import NetworkView
 from gui.shell.export_menu import add_export_actions
 from gui.shell.help_menu import HelpMenu
+from gui.shell.key_routing import KeyRouting
 from gui.shell.local_keys import LocalKeysFirst
 from gui.shell.menu_order import MenuOrder
 from gui.shell.palette_follower import PaletteFollower
@@ -91,7 +92,8 @@ class MainWindow(QMainWindow):
         self.loss_plot = LossPlot()
         self.walkthrough = WalkthroughPanel(self.session, self.controls, self.loss_plot, self)
         self.toolbar.insertAction(self._actions["reset"], self.walkthrough.one_sample)
-        self._actions["step_phase"].triggered.connect(self.walkthrough.timeline.go_live)
+        for name in ("step_phase", "step_back"):
+            self._actions[name].triggered.connect(self.walkthrough.timeline.go_live)
         centre = build_centre((self.notice, self.reset_notice), self.network_view, self.loss_plot, self.walkthrough)
         self.setCentralWidget(centre.widget)
         self.splitter = centre.splitter  # network view over loss plot, in the Training tab
@@ -114,6 +116,7 @@ class MainWindow(QMainWindow):
         fit_to_screen(self)  # before the saved geometry, which replaces it when there is one
         self.palette_follower = PaletteFollower(self, [self.loss_plot, self.digit_panel.bars_plot], self.loss_plot)
         self.window_state = WindowState(self, self.controls, self.splitter)
+        self.key_routing = KeyRouting(self)  # Space in number fields, arrows in sliders, Esc out of fields
         if dataset is None:
             self._restore_config()
 
@@ -154,9 +157,13 @@ class MainWindow(QMainWindow):
         self.addToolBar(self.toolbar)
         self._actions = dict(self._training_actions.actions)  # objectName → QAction
         for name, slot in (("play_pause", self.toggle_play), ("step_batch", self.step_batch),
-                           ("step_phase", self.step_phase), ("reset", self.reset),
+                           ("step_phase", self.step_phase), ("step_back", self.step_back), ("reset", self.reset),
                            ("download_mnist", self.download_mnist)):
             self._actions[name].triggered.connect(slot)
+        self.addActions(self._training_actions.key_actions())  # slower, faster: keys without a button
+        speed = self._training_actions.speed_box
+        speed.valueChanged.connect(self.session.set_speed)
+        self.session.set_speed(speed.value())
 
     def _feed_network_view(self):
         """The network view fed from training, with its edge-mode selector in the toolbar."""
@@ -197,6 +204,8 @@ class MainWindow(QMainWindow):
                              (s.epoch_finished, self._on_epoch_finished), (s.diverged, self._on_diverged),
                              (s.failed, self._on_failed), (s.run_ended, self._on_run_ended),
                              (s.playing_changed, self._show_play_state),
+                             (s.playing_changed, self.status.set_running),
+                             (s.can_step_back_changed, self._show_play_state), (s.stepped_back, self._on_stepped_back),
                              (self.datasets.loaded, self._on_dataset_loaded),
                              (self.datasets.failed, self._on_dataset_failed),
                              (self.mnist_actions.found, self.mnist_available),
@@ -234,6 +243,11 @@ class MainWindow(QMainWindow):
         """Pause if playing, then walk the current mini-batch one phase further (forward, loss, backward, update)."""
         if not self._all_epochs_done():
             self.session.step_phase()
+
+    @Slot()
+    def step_back(self):
+        """Pause if playing, then go back one batch (in a walked batch, one phase), exactly as things were."""
+        self.session.step_back()
 
     @Slot()
     def reset(self):
@@ -279,7 +293,8 @@ class MainWindow(QMainWindow):
     @Slot()
     def _show_play_state(self):
         loading = self.datasets.loading is not None
-        self._training_actions.show_state(self.session.playing, self.session.trainer is not None and not loading)
+        self._training_actions.show_state(self.session.playing, self.session.trainer is not None and not loading,
+                                          self.session.can_step_back)
         self._actions["reset"].setEnabled(not loading)
 
     # -- datasets --------------------------------------------------------------------------------
@@ -349,6 +364,8 @@ class MainWindow(QMainWindow):
         self.session.set_live(values)
         if "epochs" in values:  # the new total at once, not with the next batch
             self.status.set_epochs(values["epochs"])
+        if "batch_size" in values:  # the batches left, counted at the new size, at once
+            self.status.set_batch_size(values["batch_size"])
 
     @Slot(str)
     def _on_optimizer_changed(self, kind):
@@ -363,6 +380,7 @@ class MainWindow(QMainWindow):
             defaults.seed = config.seed
             self.controls.set_config(defaults)
             config = defaults
+            self._show_dataset_shape(config.dataset)
         if self.session.config is None or self.session.is_fresh():
             self.reset()  # nothing trained yet, nothing to lose
             return
@@ -374,12 +392,30 @@ class MainWindow(QMainWindow):
             "continues with the current one.", "warning",
             [("Reset now", "Builds a fresh network from the controls.", self.reset)])
 
+    def _show_dataset_shape(self, name):
+        """The controls show the inputs and outputs of dataset ``name`` (the network a reset would build), when it
+        is at hand without reading anything (MNIST not yet read keeps the shape shown)."""
+        built = self.session.dataset
+        if built is not None and self.session.config.dataset == name:
+            dataset = built
+        else:
+            dataset = self.datasets.get(name) if name != MNIST else None
+        if dataset is not None:
+            self.controls.set_dataset_shape(dataset)
+
     # -- session -> views --------------------------------------------------------------------------
     @Slot(object)
     def _on_updated(self, update):
         self.loss_plot.add_batches(update.epoch_x, update.losses)
         self.status.show_update(update)
         self.weights_updated.emit(update)
+
+    @Slot(object)
+    def _on_stepped_back(self, back):
+        """The loss plot as the history is now; before any batch, the status says nothing is trained."""
+        self.loss_plot.show_history(back.history, back.n_train)
+        if back.step == 0:
+            self.status.show_idle(self.session.worker.epoch_limit)
 
     @Slot(object)
     def _on_epoch_finished(self, event):

@@ -129,6 +129,16 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.set_moment(None)
         self._redraw()
 
+    def show_history(self, history, n_train):
+        """Only these curves: ``history`` as ``TrainingHistory.as_arrays`` gives them, x in epochs of ``n_train``."""
+        self.clear_data()
+        if len(history["batch_loss"]):
+            self.add_batches(np.asarray(history["batch_samples"], dtype=np.float64) / max(1, n_train),
+                             history["batch_loss"])
+        for k, values in enumerate(zip(history["epoch_train_loss"], history["epoch_test_loss"],
+                                       history["epoch_test_accuracy"])):
+            self.add_epoch(k + 1, *values)
+
     def set_moment(self, epoch_x):
         """Mark the moment at ``epoch_x`` (fractional epochs) with a vertical line; None removes it."""
         self.moment = None if epoch_x is None else float(epoch_x)

@@ -28,6 +28,8 @@ class TrainingSession(QObject):
     playing_changed = Signal(bool)
     phase_reached = Signal(object)  # PhaseStep: the next phase of the batch being walked, then its end
     about_to_replace = Signal()  # the current trainer is settled and about to be replaced: read it now
+    stepped_back = Signal(object)  # SteppedBack: training went back (the copy holds those weights already)
+    can_step_back_changed = Signal(bool)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -37,6 +39,9 @@ class TrainingSession(QObject):
         self.dataset = None
         self.config = None  # the TrainingConfig the current network was built from
         self.playing = False  # what the user asked for: a run in progress, or paused
+        self.back_steps = 0  # batches one can step back, as the worker last said
+        self._walking = False  # a batch is being walked phase by phase (its phases can be stepped back)
+        self._could_step_back = False  # what can_step_back_changed said last
         self.worker = TrainingWorker()
         # Stopped after the batch in progress and joined by ``shutdown``, or when the session is deleted. The
         # worker outlives its thread: the window's ``worker`` is read after it closed (running, thread()).
@@ -48,6 +53,7 @@ class TrainingSession(QObject):
         self.worker.failed.connect(self._on_failed)
         self.worker.finished.connect(self._on_finished)
         self.worker.phase_reached.connect(self._on_phase_reached)
+        self.worker.stepped_back.connect(self._on_stepped_back)
         self._training.stop_with(self).start()
 
     def __repr__(self):
@@ -73,6 +79,8 @@ class TrainingSession(QObject):
         self.worker.set_epoch_limit(config.epochs)
         self.worker.set_trainer(trainer, self.generation)
         self._set_playing(False)
+        self._walking = False
+        self._set_back_steps(0)
         self.network_reset.emit(self.network)
 
     def epochs_done(self):
@@ -106,6 +114,27 @@ class TrainingSession(QObject):
             return
         self.worker.step_phase()
         self._set_playing(False)
+
+    def step_back(self):
+        """Pause if playing, then go back one phase of a walked batch, else one batch, bit for bit."""
+        if self.trainer is None:
+            return
+        self.worker.step_back()
+        self._set_playing(False)
+
+    @property
+    def can_step_back(self):
+        """True when there is a batch (or phase) to go back to, or a run that has one by now."""
+        return self.trainer is not None and (self.back_steps > 0 or self.playing or self._walking)
+
+    @property
+    def speed(self):
+        """Batches a second a run is paced at; 0 is full speed."""
+        return self.worker.speed
+
+    def set_speed(self, batches_per_second):
+        """Pace training at this many batches a second (0: full speed), from now on."""
+        self.worker.set_speed(batches_per_second)
 
     def set_live(self, values):
         """Hyperparameters for the running trainer (lr, batch_size, l2, …); they apply from the next batch."""
@@ -150,14 +179,31 @@ class TrainingSession(QObject):
     def _set_playing(self, playing):
         if playing != self.playing:
             self.playing = playing
+            self._set_back_steps(self.back_steps)
             self.playing_changed.emit(playing)
+
+    def _set_back_steps(self, n):
+        self.back_steps = n
+        can = self.can_step_back
+        if can != self._could_step_back:
+            self._could_step_back = can
+            self.can_step_back_changed.emit(can)
 
     # -- the worker's signals ------------------------------------------------------------------------
     @Slot(object)
     def _on_batch_finished(self, update):
         if update.generation == self.generation:
             self.network.set_weights(update.weights)
+            self._set_back_steps(update.back_steps)
             self.updated.emit(update)
+
+    @Slot(object)
+    def _on_stepped_back(self, back):
+        if back.generation == self.generation:
+            self.network.set_weights(back.weights)
+            self._walking = False
+            self._set_back_steps(back.back_steps)
+            self.stepped_back.emit(back)
 
     @Slot(int, object)
     def _on_epoch_finished(self, generation, event):
@@ -177,6 +223,8 @@ class TrainingSession(QObject):
     @Slot(int, object)
     def _on_phase_reached(self, generation, step):
         if generation == self.generation:
+            self._walking = step.kind != "done"
+            self._set_back_steps(self.back_steps)
             self.phase_reached.emit(step)
 
     @Slot(int, object)

@@ -1,7 +1,8 @@
 """TrainingStatusBar: "epoch 3/10 · batch 212/469 · 41,000 samples/s · ETA 0:12" and a progress bar.
 
 It remembers what it shows (nothing trained yet, the latest update, a checkpoint just opened), so a new
-number of planned epochs is shown at once (``set_epochs``), not only with the next batch.
+number of planned epochs or a new batch size is shown at once (``set_epochs``, ``set_batch_size``), not only
+with the next batch. Speed and time left are shown only while training runs (``set_running``).
 Temporary messages (``showMessage``) appear beside that text: QStatusBar would draw them where the
 permanent widgets leave no room.
 """
@@ -34,6 +35,7 @@ class TrainingStatusBar(QStatusBar):
         self.addPermanentWidget(self.message_label, 1)
         self.addPermanentWidget(self.progress_bar)
         self._shown = ("idle", None)  # what the label shows, to draw it again for another epoch total
+        self.running = False  # a run of batches is going on: speed and time left mean something
         self.show_idle(0)
 
     def __repr__(self):
@@ -58,10 +60,13 @@ class TrainingStatusBar(QStatusBar):
         self._shown = ("update", update)
         b = update.batch
         rate = b.samples_per_second
-        parts = [f"epoch {b.epoch + 1}/{update.epochs}", f"batch {b.batch}/{b.n_batches}",
-                 f"{sig3(rate)} samples/s"]
-        if update.progress < 1.0:
-            parts.append(f"ETA {duration(update.eta_seconds)}")
+        parts = [f"epoch {b.epoch + 1}/{update.epochs}", f"batch {b.batch}/{b.n_batches}"]
+        if self.running:
+            parts.append(f"{sig3(rate)} samples/s")
+            if update.progress < 1.0:
+                parts.append(f"ETA {duration(update.eta_seconds)}")
+        elif update.progress < 1.0:
+            parts.append("paused")
         self.progress_label.setText(" · ".join(parts))
         self.progress_label.setToolTip(
             f"Epoch {b.epoch + 1} of {update.epochs}, batch {b.batch} of {b.n_batches} "
@@ -79,6 +84,25 @@ class TrainingStatusBar(QStatusBar):
             where = f"epoch {r.epoch + 1}/{r.epochs} · batch {r.batch}/{r.n_batches}"
         self.progress_label.setText(f"{where} · {r.samples_seen:,} samples trained · {r.source}")
         self.progress_bar.setValue(round(1000 * min(1.0, r.samples_seen / max(1, r.epochs * r.n_train))))
+
+    @Slot(bool)
+    def set_running(self, running):
+        """Training runs (speed and time left shown) or waits (they are not)."""
+        self.running = bool(running)
+        kind, what = self._shown
+        if kind == "update":
+            self.show_update(what)
+
+    @Slot(int)
+    def set_batch_size(self, batch_size):
+        """The batch size changed: the batches of the epoch in progress counted at the new size, now."""
+        kind, what = self._shown
+        if kind != "update":
+            return
+        b = what.batch
+        left = max(0, what.n_train - (b.samples_seen - b.epoch * what.n_train))
+        n_batches = b.batch + -(-left // max(1, int(batch_size)))
+        self.show_update(dataclasses.replace(what, batch=dataclasses.replace(b, n_batches=n_batches)))
 
     @Slot(int)
     def set_epochs(self, epochs):

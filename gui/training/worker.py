@@ -10,6 +10,12 @@ Phase stepping walks one batch through ``Trainer.step_phases(record=True)`` (a P
 the batch like any other (BatchDone, EpochDone, an update of the views). A batch step or a run first
 finishes a walk in progress; a new trainer discards it.
 
+``set_speed`` paces a run: at n batches a second the worker waits between batches on an Event that every
+pause, step, stop and speed change sets, so those stay instant; 0 is full speed. At paced speeds every
+batch is sent. ``step_back`` puts the trainer back to where it stood before its latest batch, bit for
+bit (engine/training_undo.py: a state kept before every batch stepped or paced, every 20 ms at full
+speed), or, in a walked batch, one phase back.
+
 ``call_between_batches`` runs a function in the worker thread between two batches while the caller
 waits (at most one batch): how a consistent copy of the trainer is taken for a checkpoint.
 
@@ -31,6 +37,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from engine.training import BatchDone, Diverged, EpochDone, Finished
+from engine.training_undo import UndoRing
 from gui.training.phase_walk import PhaseWalk
 
 
@@ -48,11 +55,26 @@ class TrainingUpdate:
     epochs: int  # epochs planned
     n_train: int  # training samples per epoch
     eta_seconds: float  # wall-clock estimate to the end of the planned epochs; nan when unknown
+    back_steps: int = 0  # batches one can step back from here
 
     @property
     def progress(self):
         """Fraction of the planned epochs done, in [0, 1]."""
         return min(1.0, self.batch.samples_seen / max(1, self.epochs * self.n_train))
+
+
+@dataclass(frozen=True, eq=False)
+class SteppedBack:
+    """Training went back one batch (or a walked batch back to its start): where it stands now. Copies only."""
+
+    generation: int
+    step: int  # batches trained now
+    epoch: int  # 0-based epoch in progress
+    samples_seen: int
+    n_train: int
+    weights: list  # [(W, b), …] as they are now
+    history: dict  # TrainingHistory.as_arrays() as it is now (the loss curves to show)
+    back_steps: int  # batches one can still step back
 
 
 class WalkInProgress(RuntimeError):
@@ -101,11 +123,13 @@ class TrainingWorker(QObject):
     failed = Signal(int, str)  # generation, the error and its traceback
     finished = Signal(int, object)  # generation, engine Finished: a run ended and the worker is idle
     phase_reached = Signal(int, object)  # generation, PhaseStep: the next phase of the batch being walked
+    stepped_back = Signal(object)  # SteppedBack, before the update that shows where training stands again
 
     # Requests posted to the worker thread (queued: the worker lives there).
     _run_requested = Signal(int)
     _step_requested = Signal()
     _phase_requested = Signal()
+    _back_requested = Signal()
     _trainer_offered = Signal(object, int)
     _call_requested = Signal(object)  # a _Call; the caller waits until it has run
 
@@ -124,12 +148,17 @@ class TrainingWorker(QObject):
         self._last_batch = None
         self._dirty = False  # trained (or restored) since the last update was sent
         self._xs, self._losses = [], []  # batch losses not yet sent
-        self._before = []  # [(W, b), …] before the latest batch (reused buffers), for ΔW
+        self._undo = UndoRing()  # the trainer's states before its latest batches (for step back)
+        self._before = []  # [(W, b), …] before the latest batch (reused buffers), for ΔW; None: unknown
+        self._pace = 0.0  # batches a second in a run; 0: as fast as it goes
+        self._wake = threading.Event()  # ends a wait between paced batches early (pause, step, speed change)
+        self._last_start = 0.0  # perf_counter() when the latest paced batch started
         self._rate_t0, self._rate_s0 = 0.0, 0  # wall clock and samples at the start of the run
         self._walk = None  # PhaseWalk: the batch being walked phase by phase, if any
         self._run_requested.connect(self._run)
         self._step_requested.connect(self._step)
         self._phase_requested.connect(self._step_phase)
+        self._back_requested.connect(self._step_back)
         self._trainer_offered.connect(self._set_trainer)
         self._call_requested.connect(self._call, Qt.ConnectionType.BlockingQueuedConnection)
 
@@ -154,28 +183,48 @@ class TrainingWorker(QObject):
             self._pending += 1
         request.emit(*args)
 
+    def _interrupt(self):
+        """End the run in progress after its batch, or at once while it waits for its pace."""
+        self._token += 1
+        self._wake.set()
+
     def play(self):
         """Start a run of batches (after any request already queued)."""
-        self._token += 1
+        self._interrupt()
         self._post(self._run_requested, self._token)
 
     def pause(self):
         """End the current run after the batch in progress."""
-        self._token += 1
+        self._interrupt()
 
     def step_batch(self):
         """Pause, then train exactly one mini-batch."""
-        self._token += 1
+        self._interrupt()
         self._post(self._step_requested)
 
     def step_phase(self):
         """Pause, then send the next phase of the batch being walked (starting a walk if none is)."""
-        self._token += 1
+        self._interrupt()
         self._post(self._phase_requested)
+
+    def step_back(self):
+        """Pause, then go back one phase in a walked batch, else one batch (when there is one to go back to)."""
+        self._interrupt()
+        self._post(self._back_requested)
+
+    @property
+    def speed(self):
+        """Batches a second a run is paced at; 0 is full speed."""
+        return self._pace
+
+    def set_speed(self, batches_per_second):
+        """Pace runs at this many batches a second (0: full speed); applies to the run in progress at once."""
+        self._pace = max(0.0, float(batches_per_second))
+        self._wake.set()
 
     def set_trainer(self, trainer, generation):
         """Pause and hand over a new Trainer (built on the GUI thread, never touched there again)."""
-        self._token += 1
+        self._interrupt()
         self._post(self._trainer_offered, trainer, generation)
 
     @property
@@ -194,7 +243,7 @@ class TrainingWorker(QObject):
 
     def stop(self):
         """End any run after the batch in progress; the owner then quits and waits for the thread."""
-        self._token += 1
+        self._interrupt()
 
     def call_between_batches(self, fn):
         """Pause, then run ``fn(trainer)`` in the worker thread, after the requests already queued; its result.
@@ -209,7 +258,7 @@ class TrainingWorker(QObject):
         elif not self.thread().isRunning():
             raise RuntimeError("the training thread has stopped")
         else:
-            self._token += 1
+            self._interrupt()
             self._call_requested.emit(call)
         return call.outcome()
 
@@ -219,6 +268,7 @@ class TrainingWorker(QObject):
     def _set_trainer(self, trainer, generation):
         self._trainer, self._generation = trainer, generation
         self._walk = None
+        self._undo = UndoRing()
         self._last_batch = None
         self._dirty = False
         self._xs, self._losses = [], []
@@ -252,6 +302,8 @@ class TrainingWorker(QObject):
             while reason != "diverged" and token == self._token:
                 if trainer.epoch >= self._epoch_limit:
                     reason = "completed"
+                    break
+                if not self._wait_for_pace(token):
                     break
                 if isinstance(self._train_batch(trainer)[-1], Diverged):
                     reason = "diverged"
@@ -301,6 +353,73 @@ class TrainingWorker(QObject):
             self.failed.emit(self._generation, traceback.format_exc())
         self._flush(trainer)
 
+    def _wait_for_pace(self, token):
+        """At a set pace, wait until the next batch is due (from the start of the one before, so a slow machine
+        goes slower, never faster); False when the run was ended meanwhile."""
+        while True:
+            pace = self._pace
+            wait = self._last_start + 1.0 / pace - time.perf_counter() if pace > 0 else 0.0
+            if wait <= 0:
+                break
+            self._wake.wait(wait)
+            self._wake.clear()  # every setter changes the token or the pace first: both are read again here
+            if token != self._token:
+                return False
+        self._last_start = time.perf_counter()
+        return True
+
+    @Slot()
+    @_answers_a_request
+    def _step_back(self):
+        trainer = self._trainer
+        if trainer is None:
+            return
+        try:
+            if self._walk is not None:
+                self._phase_back(trainer)
+            elif self._undo.back_steps(trainer):
+                self._rewind(trainer, trainer.steps - 1)
+        except Exception:  # noqa: BLE001
+            self._walk = None
+            self.failed.emit(self._generation, traceback.format_exc())
+
+    def _rewind(self, trainer, steps):
+        """Back to where training stood after ``steps`` batches; tells the GUI, then shows it. Batch ``steps`` is
+        trained again from the state before it when that is kept, so its ΔW and gradients are shown too."""
+        undo = self._undo
+        if steps >= 1 and undo.back(trainer, steps - 1):
+            self._keep_weights(trainer.net)
+            undo.keep(trainer, tag=undo.tag)
+            self._last_batch = next((e for e in trainer.step() if isinstance(e, BatchDone)), undo.tag)
+        elif undo.back(trainer, steps):
+            self._last_batch, self._before = undo.tag, None
+        else:
+            return
+        self._xs, self._losses = [], []
+        self.stepped_back.emit(SteppedBack(
+            self._generation, trainer.steps, trainer.epoch, trainer.samples_seen, len(trainer.dataset.y_train),
+            trainer.net.weights(), trainer.history.as_arrays(), undo.back_steps(trainer)))
+        self._dirty = self._last_batch is not None
+        self._flush(trainer)
+
+    def _phase_back(self, trainer):
+        """One phase back in the walked batch: the batch is undone and walked again to the phase before
+        (every phase is sent again, so the GUI's record holds what its captions need); before the first
+        phase, the walk is undone altogether."""
+        walked, self._walk = self._walk, None
+        target = walked.index - 1
+        if target < 0:
+            self._rewind(trainer, walked.step - 1)
+            return
+        if not self._undo.back(trainer, walked.step - 1):  # kept before every walk: never here
+            raise RuntimeError("the state before the walked batch was not kept")
+        self._last_batch = self._undo.tag
+        self._before_batch(trainer)
+        walk = self._walk = PhaseWalk(trainer, self._generation)
+        for _ in range(target + 1):
+            step, _events = walk.advance()
+            self.phase_reached.emit(self._generation, step)
+
     def _finish_walk(self, trainer):
         """Run the rest of the batch being walked; sends its end like a phase. Returns the engine's events."""
         walk, self._walk = self._walk, None
@@ -309,9 +428,20 @@ class TrainingWorker(QObject):
         return self._handle(trainer, events)
 
     def _before_batch(self, trainer):
-        """Install a new optimiser if one is waiting, and keep the weights (ΔW of the step needs them)."""
+        """Install a new optimiser if one is waiting, keep the weights (ΔW of the step needs them) and, stepping,
+        paced or when due at full speed, the trainer's state (to step back to)."""
         self._swap_optimizer(trainer)
         self._keep_weights(trainer.net)
+        if not (self._running and self._pace == 0) or self._undo.due(trainer):
+            self._undo.keep(trainer, tag=self._last_batch)
+
+    def _keep_weights(self, net):
+        """Copy the weights into reusable buffers (≈ 15 µs for 784-128-64-10): ΔW of a step needs them."""
+        if self._before is None or [W.shape for W, _ in self._before] != [layer.W.shape for layer in net.layers]:
+            self._before = [(np.empty_like(layer.W), np.empty_like(layer.b)) for layer in net.layers]
+        for (W, b), layer in zip(self._before, net.layers):
+            np.copyto(W, layer.W)
+            np.copyto(b, layer.b)
 
     def _swap_optimizer(self, trainer):
         with self._lock:
@@ -331,7 +461,8 @@ class TrainingWorker(QObject):
                 self._last_batch, self._dirty = event, True
                 self._xs.append(event.samples_seen / len(trainer.dataset.y_train))
                 self._losses.append(event.loss)
-                if time.perf_counter() - self._last_emit >= self.min_interval:
+                if 0 < self._pace <= 1.0 / self.min_interval or \
+                        time.perf_counter() - self._last_emit >= self.min_interval:
                     self._flush(trainer)
             elif isinstance(event, EpochDone):
                 self._flush(trainer)
@@ -341,14 +472,6 @@ class TrainingWorker(QObject):
                 self._flush(trainer)
                 self.diverged.emit(self._generation, event)
         return events
-
-    def _keep_weights(self, net):
-        """Copy the weights into reusable buffers (≈ 15 µs for 784-128-64-10): ΔW of a step needs them."""
-        if [W.shape for W, _ in self._before] != [layer.W.shape for layer in net.layers]:
-            self._before = [(np.empty_like(layer.W), np.empty_like(layer.b)) for layer in net.layers]
-        for (W, b), layer in zip(self._before, net.layers):
-            np.copyto(W, layer.W)
-            np.copyto(b, layer.b)
 
     def _flush(self, trainer):
         """Send a TrainingUpdate with the batches not yet sent and copies of the weights."""
@@ -366,8 +489,15 @@ class TrainingWorker(QObject):
             epoch_x=np.array(self._xs, dtype=np.float64), losses=np.array(self._losses, dtype=np.float64),
             weights=trainer.net.weights(),
             gradients=[(layer.dW.copy(), layer.db.copy()) for layer in trainer.net.layers],
-            deltas=[(layer.W - W, layer.b - b) for (W, b), layer in zip(self._before, trainer.net.layers)],
-            epochs=self._epoch_limit, n_train=n_train, eta_seconds=eta)
+            deltas=_deltas(trainer.net, self._before),
+            epochs=self._epoch_limit, n_train=n_train, eta_seconds=eta, back_steps=self._undo.back_steps(trainer))
         self._xs, self._losses, self._dirty = [], [], False
         self._last_emit = now
         self.batch_finished.emit(update)
+
+
+def _deltas(net, before):
+    """[(ΔW, Δb), …]: what the latest batch changed (zeros when nothing came before it)."""
+    if before is None:
+        return [(np.zeros_like(layer.W), np.zeros_like(layer.b)) for layer in net.layers]
+    return [(layer.W - W, layer.b - b) for (W, b), layer in zip(before, net.layers)]

@@ -53,6 +53,7 @@ class WalkthroughPanel(QWidget):
         session.updated.connect(self._on_updated)
         session.network_reset.connect(self._on_network_reset)
         session.failed.connect(self._on_failed)
+        session.stepped_back.connect(self._on_stepped_back)
         self.timeline.moment_shown.connect(self._on_moment_shown)
         self.timeline.live_resumed.connect(self._on_live_resumed)
 
@@ -127,6 +128,13 @@ class WalkthroughPanel(QWidget):
         self.selected = None
         if self.one_sample.isChecked() and self._batch_spin.value() != 1:
             self._on_one_sample(True)  # a new dataset brought its own batch size: one sample still
+
+    @Slot(object)
+    def _on_stepped_back(self, back):
+        """Training went back before the walked batch: it is no longer being walked."""
+        walked = self.record.current
+        if walked is not None and walked.step > back.step:
+            self._end_walk()
 
     @Slot(str)
     def _on_failed(self, text):

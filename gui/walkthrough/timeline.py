@@ -1,4 +1,4 @@
-"""TimelineBar: a slider back through snapshots of the weights and metrics; training goes on meanwhile.
+"""TimelineBar: a slider back through snapshots of the weights and metrics; training, if it runs, goes on meanwhile.
 
 Snapshots come from the session's updates into an ``engine.timeline.Timeline`` (every N batches,
 thinned when full). The slider's last position is "live"; any other shows that moment: the bar
@@ -40,7 +40,7 @@ class TimelineBar(QWidget):
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("timeline_slider")
         self.slider.setToolTip("Drag back to see the network and the loss at an earlier moment; "
-                               "training goes on meanwhile. The right end is live.")
+                               "training, if it runs, goes on meanwhile. The right end is live.")
         self.slider.setRange(0, 0)
         self.slider.setEnabled(False)
         self.label = QLabel("live · no training yet")
@@ -59,6 +59,8 @@ class TimelineBar(QWidget):
         session.updated.connect(self._on_updated)
         session.epoch_finished.connect(self._on_epoch_finished)
         session.network_reset.connect(self._on_network_reset)
+        session.stepped_back.connect(self._on_stepped_back)
+        session.playing_changed.connect(self._show_past_label)
 
     def __repr__(self):
         where = "live" if self.shown is None else f"batch {self.shown.step}"
@@ -99,9 +101,27 @@ class TimelineBar(QWidget):
         self.timeline.clear()
         self.shown, self._accuracy = None, None
         self._refresh()
-        self.label.setText("live · no training yet")
+        trainer = self.session.trainer
+        steps = trainer.steps if trainer is not None else 0  # an opened checkpoint's, before it trains here
+        self.label.setText(f"live · {steps:,} batches trained when opened · snapshots start with the next"
+                           if steps else "live · no training yet")
+        self.label.setToolTip("")
         if not was_live:
             self.live_resumed.emit()
+
+    @Slot(object)
+    def _on_stepped_back(self, back):
+        """Training went back to batch ``back.step``: the moments after it never happened."""
+        self.timeline.drop_after(back.step)
+        history = back.history["epoch_test_accuracy"]
+        self._accuracy = float(history[-1]) if len(history) else None
+        if self.shown is not None and self.shown.step > back.step:
+            self.go_live()
+        self._refresh()
+        if self.live:
+            latest = self.timeline.latest
+            self.label.setText(moment_text(latest, live=True) if latest is not None and latest.step == back.step
+                               else f"live · batch {back.step:,}" if back.step else "live · no training yet")
 
     # -- the slider --------------------------------------------------------------------------------
     def _refresh(self, latest=None):
@@ -133,8 +153,15 @@ class TimelineBar(QWidget):
             return
         self.shown = snap
         self.live_button.setEnabled(True)
-        self.label.setText(moment_text(snap) + "  (the past: training goes on)")
+        self._show_past_label()
         self.label.setToolTip(f"exact loss {snap.loss!r}; {len(self.timeline)} snapshots, one every "
                               f"{self.timeline.every} batch{'es' if self.timeline.every > 1 else ''}")
         self.label.setStyleSheet(f"color: {pick('rgb(130, 60, 190)', 'rgb(200, 160, 255)')}; font-weight: bold")
         self.moment_shown.emit(snap)
+
+    @Slot()
+    def _show_past_label(self):
+        """The moment shown, and whether training goes on meanwhile or waits (it follows play and pause)."""
+        if self.shown is not None:
+            now = "training goes on" if self.session.playing else "training is paused"
+            self.label.setText(f"{moment_text(self.shown)}  (the past: {now})")

@@ -309,7 +309,8 @@ def test_raising_epochs_after_the_last_one_shows_the_new_total_at_once(qtbot):
     assert window.status.progress_label.text().startswith("epoch 1/1 ")
     type_into(qtbot, window.controls.epochs, "3")
     label = window.status.progress_label.text()
-    assert label.startswith("epoch 1/3 · ") and "ETA" in label  # no batch trained since
+    assert label.startswith("epoch 1/3 · ") and label.endswith("paused")  # no batch trained since
+    assert "ETA" not in label and "samples/s" not in label  # nothing runs: no speed, no time left
     assert window.status.progress_bar.value() == 333
     type_into(qtbot, window.controls.epochs, "1")  # back to one: done again
     assert window.status.progress_label.text().startswith("epoch 1/1 ") and window.status.progress_bar.value() == 1000

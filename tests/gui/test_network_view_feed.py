@@ -12,7 +12,7 @@ from gui.network_view.feed import NetworkViewFeed
 
 
 class FakeSession(QObject):
-    """The two signals and three attributes of TrainingSession that the feed reads."""
+    """The two signals and four attributes of TrainingSession that the feed reads."""
 
     network_reset = Signal(object)
     updated = Signal(object)
@@ -20,6 +20,7 @@ class FakeSession(QObject):
     def __init__(self, dataset):
         super().__init__()
         self.network, self.dataset, self.playing = None, dataset, True
+        self.speed = 0  # full speed
 
 
 class SlowView:
@@ -150,3 +151,26 @@ def test_a_reset_keeps_the_network_shown_instead_only_while_it_reads_the_samples
     session.dataset = dataset  # a 2-D set: the pretrained network cannot read its points
     session.network_reset.emit(Net(2, 8, 2))
     assert view.shown("set_network")[-1].sizes == [2, 8, 2] and feed.stand_in is None and not feed.held
+
+
+class PairsUpdate:
+    """An update whose arrays are real [(W, b)] pairs (easing in mixes them)."""
+
+    def __init__(self, value):
+        pair = [(np.full((2, 3), float(value)), np.full((2, 1), float(value)))]
+        self.weights, self.gradients, self.deltas = pair, pair, pair
+
+
+def test_at_a_watched_pace_every_update_is_shown_and_eases_in(qtbot, dataset):
+    view, session = SlowView(0.0), FakeSession(dataset)
+    session.speed = 5  # batches a second
+    feed = NetworkViewFeed(view, session)  # noqa: F841 - kept alive: it has no parent
+    session.network_reset.emit("net")
+    for k in range(3):
+        session.updated.emit(PairsUpdate(k))
+        qtbot.waitUntil(lambda k=k: float(view.shown("set_weights")[-1][0][0][0, 0]) == k, timeout=2000)
+    seen = [float(pairs[0][0][0, 0]) for pairs in view.shown("set_weights")]
+    assert {0.0, 1.0, 2.0} <= set(seen)  # each update shown, none dropped
+    between = [v for v in seen if v not in (0.0, 1.0, 2.0)]
+    assert between and all(0 < v < 2 for v in between)  # frames on the way from one to the next
+    assert seen == sorted(seen)

@@ -1,0 +1,226 @@
+"""UndoRing: kept states of a Trainer, so training can go back batch by batch, bit for bit.
+
+``keep(trainer)`` (before a batch, where the trainer trains) copies every W and b and the optimiser's
+moments (one call into a recycled buffer), its step count and settings, the sample order and position, the
+random generator, the counters and marks of the loss history. ``back(trainer, steps)`` puts the trainer
+back to where it stood after ``steps`` batches: from the newest kept state at or before that, training the
+batches in between again. Training is deterministic — the same weights, moments, order, generator and
+settings give the same numbers — so the result is exactly what it was, and training on gives the very same
+batches again.
+
+Keeping a state costs a few microseconds plus copying the parameters three times (Adam): stepping by hand
+or at a watched pace keeps one before every batch; at full speed ``due`` keeps one every KEEP_EVERY
+seconds (and before any batch that takes new settings), so going back from there trains up to that long
+again. Live settings (learning rate, batch size, …) are the controls' and stay as they are after going
+back. The ring forgets everything when the optimiser is replaced or the loss history merges its points
+(after ~10⁶ batches), since those cannot be undone exactly.
+"""
+
+import time
+
+import numpy as np
+
+from engine.training import BatchDone
+
+DEFAULT_DEPTH = 32  # states kept at most
+DEFAULT_MAX_BYTES = 64 * 2**20  # and fewer when their arrays would take more memory than this
+KEEP_EVERY = 0.02  # seconds between two states kept while training runs at full speed
+
+
+class _Flat:
+    """Copies a fixed list of arrays into one flat buffer in one call, and back."""
+
+    def __init__(self, arrays):
+        self.arrays = arrays
+        self._sources = [a.reshape(-1) for a in arrays]  # views of C-contiguous arrays
+        dtype = np.result_type(*arrays) if arrays else np.float64
+        self.buffer = np.empty(sum(a.size for a in arrays), dtype)
+
+    def follows(self, arrays):
+        return arrays is self.arrays or (len(arrays) == len(self.arrays) and all(map(_same, arrays, self.arrays)))
+
+    def take(self):
+        if self._sources:
+            np.concatenate(self._sources, out=self.buffer)
+
+    def give_back(self, targets):
+        """Copy the buffer into ``targets`` (arrays shaped like the ones taken)."""
+        at = 0
+        for array in targets:
+            np.copyto(array, self.buffer[at : at + array.size].reshape(array.shape))
+            at += array.size
+
+
+class _State:
+    """One kept state (see the module docstring); its buffer is reused when the ring wraps."""
+
+    def __init__(self, arrays):
+        self.arrays = _Flat(arrays)  # every W and b, then the optimiser's moments
+        self.steps = 0  # batches trained when it was kept
+        self.t = 0  # the optimiser's step count
+        self.settings = None  # the optimiser's settings and the batch size, then the settings waiting
+        self.counters = None  # epoch, batch_in_epoch, samples_seen, position, loss sum, seconds
+        self.order = None  # the epoch's sample order (the trainer replaces it, never changes it)
+        self.rng = None
+        self.history = None  # (len, tail, last value) of both batch series, and the epochs' count
+        self.tag = None  # what the caller kept with it (e.g. the latest BatchDone)
+
+
+class UndoRing:
+    """Kept states of one trainer, oldest first; see the module docstring."""
+
+    def __init__(self, depth=DEFAULT_DEPTH, max_bytes=DEFAULT_MAX_BYTES):
+        self.depth = int(depth)
+        self.max_bytes = int(max_bytes)
+        self._states = []  # oldest first
+        self._spare = []  # states dropped, whose buffers the next keep reuses
+        self._optimizer = None
+        self._stride = None
+        self._cached = None  # the arrays a state copies, while they stay the same
+        self._rng = (None, None)  # ((generator, epoch), its state then)
+        self._last_keep = float("-inf")  # perf_counter() of the latest keep
+        self.tag = None  # after ``back``: the tag of where training stands now (the latest BatchDone)
+
+    def __len__(self):
+        return len(self._states)
+
+    def __repr__(self):
+        return f"UndoRing({len(self)}/{self.depth} states)"
+
+    def clear(self):
+        self._spare.extend(self._states)
+        self._states = []
+
+    def back_steps(self, trainer):
+        """How many batches ``trainer`` can go back."""
+        return trainer.steps - self._states[0].steps if self._states else 0
+
+    def due(self, trainer):
+        """True when a run at full speed should keep a state before the next batch (see the module docstring)."""
+        return time.perf_counter() - self._last_keep >= KEEP_EVERY or bool(trainer._pending)
+
+    def keep(self, trainer, tag=None):
+        """Remember ``trainer``'s state now (before a batch); the oldest goes when the ring is full."""
+        opt, history = trainer.net.optimizer, trainer.history
+        if opt is not self._optimizer or history.batch_loss.stride != self._stride:
+            self.clear()
+            self._spare = []
+            self._optimizer, self._stride = opt, history.batch_loss.stride
+        arrays = self._arrays(trainer.net)
+        state = self._recycled(arrays)
+        state.arrays.take()
+        state.steps, state.t = trainer.steps, opt.t
+        with trainer._lock:
+            pending = dict(trainer._pending) if trainer._pending else None
+        state.settings = (opt.settings(), trainer.batch_size, pending)
+        state.counters = (trainer.epoch, trainer.batch_in_epoch, trainer.samples_seen, trainer._pos,
+                          trainer._epoch_loss_sum, trainer._epoch_seconds)
+        state.order = trainer._order
+        state.rng = self._rng_state(trainer)
+        state.history = (_series_mark(history.batch_loss), _series_mark(history.batch_samples),
+                         len(history.epoch_train_loss))
+        state.tag = tag
+        self._states.append(state)
+        self._last_keep = time.perf_counter()
+
+    def _rng_state(self, trainer):
+        """The random generator's state. Without augmentation it only moves when an epoch's order is drawn, so
+        the state read at the start of an epoch serves every batch of it (reading it costs microseconds)."""
+        key = (trainer.rng, trainer.epoch)
+        if trainer.augment is None and trainer._pos < trainer._n_train and self._rng[0] == key:
+            return self._rng[1]
+        state = trainer.rng.bit_generator.state
+        self._rng = (key, state)
+        return state
+
+    def _arrays(self, net):
+        """Every W and b, then the optimiser's moments of each (the same list while none of them changes)."""
+        cached, opt = self._cached, net.optimizer
+        layers = net.layers
+        if cached is not None and cached[0] is layers[0].W and cached[2 * len(layers) - 1] is layers[-1].b and (
+                not opt.n_slots or opt._state.get(id(layers[0].W), (None, None))[1] is cached[2 * len(layers)]):
+            return cached
+        params = [layer.W for layer in layers] + [layer.b for layer in layers]
+        self._cached = params + ([s for p in params for s in opt._slots(p)[1:]] if opt.n_slots else [])
+        return self._cached
+
+    def _recycled(self, arrays):
+        size = max(1, sum(a.nbytes for a in arrays))
+        while self._states and len(self._states) >= max(2, min(self.depth, self.max_bytes // size)):
+            self._spare.append(self._states.pop(0))
+        while self._spare:
+            state = self._spare.pop()
+            if state.arrays.follows(arrays):
+                return state
+        return _State(arrays)
+
+    def back(self, trainer, steps):
+        """Put ``trainer`` back to where it stood after ``steps`` batches; False (nothing changed) when no state
+        that early is kept. ``tag`` then holds the tag of that moment: the one kept, or the last BatchDone
+        of the batches trained again."""
+        opt = trainer.net.optimizer
+        if opt is not self._optimizer:
+            self.clear()
+        while self._states and self._states[-1].steps > steps:
+            self._spare.append(self._states.pop())
+        if not self._states:
+            return False
+        state = self._states[-1]
+        with trainer._lock:
+            now = (opt.settings(), trainer.batch_size, dict(trainer._pending))
+        self._restore(trainer, state)
+        tag = state.tag
+        for _ in range(steps - state.steps):  # the batches after the state, trained again
+            events = trainer.step()
+            tag = next((e for e in events if isinstance(e, BatchDone)), tag)
+        if state.steps == steps:  # training stands where it was kept: that state is the present now
+            self._spare.append(self._states.pop())
+        settings, batch_size, pending = now  # the controls' settings, as they were
+        _set_settings(opt, settings)
+        trainer.batch_size = batch_size
+        with trainer._lock:
+            trainer._pending = pending
+        self.tag = tag
+        return True
+
+    def _restore(self, trainer, state):
+        opt, history = trainer.net.optimizer, trainer.history
+        # Into today's arrays: the moments are new ones when the optimiser was reset (a divergence), same shapes.
+        state.arrays.give_back(self._arrays(trainer.net))
+        opt.t = state.t
+        settings, trainer.batch_size, pending = state.settings
+        _set_settings(opt, settings)
+        with trainer._lock:
+            trainer._pending = dict(pending) if pending else {}
+        (trainer.epoch, trainer.batch_in_epoch, trainer.samples_seen, trainer._pos, trainer._epoch_loss_sum,
+         trainer._epoch_seconds) = state.counters
+        trainer.steps = state.steps
+        trainer._order = state.order
+        trainer.rng.bit_generator.state = state.rng
+        loss_mark, samples_mark, epochs = state.history
+        _rewind_series(history.batch_loss, loss_mark)
+        _rewind_series(history.batch_samples, samples_mark)
+        for name in ("epoch_train_loss", "epoch_test_loss", "epoch_test_accuracy"):
+            del getattr(history, name)[epochs:]
+        trainer._good.keep(trainer.net)  # the restored weights are the last good ones
+
+
+def _set_settings(opt, settings):
+    for key, value in settings.items():
+        setattr(opt, key, value)
+
+
+def _same(a, b):
+    return a is b
+
+
+def _series_mark(series):
+    n = len(series)
+    return n, series.tail, (series._values[n - 1] if n else None)
+
+
+def _rewind_series(series, mark):
+    n, tail, last = mark
+    series._n, series.tail = n, tail
+    if n:
+        series._values[n - 1] = last
