@@ -71,6 +71,10 @@ class Optimizer:
             temp = self._scratch[key] = np.empty(param.shape, dtype)
         return temp
 
+    def slot_arrays(self, param):
+        """The arrays this optimiser keeps for ``param`` (momentum, Adam's moments; made when first asked)."""
+        return self._slots(param)[1:] if self.n_slots else []
+
     def _slots(self, param):
         slots = self._state.get(id(param))
         if slots is None or slots[0] is not param:

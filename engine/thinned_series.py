@@ -97,6 +97,24 @@ class ThinnedSeries:
         self._n = pairs + n % 2
         self.stride = 2 * s
 
+    def mark(self):
+        """Where the series stands now, for ``rewind``: (stride, points, tail, last value)."""
+        n = self._n
+        return self.stride, n, self.tail, (self._values[n - 1].item() if n else None)
+
+    def can_rewind(self, mark):
+        """True when no merge came since ``mark`` was taken and it is not ahead of the series."""
+        return mark[0] == self.stride and mark[1] <= self._n
+
+    def rewind(self, mark):
+        """Back to where ``mark`` was taken (points appended since are dropped); ValueError after a merge."""
+        if not self.can_rewind(mark):
+            raise ValueError("the series merged its points since that mark: it cannot go back there")
+        _, n, tail, last = mark
+        self._n, self.tail = n, tail
+        if n:
+            self._values[n - 1] = last
+
     # -- reading ----------------------------------------------------------------------------------
     @property
     def batches(self):

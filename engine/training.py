@@ -123,7 +123,37 @@ class Trainer:
         """Batches in the current epoch at the current batch size: those done and those left."""
         return self.batch_in_epoch + -(-(self._n_train - self._pos) // self.batch_size)
 
+    @property
+    def epoch_started(self):
+        """True before the first batch of an epoch has been drawn from its sample order."""
+        return self._pos < self._n_train
+
     # -- state ------------------------------------------------------------------------------
+    def position(self):
+        """Where the run stands, cheaply (no copies; a new epoch draws a new order array), for a step back.
+
+        Call it where the trainer trains; ``restore_position`` takes it back. The network, the optimiser and
+        the random generator are the caller's to keep.
+        """
+        return (self.epoch, self.batch_in_epoch, self.samples_seen, self.steps, self._pos, self._epoch_loss_sum,
+                self._epoch_seconds, self._order)
+
+    def restore_position(self, position):
+        """Stand where ``position()`` said; the weights now held are taken as the last good ones."""
+        (self.epoch, self.batch_in_epoch, self.samples_seen, self.steps, self._pos, self._epoch_loss_sum,
+         self._epoch_seconds, self._order) = position
+        self._good.keep(self.net)
+
+    def pending_settings(self):
+        """A copy of the settings queued by ``set_hyperparameters`` and not applied yet."""
+        with self._lock:
+            return dict(self._pending)
+
+    def replace_pending(self, pending):
+        """Queue exactly ``pending`` (already checked, as ``pending_settings`` gave it), dropping what was queued."""
+        with self._lock:
+            self._pending = dict(pending or {})
+
     def state_dict(self):
         """What continuing exactly needs besides the network and ``history``: plain values and copies.
 

@@ -39,6 +39,22 @@ class TrainingHistory:
         self.epoch_test_loss.append(float(test_loss))
         self.epoch_test_accuracy.append(float(test_accuracy))
 
+    def series(self):
+        """Every curve: batch losses, their samples seen, then the three per-epoch curves."""
+        return (self.batch_loss, self.batch_samples, self.epoch_train_loss, self.epoch_test_loss,
+                self.epoch_test_accuracy)
+
+    def mark(self):
+        """Where every curve stands now, for ``rewind`` (a step back)."""
+        return tuple(s.mark() for s in self.series())
+
+    def rewind(self, mark):
+        """Every curve back to ``mark``; ValueError, changing nothing, when one merged its points since."""
+        if not all(s.can_rewind(m) for s, m in zip(self.series(), mark)):
+            raise ValueError("the history merged its points since that mark: it cannot go back there")
+        for s, m in zip(self.series(), mark):
+            s.rewind(m)
+
     @property
     def epochs(self):
         """How many epochs the per-epoch curves stand for."""

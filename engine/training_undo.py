@@ -59,10 +59,9 @@ class _State:
         self.steps = 0  # batches trained when it was kept
         self.t = 0  # the optimiser's step count
         self.settings = None  # the optimiser's settings and the batch size, then the settings waiting
-        self.counters = None  # epoch, batch_in_epoch, samples_seen, position, loss sum, seconds
-        self.order = None  # the epoch's sample order (the trainer replaces it, never changes it)
+        self.position = None  # Trainer.position(): counters, place in the epoch, its sample order (not copied)
         self.rng = None
-        self.history = None  # (len, tail, last value) of both batch series, and the epochs' count
+        self.history = None  # TrainingHistory.mark(): where each loss curve stood
         self.tag = None  # what the caller kept with it (e.g. the latest BatchDone)
 
 
@@ -97,28 +96,24 @@ class UndoRing:
 
     def due(self, trainer):
         """True when a run at full speed should keep a state before the next batch (see the module docstring)."""
-        return time.perf_counter() - self._last_keep >= KEEP_EVERY or bool(trainer._pending)
+        return time.perf_counter() - self._last_keep >= KEEP_EVERY or bool(trainer.pending_settings())
 
     def keep(self, trainer, tag=None):
         """Remember ``trainer``'s state now (before a batch); the oldest goes when the ring is full."""
         opt, history = trainer.net.optimizer, trainer.history
-        if opt is not self._optimizer or history.batch_loss.stride != self._stride:
+        strides = tuple(series.stride for series in history.series())
+        if opt is not self._optimizer or strides != self._stride:  # a merge: older marks cannot be rewound
             self.clear()
             self._spare = []
-            self._optimizer, self._stride = opt, history.batch_loss.stride
+            self._optimizer, self._stride = opt, strides
         arrays = self._arrays(trainer.net)
         state = self._recycled(arrays)
         state.arrays.take()
         state.steps, state.t = trainer.steps, opt.t
-        with trainer._lock:
-            pending = dict(trainer._pending) if trainer._pending else None
-        state.settings = (opt.settings(), trainer.batch_size, pending)
-        state.counters = (trainer.epoch, trainer.batch_in_epoch, trainer.samples_seen, trainer._pos,
-                          trainer._epoch_loss_sum, trainer._epoch_seconds)
-        state.order = trainer._order
+        state.settings = (opt.settings(), trainer.batch_size, trainer.pending_settings() or None)
+        state.position = trainer.position()
         state.rng = self._rng_state(trainer)
-        state.history = (_series_mark(history.batch_loss), _series_mark(history.batch_samples),
-                         len(history.epoch_train_loss))
+        state.history = history.mark()
         state.tag = tag
         self._states.append(state)
         self._last_keep = time.perf_counter()
@@ -127,7 +122,7 @@ class UndoRing:
         """The random generator's state. Without augmentation it only moves when an epoch's order is drawn, so
         the state read at the start of an epoch serves every batch of it (reading it costs microseconds)."""
         key = (trainer.rng, trainer.epoch)
-        if trainer.augment is None and trainer._pos < trainer._n_train and self._rng[0] == key:
+        if trainer.augment is None and trainer.epoch_started and self._rng[0] == key:
             return self._rng[1]
         state = trainer.rng.bit_generator.state
         self._rng = (key, state)
@@ -138,10 +133,10 @@ class UndoRing:
         cached, opt = self._cached, net.optimizer
         layers = net.layers
         if cached is not None and cached[0] is layers[0].W and cached[2 * len(layers) - 1] is layers[-1].b and (
-                not opt.n_slots or opt._state.get(id(layers[0].W), (None, None))[1] is cached[2 * len(layers)]):
+                not opt.n_slots or opt.slot_arrays(layers[0].W)[0] is cached[2 * len(layers)]):
             return cached
         params = [layer.W for layer in layers] + [layer.b for layer in layers]
-        self._cached = params + ([s for p in params for s in opt._slots(p)[1:]] if opt.n_slots else [])
+        self._cached = params + [s for p in params for s in opt.slot_arrays(p)]
         return self._cached
 
     def _recycled(self, arrays):
@@ -166,8 +161,7 @@ class UndoRing:
         if not self._states:
             return False
         state = self._states[-1]
-        with trainer._lock:
-            now = (opt.settings(), trainer.batch_size, dict(trainer._pending))
+        now = (opt.settings(), trainer.batch_size, trainer.pending_settings())
         self._restore(trainer, state)
         tag = state.tag
         for _ in range(steps - state.steps):  # the batches after the state, trained again
@@ -178,8 +172,7 @@ class UndoRing:
         settings, batch_size, pending = now  # the controls' settings, as they were
         _set_settings(opt, settings)
         trainer.batch_size = batch_size
-        with trainer._lock:
-            trainer._pending = pending
+        trainer.replace_pending(pending)
         self.tag = tag
         return True
 
@@ -190,19 +183,10 @@ class UndoRing:
         opt.t = state.t
         settings, trainer.batch_size, pending = state.settings
         _set_settings(opt, settings)
-        with trainer._lock:
-            trainer._pending = dict(pending) if pending else {}
-        (trainer.epoch, trainer.batch_in_epoch, trainer.samples_seen, trainer._pos, trainer._epoch_loss_sum,
-         trainer._epoch_seconds) = state.counters
-        trainer.steps = state.steps
-        trainer._order = state.order
+        trainer.replace_pending(pending)
         trainer.rng.bit_generator.state = state.rng
-        loss_mark, samples_mark, epochs = state.history
-        _rewind_series(history.batch_loss, loss_mark)
-        _rewind_series(history.batch_samples, samples_mark)
-        for name in ("epoch_train_loss", "epoch_test_loss", "epoch_test_accuracy"):
-            del getattr(history, name)[epochs:]
-        trainer._good.keep(trainer.net)  # the restored weights are the last good ones
+        history.rewind(state.history)
+        trainer.restore_position(state.position)  # the restored weights become the last good ones
 
 
 def _set_settings(opt, settings):
@@ -212,15 +196,3 @@ def _set_settings(opt, settings):
 
 def _same(a, b):
     return a is b
-
-
-def _series_mark(series):
-    n = len(series)
-    return n, series.tail, (series._values[n - 1] if n else None)
-
-
-def _rewind_series(series, mark):
-    n, tail, last = mark
-    series._n, series.tail = n, tail
-    if n:
-        series._values[n - 1] = last
