@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QSpinBox
 
+from tests.gui.gui_thread import wait_signal_in_gui_thread
 from tests.gui.window_helpers import TIMEOUT, action, make_window, phase, step
 
 WINDOW = 3.0  # seconds over which a paced rate is measured
@@ -55,11 +56,11 @@ def test_full_speed_and_pause_are_not_paced(qtbot):
     box.setValue(1)
     with qtbot.waitSignal(window.session.updated, timeout=TIMEOUT):
         action(window, "play_pause").trigger()
-    with qtbot.waitSignal(window.worker.finished, timeout=TIMEOUT):  # a pause ends the wait at once
+    with wait_signal_in_gui_thread(qtbot, window.worker.finished, timeout=TIMEOUT):  # a pause ends the wait at once
         action(window, "play_pause").trigger()
     box.setValue(0)
     assert box.text() == "Full speed"
-    with qtbot.waitSignal(window.worker.finished, timeout=60_000) as finished:
+    with wait_signal_in_gui_thread(qtbot, window.worker.finished, timeout=60_000) as finished:
         action(window, "play_pause").trigger()
     assert finished.args[1].reason == "completed"  # 100 epochs: 5,000 batches, at 1 a second ~80 min
 
@@ -131,7 +132,7 @@ def test_status_speaks_of_speed_only_while_training_runs(qtbot):
     with qtbot.waitSignal(window.session.updated, timeout=TIMEOUT):
         action(window, "play_pause").trigger()
     qtbot.waitUntil(lambda: "samples/s" in label.text(), timeout=TIMEOUT)
-    with qtbot.waitSignal(window.worker.finished, timeout=TIMEOUT):
+    with wait_signal_in_gui_thread(qtbot, window.worker.finished, timeout=TIMEOUT):
         action(window, "play_pause").trigger()
     qtbot.waitUntil(lambda: "samples/s" not in label.text() and "ETA" not in label.text(), timeout=TIMEOUT)
     assert label.text().endswith("paused")
@@ -188,7 +189,7 @@ def test_step_back_after_a_full_speed_run_is_one_batch_exactly(qtbot):
     window.session.updated.connect(lambda update: latest.append(update.batch.step))
     action(window, "play_pause").trigger()
     qtbot.waitUntil(lambda: bool(latest) and latest[-1] >= 200, timeout=TIMEOUT)  # states kept only now and then
-    with qtbot.waitSignal(window.worker.finished, timeout=TIMEOUT):
+    with wait_signal_in_gui_thread(qtbot, window.worker.finished, timeout=TIMEOUT):
         action(window, "play_pause").trigger()
     steps = window.worker.call_between_batches(lambda trainer: trainer.steps)
     weights = trainer_weights(window)
