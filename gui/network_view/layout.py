@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 TOP = 30  # room for the column headers
-BOTTOM = 44  # room for the colour bars under the bands
+BOTTOM = 52  # room for the colour bars under the bands and their two lines of legend
 SIDE = 14  # left and right margins
 LABEL_W = 86  # output labels: class and probability
 
@@ -32,6 +32,8 @@ class ViewLayout:
     bands: list = None  # per layer: (x0, x1), where its edges are visible
     map_rect: tuple = None  # (x, y, side) of the decision map when the input is a 2-D point
     label_x: float = 0.0  # left edge of the output labels (right of the output neurons)
+    top: float = TOP  # the headers' strip above the nodes
+    bottom: float = BOTTOM  # the colour bars' strip below them
 
     def __repr__(self):
         return f"ViewLayout({'-'.join(map(str, self.sizes))} in {self.width}×{self.height})"
@@ -67,11 +69,13 @@ def _column(n, x, top, height, max_spacing):
     return np.stack([np.full(n, float(x)), y0 + spacing * np.arange(n)], axis=1), spacing
 
 
-def compute_layout(sizes, width, height, plane=False):
-    """The layout for ``sizes`` (e.g. [784, 16, 16, 10]); ``plane``: 2-D input with a decision map."""
+def compute_layout(sizes, width, height, plane=False, zoom=1.0):
+    """The layout for ``sizes`` (e.g. [784, 16, 16, 10]); ``plane``: 2-D input with a decision map; ``zoom``
+    scales the strips kept for words (headers, legends, output labels) with their fonts."""
     sizes = [int(s) for s in sizes]
     width, height = max(int(width), 200), max(int(height), 160)
-    avail = height - TOP - BOTTOM
+    top, bottom = TOP * zoom, BOTTOM * zoom
+    avail = height - top - bottom
     n_cols = len(sizes)
     img = image_side(sizes[0])
     plane = bool(plane) and sizes[0] == 2
@@ -79,14 +83,14 @@ def compute_layout(sizes, width, height, plane=False):
     map_rect = None
     if plane:
         side = max(60.0, min(avail, 0.34 * width))
-        map_rect = (right - side, TOP + (avail - side) / 2, side)
+        map_rect = (right - side, top + (avail - side) / 2, side)
         right -= side + 46  # room for the x₂ axis labels
-    label_x = right - LABEL_W
+    label_x = right - LABEL_W * zoom
     centres, radius, tiles, grid = [], [], [], None
     if img:
         side = min(avail, 0.3 * width, 14.0 * img)
         side = max(img, side // img * img)  # whole pixels per cell: a crisp grid
-        grid = (float(SIDE), TOP + (avail - side) / 2, float(side))
+        grid = (float(SIDE), top + (avail - side) / 2, float(side))
         cell = side / img
         r, c = np.divmod(np.arange(sizes[0]), img)
         centres.append(np.stack([grid[0] + (c + 0.5) * cell, grid[1] + (r + 0.5) * cell], axis=1))
@@ -106,7 +110,7 @@ def compute_layout(sizes, width, height, plane=False):
         x = x_in + gap * k
         is_tile = plane and k < n_cols - 1  # inputs and hidden neurons of a 2-D net show heat maps
         max_spacing = 56.0 if is_tile else 34.0
-        pts, spacing = _column(n, x, TOP, avail, max_spacing)
+        pts, spacing = _column(n, x, top, avail, max_spacing)
         if is_tile:
             r = max(2.0, min(spacing * 0.84, 46.0) / 2)
         else:
@@ -121,4 +125,5 @@ def compute_layout(sizes, width, height, plane=False):
         bands.append((x0, float(centres[k + 1][0, 0])))
     label_x = float(centres[-1][0, 0]) + radius[-1] + 7
     return ViewLayout(width=width, height=height, sizes=sizes, centres=centres, radius=radius, tiles=tiles,
-                      grid=grid, grid_n=img or 0, bands=bands, map_rect=map_rect, label_x=label_x)
+                      grid=grid, grid_n=img or 0, bands=bands, map_rect=map_rect, label_x=label_x,
+                      top=top, bottom=bottom)

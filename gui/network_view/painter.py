@@ -5,7 +5,6 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPen
 
 import gui.common.colormaps as cm
-from gui.common.formatting import sig3
 
 TEXT = QColor(200, 204, 212)  # ordinary labels
 DIM_TEXT = QColor(130, 136, 146)  # secondary labels
@@ -126,51 +125,12 @@ def draw_band_note(painter, layout, k, rect, text, pad=4.0):
         painter.restore()
 
 
-def _short_percent(p):
-    """A probability for a label: 3 significant digits, and "< 0.1 %" below that (the card is exact)."""
-    return "< 0.1 %" if p < 0.001 else f"{sig3(100 * p)} %"
-
-
-def draw_output_labels(painter, layout, names, probs):
-    """Class name and probability right of each output neuron; the likeliest class in bold white."""
-    centres = layout.centres[-1]
-    best = int(np.argmax(probs)) if probs is not None else -1
-    size = float(np.clip(layout.radius[-1] * 0.9, 6.5, 9.5))
-    for j, (x, y) in enumerate(centres):
-        name = names[j] if names is not None and j < len(names) else str(j)
-        text = name if probs is None else f"{name}  {_short_percent(float(probs[j]))}"
-        small_font(painter, size, bold=(j == best))
-        painter.setPen(ACCENT if j == best else TEXT)
-        painter.drawText(QRectF(layout.label_x, y - 9, 120, 18), Qt.AlignmentFlag.AlignVCenter, text)
-
-
-def draw_header(painter, x, text, width=130, accent=False):
-    small_font(painter, 8.5, bold=accent)
-    painter.setPen(ACCENT if accent else DIM_TEXT)
-    painter.drawText(QRectF(x - width / 2, 6, width, 18), Qt.AlignmentFlag.AlignCenter, text)
-
-
 def colour_bar_image(width=128):
     """A 1-pixel-high strip of the diverging map as it looks on the backdrop."""
     t = np.linspace(-1, 1, width)
     back = np.array(cm.BACKGROUND, float)
     rgb = back + (cm.diverging(t) - back) * np.maximum(cm.edge_alpha(t), 0.35)[:, None]
     return cm.rgba_to_qimage(rgb[None, :, :])
-
-
-def draw_colour_bar(painter, rect, scale, title, strip):
-    """The diverging scale as a bar in ``rect``: − and + at its ends, "title ±scale" centred below."""
-    painter.drawImage(rect, strip)
-    painter.setPen(QPen(OUTLINE, 1))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawRect(rect)
-    small_font(painter, 7.5)
-    painter.setPen(DIM_TEXT)
-    ends = QRectF(rect.left() - 12, rect.top() - 5, rect.width() + 24, rect.height() + 10)
-    painter.drawText(ends, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "−")
-    painter.drawText(ends, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "+")
-    below = QRectF(rect.center().x() - 110, rect.bottom() + 2, 220, 14)
-    painter.drawText(below, Qt.AlignmentFlag.AlignHCenter, f"{title}  ±{sig3(scale)}")
 
 
 def weights_image(w, side):

@@ -1,12 +1,12 @@
-"""The network view's layers above the edges: neurons, headers, colour bars and the 2-D decision map."""
+"""The network view's layers above the edges: neurons, colour bars, the words (planned in labels.py) and the
+2-D decision map."""
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
+import gui.network_view.labels as labels
 import gui.network_view.painter as npaint
-
-TARGET_COLOUR = QColor(90, 200, 110)  # the target output while the loss is shown
 
 
 def _column_fills(snap, col, fwd):
@@ -85,46 +85,49 @@ def paint_nodes(p, lay, snap, highlight, chosen, grid_cache=None):
 
 
 def paint_target(p, lay, j):
-    """A green ring around output neuron j and the word "target" beside it (the loss compares with it)."""
+    """A green ring around output neuron j (the loss compares with it; the word "target" is a label)."""
     x, y = lay.centres[-1][j]
     r = lay.radius[-1] + 5.0
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    p.setPen(QPen(TARGET_COLOUR, 2.5))
+    p.setPen(QPen(labels.TARGET_COLOUR, 2.5))
     p.drawEllipse(QPointF(x, y), r, r)
-    npaint.small_font(p, 8.0, bold=True)
-    p.drawText(QRectF(x - r - 52, y - 9, 48, 18), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "target")
 
 
-def column_title(snap, lay, col):
-    """The header of a column: its size and activation (the output names its softmax)."""
-    n = snap.sizes[col]
-    if col == 0:
-        return f"input {lay.grid_n}×{lay.grid_n}" if lay.grid is not None else f"input {n}"
-    act = getattr(snap.acts[col - 1], "name", "")
-    if col == snap.n_layers:
-        return f"output {n} · {'softmax' if snap.loss.name == 'ce' else act}"
-    return f"{n} · {act}"
+def plan_labels(base, lay, snap, highlight, class_names, scales, symbol, notes=None, zoom=1.0):
+    """(bars, words): the colour bars [(QRectF or None, scale)] and every Label the view paints over the nodes:
+    output labels, the target's word, column headers, each drawn band's bar legend, the map's axes.
 
-
-def paint_labels(p, lay, snap, highlight, class_names, scales, symbol, strip, notes=None):
-    """Output labels, column headers, and a colour bar under each band whose edges are drawn.
-
-    ``notes`` maps a layer to a remark for its bar (such as which edges are left out).
+    ``scales`` maps a layer whose edges are drawn to its ± scale; ``notes`` a layer to a remark for its bar
+    (such as which edges are left out). ``base`` is the view's font, ``zoom`` the words' scale.
     """
-    npaint.draw_output_labels(p, lay, class_names, snap.probabilities() if snap.lit(snap.n_layers) else None)
-    for col in range(len(snap.sizes)):
-        lit = highlight is not None and col == highlight + 1
-        npaint.draw_header(p, lay.column_x(col), column_title(snap, lay, col), accent=lit)
-    for k, scale in scales.items():
-        x0, x1 = lay.bands[k]
-        w = min(150.0, max(40.0, x1 - x0 - 30))
-        rect = QRectF((x0 + x1) / 2 - w / 2, lay.height - 40, w, 7)
-        title = f"{symbol}{k + 1}" + (f" · {notes[k]}" if notes and k in notes else "")
-        npaint.draw_colour_bar(p, rect, scale, title, strip)
+    probs = snap.probabilities() if snap.lit(snap.n_layers) else None
+    words = labels.plan_output_labels(base, lay, class_names, probs, zoom)
+    if snap.target is not None:
+        words.append(labels.plan_target(base, lay, snap.target, zoom))
+    words += labels.plan_headers(base, lay, snap, highlight, zoom)
+    bars = []
+    for (bar, legend), scale in zip(labels.plan_colour_bars(base, lay, scales, symbol, notes, zoom),
+                                    [scales[k] for k in sorted(scales)]):
+        bars.append((bar, scale))
+        words += legend
+    if lay.map_rect is not None:
+        words += labels.plan_plane_axes(base, lay, snap.plane_maps()["extent"], zoom)
+    return bars, words
+
+
+def paint_labels(p, base, bars, words, strip):
+    """The planned colour bars (``strip`` stretched, framed) and words."""
+    for bar, _ in bars:
+        if bar is not None:
+            p.drawImage(bar, strip)
+            p.setPen(QPen(npaint.OUTLINE, 1))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(bar)
+    labels.draw_labels(p, base, words)
 
 
 def paint_plane(p, lay, snap, points_img):
-    """The decision map with the data points on it and a ring at the current input."""
+    """The decision map with the data points on it and a ring at the current input (its axes are labels)."""
     plane = snap.plane_maps()
     x, y, side = lay.map_rect
     rect = QRectF(x, y, side, side)
@@ -135,18 +138,7 @@ def paint_plane(p, lay, snap, points_img):
     p.setPen(QPen(npaint.OUTLINE, 1))
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawRect(rect)
-    npaint.draw_header(p, x + side / 2, "decision map", width=side)
     xmin, xmax, ymin, ymax = plane["extent"]
-    npaint.small_font(p, 7.5)
-    p.setPen(npaint.DIM_TEXT)
-    below = QRectF(x, y + side + 2, side, 14)
-    p.drawText(below, Qt.AlignmentFlag.AlignLeft, f"{xmin:.2g}")
-    p.drawText(below, Qt.AlignmentFlag.AlignHCenter, "x₁")
-    p.drawText(below, Qt.AlignmentFlag.AlignRight, f"{xmax:.2g}")
-    left = QRectF(x - 40, y, 36, side)
-    p.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, f"{ymax:.2g}")
-    p.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "x₂")
-    p.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"{ymin:.2g}")
     if snap.input is not None:
         u = (snap.input[0] - xmin) / (xmax - xmin) * side + x
         v = (ymax - snap.input[1]) / (ymax - ymin) * side + y

@@ -47,6 +47,7 @@ class NetworkView(QWidget):
         self._deltas_given = False  # once set_deltas is used, ΔW no longer comes from weight differences
         self._highlight = None  # layer index k (as in net.layers) whose edges and outputs are emphasised
         self._class_names = None
+        self._zoom = 1.0  # the words' scale (presentation): fonts and the strips kept for them
         self._edge_limit = "auto"  # None: every edge; k: the strongest k incoming per neuron
         self._pending_points = None  # a 2-D dataset given before any network
         self._layout = None  # ViewLayout for the current size (None: recompute)
@@ -204,6 +205,13 @@ class NetworkView(QWidget):
         """The ± value drawn at full colour for layer k in the current mode (known after a paint)."""
         return self._scales.get(k)
 
+    def text_rects(self):
+        """Where the view paints its words (headers, output labels, legends, axes): [(QRectF, text)]; the
+        hover card is not among them. Known after a paint (the legends follow the drawn edges)."""
+        if self._snap is None:
+            return []
+        return [(w.rect, w.text) for w in self._plan_labels(self._ensure_layout())[1]]
+
     def plane_rect(self):
         """(x, y, side) of the decision map, or None when the input is not a 2-D point."""
         return self._ensure_layout().map_rect if self._snap is not None else None
@@ -219,7 +227,8 @@ class NetworkView(QWidget):
         if lay is None or (lay.width, lay.height) != (max(self.width(), 200), max(self.height(), 160)):
             sizes = self._snap.sizes
             resized = lay is not None and lay.sizes == sizes and bool(self._images)
-            lay = self._layout = compute_layout(sizes, self.width(), self.height(), plane=sizes[0] == 2)
+            lay = self._layout = compute_layout(sizes, self.width(), self.height(), plane=sizes[0] == 2,
+                                                zoom=self._zoom)
             self._points_img = None
             if resized and self._geometry_ms > RELAYOUT_DEBOUNCE_ABOVE_MS:
                 # Rasterising a big network's edges for a new size takes a while: during a drag
@@ -375,11 +384,16 @@ class NetworkView(QWidget):
         chosen = [(self._selected, 2.2), (self._hover, 1.4)]
         scene.paint_nodes(p, lay, self._snap, self._highlight, chosen, self._grid_cache)
 
-    def _paint_labels(self, p, lay):
+    def _plan_labels(self, lay):
+        """(bars, words) for ``lay``: every word the view paints, measured and placed (scene.plan_labels)."""
         scales = {k: self._scales[k] for k in self._images if k in self._scales}
         notes = {k: f"strongest {n}/neuron" for k, n in self._limits.items() if n is not None}
-        scene.paint_labels(p, lay, self._snap, self._highlight, self._class_names, scales,
-                           MODE_SYMBOL[self._mode], self._strip, notes)
+        return scene.plan_labels(self.font(), lay, self._snap, self._highlight, self._class_names, scales,
+                                 MODE_SYMBOL[self._mode], notes, self._zoom)
+
+    def _paint_labels(self, p, lay):
+        bars, words = self._plan_labels(lay)
+        scene.paint_labels(p, self.font(), bars, words, self._strip)
 
     def _paint_plane(self, p, lay):
         if self._snap.points is not None and self._points_img is None:

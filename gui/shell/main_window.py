@@ -32,7 +32,8 @@ from gui.shell.menu_order import MenuOrder
 from gui.shell.palette_follower import PaletteFollower
 from gui.shell.training_actions import TrainingActions
 from gui.shell.view_menu import ViewMenu
-from gui.shell.window_layout import add_dock, build_centre, give_icons, scroll_tall_docks, scrolled
+from gui.shell.window_layout import (add_dock, build_centre, fit_docks_to_screen, give_icons, scroll_tall_docks,
+                                     scrolled)
 from gui.shell.window_state import WindowState
 from gui.training.controls_panel import ControlsPanel
 from gui.training.loss_plot import LossPlot
@@ -81,7 +82,8 @@ class MainWindow(QMainWindow):
         self.mnist_actions = MnistActions(self, self.datasets, self.notice)  # download MNIST or choose its folder
         self._build_toolbar()
         self.controls = ControlsPanel()
-        add_dock(self, "Controls", "controls_dock", Qt.DockWidgetArea.LeftDockWidgetArea, scrolled(self.controls))
+        controls_dock = add_dock(self, "Controls", "controls_dock", Qt.DockWidgetArea.LeftDockWidgetArea,
+                                 scrolled(self.controls))
         self.network_view = NetworkView()
         self.loss_plot = LossPlot()
         self.walkthrough = WalkthroughPanel(self.session, self.controls, self.loss_plot, self)
@@ -95,7 +97,9 @@ class MainWindow(QMainWindow):
         self._connect_session()
         self._feed_network_view()
         self.digit_panel = DigitPanel()  # the draw pad, classifying with the bundled model from the start
-        add_dock(self, "Draw a digit", "draw_pad_dock", Qt.DockWidgetArea.RightDockWidgetArea, self.digit_panel)
+        pad_dock = add_dock(self, "Draw a digit", "draw_pad_dock", Qt.DockWidgetArea.RightDockWidgetArea,
+                            self.digit_panel)
+        fit_docks_to_screen(self, controls_dock, pad_dock)
         self.preview = PretrainedPreview(  # the pad's model in the view until training starts
             self.session, self.network_view, self._view_feed, self.digit_panel, self.controls, self.datasets,
             [self._actions[name] for name in TRAIN_ACTIONS], self)

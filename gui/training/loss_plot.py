@@ -71,7 +71,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.acc_plot.setXLink(self.loss_plot)
 
         # Bottom left: a falling loss curve leaves that corner empty.
-        legend = self.loss_plot.addLegend(offset=(10, -10), labelTextColor=(40, 40, 40), brush=(255, 255, 255, 200))
+        legend = self.legend = self.loss_plot.addLegend(offset=(10, -10), labelTextColor=(40, 40, 40), brush=(255, 255, 255, 200))
         legend.setColumnCount(2)
         self.batch_curve = self.loss_plot.plot(pen=pg.mkPen(*BLUE, 40), name="batch")
         # Width-1 pens on the long curves: wider ones go through Qt's stroker and cost ~3× the paint time.
@@ -108,7 +108,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
             plot.addItem(line, ignoreBounds=True)
         self.moment = None  # the epoch position marked, or None
         # Shown while there is nothing to plot: how to get something.
-        self.hint = pg.TextItem("Press Play (Space) to train, or Step batch (→) for one mini-batch.",
+        self.hint = pg.TextItem("Press Play (Space) to train,\nor Step batch (→) for one mini-batch.",
                                 color=(120, 120, 120), anchor=(0.5, 0.5))
         self.loss_plot.addItem(self.hint, ignoreBounds=True)
         self._redraw()
@@ -176,6 +176,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
             return
         self._last_redraw = time.perf_counter()
         self.hint.setVisible(len(self.batch) == 0)
+        self.legend.setVisible(len(self.batch) > 0)  # nothing to tell apart yet; it would cover the hint
         self.batch_curve.setData(self.batch.x, self.batch.log_y)
         self.smooth_curve.setData(self.smooth.x, self.smooth.log_y)
         if self._epochs_drawn != len(self.accuracy):  # epoch curves change once an epoch, not per batch

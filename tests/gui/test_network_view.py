@@ -38,6 +38,11 @@ def pixel(img, point):
     return c.red(), c.green(), c.blue()
 
 
+def pixels_around(img, point):
+    """The colours of the pixel at ``point`` and of the ones just above and below it."""
+    return [pixel(img, QPointF(point.x(), point.y() + dy)) for dy in (-1, 0, 1)]
+
+
 def is_blue(rgb):
     r, g, b = rgb
     return b > r + 60
@@ -111,8 +116,9 @@ def test_every_edge_of_an_image_layer_is_drawn_and_strong_ones_show(view):
     weights = [(W1, np.zeros((16, 1))), (rng.normal(0, 0.3, (10, 16)), np.zeros((10, 1)))]
     view.set_network(make_net([784, 16, 10], weights))
     img = view.grab().toImage()
-    assert is_blue(pixel(img, midpoint(view.edge_line(0, 3, 14 * 28 + 20))))
-    assert is_orange(pixel(img, midpoint(view.edge_line(0, 12, 5 * 28 + 22))))
+    # Within a pixel of the midpoint: another strong edge may cross a 1-px line right there.
+    assert any(is_blue(c) for c in pixels_around(img, midpoint(view.edge_line(0, 3, 14 * 28 + 20))))
+    assert any(is_orange(c) for c in pixels_around(img, midpoint(view.edge_line(0, 12, 5 * 28 + 22))))
     # The faint haze of the other 12,542 edges is there too, all across the band.
     band = view.edge_line(0, 8, 14 * 28)
     for t in (0.1, 0.35, 0.6, 0.85):
