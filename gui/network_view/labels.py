@@ -40,13 +40,15 @@ def font_of(base, size, bold=False):
 
 
 def fitted(base, texts, width, sizes, bold=False):
-    """(text, size, metrics) of the first of ``texts`` that fits ``width`` at the largest of ``sizes``; at
-    the smallest size the last text elided when none fits; None when fewer than 3 of its characters would."""
-    for text in texts:
-        for size in sizes:
-            fm = QFontMetricsF(font_of(base, size, bold))
-            if fm.horizontalAdvance(text) <= width:
-                return text, size, fm
+    """(text, size, metrics) of the first of ``texts`` that fits ``width`` in one of the two largest
+    ``sizes``, else of the first that fits in a smaller one; at the smallest size the last text elided
+    when none fits; None when fewer than 3 of its characters would."""
+    for tries in (sizes[:2], sizes[2:]):  # a shorter text before a much smaller font
+        for text in texts:
+            for size in tries:
+                fm = QFontMetricsF(font_of(base, size, bold))
+                if fm.horizontalAdvance(text) <= width:
+                    return text, size, fm
     fm = QFontMetricsF(font_of(base, sizes[-1], bold))
     text = fm.elidedText(texts[-1], Qt.TextElideMode.ElideRight, width)
     shown = len(text) - 1 if text.endswith("…") else len(text)
@@ -116,7 +118,7 @@ def plan_output_labels(base, lay, names, probs, zoom=1.0):
     centres = lay.centres[-1]
     best = int(np.argmax(probs)) if probs is not None else -1
     spacing = float(centres[1, 1] - centres[0, 1]) if len(centres) > 1 else lay.height
-    right_end = (lay.map_rect[0] - 44 if lay.map_rect is not None else lay.width) - GAP
+    right_end = (lay.map_rect[0] - lay.axis_gap + 2 if lay.map_rect is not None else lay.width) - GAP
     width = right_end - lay.label_x
     sizes = [s for s in _sizes(OUTPUT_PT, zoom) if QFontMetricsF(font_of(base, s, True)).height() <= spacing]
     sizes = sizes or [MIN_PT]
@@ -151,7 +153,7 @@ def bar_room(lay, k):
 
 def plan_colour_bars(base, lay, scales, symbol, notes=None, zoom=1.0):
     """[(bar QRectF or None, [Label])] under each band with a ``scales`` entry: the bar with − and + at
-    its ends, "W1  ±0.25" below it and the band's note (such as which edges are left out) under that."""
+    its ends, "W1  ±0.25" below it with the band's note (such as which edges are left out) when it fits."""
     out = []
     bar_y = lay.height - lay.bottom + 8 * zoom
     for k, scale in sorted(scales.items()):
@@ -169,26 +171,25 @@ def plan_colour_bars(base, lay, scales, symbol, notes=None, zoom=1.0):
                 labels.append(_place(sign[2], "−", sign[1], bar.left() - 2, cy, "right", colour=DIM_TEXT))
                 labels.append(_place(sign[2], "+", sign[1], bar.right() + 2, cy, "left", colour=DIM_TEXT))
         y = max([bar_y + BAR_H * zoom + 2] + [label.rect.bottom() for label in labels])  # under the − and +
-        title = f"{symbol}{k + 1}  ±{sig3(scale)}"
-        for texts in ([title, f"{symbol}{k + 1}"], _note_texts(notes.get(k)) if notes else []):
-            found = fitted(base, texts, room, _sizes(LEGEND_PT, zoom)) if texts else None
-            if found is None:
-                continue
+        found = fitted(base, legend_texts(symbol, k, scale, notes.get(k) if notes else None), room,
+                       _sizes(LEGEND_PT, zoom))
+        if found is not None:
             label = _place(found[2], found[0], found[1], mid, y + found[2].height() / 2, colour=DIM_TEXT)
-            if label.rect.bottom() > lay.height - 1:
-                break
-            labels.append(label)
-            y = label.rect.bottom()
+            if label.rect.bottom() <= lay.height - 1:
+                labels.append(label)
         out.append((bar, labels))
     return out
 
 
-def _note_texts(note):
-    """A band's note (``strongest 64/neuron``) and shorter forms of it."""
+def legend_texts(symbol, k, scale, note=None):
+    """The legend under layer k's bar, longest first: "W1  ±0.25 · strongest 64/neuron" down to "W1"."""
+    title = f"{symbol}{k + 1}  ±{sig3(scale)}"
+    shorter = [title, f"{symbol}{k + 1}"]
     if not note:
-        return []
+        return shorter
     n = note.split()[1].split("/")[0] if note.startswith("strongest ") else None
-    return [note] if n is None else [f"strongest {n} per neuron", f"strongest {n}/neuron", f"top {n}"]
+    notes = [note] if n is None else [f"strongest {n}/neuron", f"top {n}"]
+    return [f"{title} · {text}" for text in notes] + shorter
 
 
 def plan_plane_axes(base, lay, extent, zoom=1.0):
@@ -198,12 +199,17 @@ def plan_plane_axes(base, lay, extent, zoom=1.0):
     fm = QFontMetricsF(font_of(base, LEGEND_PT * zoom))
     size = LEGEND_PT * zoom
     below = y + side + 2 + fm.height() / 2
-    labels = [_place(fm, f"{xmin:.2g}", size, x, below, "left", colour=DIM_TEXT),
-              _place(fm, "x₁", size, x + side / 2, below, colour=DIM_TEXT),
-              _place(fm, f"{xmax:.2g}", size, x + side, below, "right", colour=DIM_TEXT)]
     h = fm.height()
-    for text, ty in ((f"{ymax:.2g}", y + h / 2), ("x₂", y + side / 2), (f"{ymin:.2g}", y + side - h / 2)):
-        labels.append(_place(fm, text, size, x - 4, ty, "right", colour=DIM_TEXT))
+    wanted = [_place(fm, f"{xmin:.2g}", size, x, below, "left", colour=DIM_TEXT),  # the ends first
+              _place(fm, f"{xmax:.2g}", size, x + side, below, "right", colour=DIM_TEXT),
+              _place(fm, f"{ymax:.2g}", size, x - 4, y + h / 2, "right", colour=DIM_TEXT),
+              _place(fm, f"{ymin:.2g}", size, x - 4, y + side - h / 2, "right", colour=DIM_TEXT),
+              _place(fm, "x₁", size, x + side / 2, below, colour=DIM_TEXT),
+              _place(fm, "x₂", size, x - 4, y + side / 2, "right", colour=DIM_TEXT)]
+    labels = []
+    for label in wanted:  # on a small map the names give way to the ranges
+        if not any(label.rect.intersects(kept.rect) for kept in labels):
+            labels.append(label)
     return labels
 
 

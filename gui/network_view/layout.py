@@ -6,9 +6,10 @@ from dataclasses import dataclass
 import numpy as np
 
 TOP = 30  # room for the column headers
-BOTTOM = 52  # room for the colour bars under the bands and their two lines of legend
+BOTTOM = 40  # room for the colour bars under the bands and their line of legend
 SIDE = 14  # left and right margins
 LABEL_W = 86  # output labels: class and probability
+AXIS_GAP = 46  # left of the decision map: its x₂ axis labels
 
 
 def image_side(n_inputs):
@@ -34,6 +35,7 @@ class ViewLayout:
     label_x: float = 0.0  # left edge of the output labels (right of the output neurons)
     top: float = TOP  # the headers' strip above the nodes
     bottom: float = BOTTOM  # the colour bars' strip below them
+    axis_gap: float = AXIS_GAP  # between the output labels and the decision map
 
     def __repr__(self):
         return f"ViewLayout({'-'.join(map(str, self.sizes))} in {self.width}×{self.height})"
@@ -75,6 +77,7 @@ def compute_layout(sizes, width, height, plane=False, zoom=1.0):
     sizes = [int(s) for s in sizes]
     width, height = max(int(width), 200), max(int(height), 160)
     top, bottom = TOP * zoom, BOTTOM * zoom
+    axis_gap = min(AXIS_GAP * zoom, max(AXIS_GAP, 0.12 * width))  # left of the map, for its x₂ labels
     avail = height - top - bottom
     n_cols = len(sizes)
     img = image_side(sizes[0])
@@ -84,8 +87,8 @@ def compute_layout(sizes, width, height, plane=False, zoom=1.0):
     if plane:
         side = max(60.0, min(avail, 0.34 * width))
         map_rect = (right - side, top + (avail - side) / 2, side)
-        right -= side + 46  # room for the x₂ axis labels
-    label_x = right - LABEL_W * zoom
+        right -= side + axis_gap  # room for the x₂ axis labels
+    label_x = right - min(LABEL_W * zoom, max(LABEL_W, 0.22 * width))  # larger words: a share at most
     centres, radius, tiles, grid = [], [], [], None
     if img:
         side = min(avail, 0.3 * width, 14.0 * img)
@@ -126,4 +129,4 @@ def compute_layout(sizes, width, height, plane=False, zoom=1.0):
     label_x = float(centres[-1][0, 0]) + radius[-1] + 7
     return ViewLayout(width=width, height=height, sizes=sizes, centres=centres, radius=radius, tiles=tiles,
                       grid=grid, grid_n=img or 0, bands=bands, map_rect=map_rect, label_x=label_x,
-                      top=top, bottom=bottom)
+                      top=top, bottom=bottom, axis_gap=axis_gap)

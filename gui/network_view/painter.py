@@ -140,13 +140,15 @@ def weights_image(w, side):
     return cm.rgba_to_qimage(cm.diverging(w / s))
 
 
-def draw_card(painter, anchor, lines, bounds, image=None, image_caption=""):
-    """A small panel of text ``lines`` (and an optional image) near ``anchor``, kept inside ``bounds``."""
-    small_font(painter, 8.5)
+def draw_card(painter, anchor, lines, bounds, image=None, image_caption="", zoom=1.0):
+    """A small panel of text ``lines`` (and an optional image) near ``anchor``, kept inside ``bounds``; its
+    words at ``zoom`` times 9 pt."""
+    size = 9.0 * zoom
+    small_font(painter, size)
     metrics = painter.fontMetrics()
     line_h = metrics.height()
     text_w = max(metrics.horizontalAdvance(s) for s in lines)
-    img_side = 112 if image is not None else 0
+    img_side = round(112 * zoom) if image is not None else 0
     w = max(text_w, img_side) + 16
     h = line_h * len(lines) + 12 + (img_side + line_h + 6 if image is not None else 0)
     x, y = anchor.x() + 16, anchor.y() + 12
@@ -162,10 +164,10 @@ def draw_card(painter, anchor, lines, bounds, image=None, image_caption=""):
     painter.setPen(TEXT)
     for i, s in enumerate(lines):
         if i == 0:
-            small_font(painter, 8.5, bold=True)
+            small_font(painter, size, bold=True)
         painter.drawText(QPointF(x + 8, y + 6 + metrics.ascent() + i * line_h), s)
         if i == 0:
-            small_font(painter, 8.5)
+            small_font(painter, size)
     if image is not None:
         top = y + 10 + line_h * len(lines)
         painter.setRenderHint(painter.RenderHint.SmoothPixmapTransform, False)

@@ -182,6 +182,18 @@ class NetworkView(QWidget):
         self._images.clear()
         self.update()
 
+    @Slot(float)
+    def set_zoom(self, zoom):
+        """Words (headers, labels, legends, the hover card) at ``zoom`` times their size; 1.0 is normal."""
+        if zoom <= 0:
+            raise ValueError(f"zoom must be positive, got {zoom!r}")
+        self._zoom = float(zoom)
+        self._layout = None  # the strips kept for words grow with them
+        self.update()
+
+    def zoom(self):
+        return self._zoom
+
     # -- reading back (tests, the main window) -------------------------------------------------------
     def snapshot(self):
         """The NetworkSnapshot being drawn (None before set_network)."""
@@ -409,4 +421,4 @@ class NetworkView(QWidget):
                 self._edges[target[1]].segment(target[2]).center()
         if target is not None and anchor is not None:
             lines, image, caption = card_for(self._snap, self._layout, self._mode, target, self._class_names)
-            npaint.draw_card(p, anchor, lines, QRectF(self.rect()), image, caption)
+            npaint.draw_card(p, anchor, lines, QRectF(self.rect()), image, caption, self._zoom)

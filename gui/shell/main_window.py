@@ -7,6 +7,7 @@ holds the window: each gets the parts it works with, and asks the window for mor
 """
 
 import os
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
@@ -30,10 +31,11 @@ from gui.network_view.view import NetworkView
 from gui.shell.help_menu import HelpMenu
 from gui.shell.menu_order import MenuOrder
 from gui.shell.palette_follower import PaletteFollower
+from gui.shell.presentation import Presentation
 from gui.shell.training_actions import TrainingActions
 from gui.shell.view_menu import ViewMenu
 from gui.shell.window_layout import (add_dock, build_centre, fit_docks_to_screen, give_icons, scroll_tall_docks,
-                                     scrolled)
+                                     scrolled, zoom_plot)
 from gui.shell.window_state import WindowState
 from gui.training.controls_panel import ControlsPanel
 from gui.training.loss_plot import LossPlot
@@ -58,7 +60,7 @@ class MainWindow(QMainWindow):
     (EvaluationTab, with its EvaluationView and the QTabWidget) and ``picked_sample``; right: ``digit_panel``
     (DigitPanel) and ``preview`` (PretrainedPreview); menus: ``file_actions`` (CheckpointActions),
     ``view_menu``, ``help_menu``; ``mnist_actions``; ``status`` (TrainingStatusBar); ``palette_follower``;
-    ``window_state``.
+    ``window_state``; ``presentation`` (full screen, the side panels, the words' zoom).
     """
 
     network_reset = Signal(object)  # the window's copy of a freshly built NeuralNetwork
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         pad_dock = add_dock(self, "Draw a digit", "draw_pad_dock", Qt.DockWidgetArea.RightDockWidgetArea,
                             self.digit_panel)
         fit_docks_to_screen(self, controls_dock, pad_dock)
+        self._side_docks = (controls_dock, pad_dock)
         self.preview = PretrainedPreview(  # the pad's model in the view until training starts
             self.session, self.network_view, self._view_feed, self.digit_panel, self.controls, self.datasets,
             [self._actions[name] for name in TRAIN_ACTIONS], self)
@@ -178,6 +181,9 @@ class MainWindow(QMainWindow):
         self.view_menu["show_evaluation"].triggered.connect(evaluation.show_evaluation)
         self.view_menu["evaluate"].triggered.connect(evaluation.evaluate_now)
         tabs.currentChanged.connect(self.view_menu.show_tab)
+        self.presentation = Presentation(self, self._side_docks, [
+            self.network_view.set_zoom, self.walkthrough.caption.set_zoom, partial(zoom_plot, self.loss_plot)])
+        self.view_menu.add_section(self.presentation.actions)
         self.picked_sample = PickedSample(evaluation, self.network_view, self.preview, self.status,
                                           self.view_menu["show_evaluation"])
         self.help_menu = HelpMenu(self)

@@ -11,6 +11,7 @@ from gui.common.icons import icon
 from gui.evaluation.view import EvaluationView
 
 ONE_SIDE_COLUMN_BELOW = 1360  # on screens narrower than this (logical pixels) the side panels share one column
+LOSS_PLOT_LEAST = 130  # the loss plot's least height: on a short screen the network view gets the rest
 TALL_DOCK = 480  # a dock whose content needs more height than this scrolls instead (logical pixels)
 ACTION_ICONS = {"open_checkpoint": "open", "save_checkpoint": "save", "evaluate": "evaluate"}  # objectName → icon
 
@@ -32,6 +33,7 @@ def build_centre(notices, network_view, loss_plot, walkthrough):
     splitter.setChildrenCollapsible(False)
     splitter.addWidget(network_view)
     splitter.addWidget(loss_plot)
+    loss_plot.setMinimumHeight(LOSS_PLOT_LEAST)
     splitter.setStretchFactor(0, 2)  # the network view is what a room looks at: it gets the most
     splitter.setStretchFactor(1, 1)
     training_page = QWidget()
@@ -55,6 +57,12 @@ def build_centre(notices, network_view, loss_plot, walkthrough):
         column.addWidget(notice)
     column.addWidget(tabs, 1)
     return Centre(central, splitter, tabs, training_page, evaluation_view)
+
+
+def zoom_plot(loss_plot, zoom):
+    """The loss plot's words at ``zoom``, and its least height with them (else its ticks run together)."""
+    loss_plot.set_zoom(zoom)
+    loss_plot.setMinimumHeight(round(LOSS_PLOT_LEAST * min(max(1.0, zoom), 1.3)))  # the view keeps the rest
 
 
 def add_dock(window, title, name, area, widget):

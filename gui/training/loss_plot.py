@@ -14,6 +14,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QTimer, Slot
+from PySide6.QtGui import QFont
 
 from gui.common.formatting import percent, sig3
 from gui.training.loss_series import EnvelopeSeries, GrowingSeries
@@ -116,6 +117,17 @@ class LossPlot(pg.GraphicsLayoutWidget):
 
     def __repr__(self):
         return f"LossPlot({len(self.batch)} batches, {len(self.epoch_test)} epochs)"
+
+    def set_zoom(self, zoom):
+        """Titles, axis labels, tick numbers and the hint at ``zoom`` times their normal size (a projector)."""
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * zoom)
+        for plot, title in ((self.loss_plot, "Loss"), (self.acc_plot, "Test accuracy")):
+            plot.setTitle(title, color=(40, 40, 40), size=f"{10 * zoom:g}pt")
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setStyle(tickFont=font)
+                plot.getAxis(axis).label.setFont(font)
+        self.hint.setFont(font)
 
     # -- data --------------------------------------------------------------------------------
     @Slot()

@@ -87,6 +87,8 @@ class WalkthroughCaption(QFrame):
         column.addWidget(self.text)
         column.addWidget(self.equations)
         column.addWidget(self.table)  # below, not beside: 10 outputs' table would squeeze the equations
+        self._base_sizes = {label: label.font().pointSizeF() for label in self._labels()}  # at zoom 1
+        self.zoom = 1.0
         self.show_caption(IDLE)
 
     def __repr__(self):
@@ -104,13 +106,25 @@ class WalkthroughCaption(QFrame):
         self.table.setText(caption.table)
         self.table.setVisible(bool(caption.table))
 
+    def _labels(self):
+        return (self.progress, self.title, self.text, self.equations, self.table)
+
+    def set_zoom(self, zoom):
+        """Every line of the caption at ``zoom`` times its normal size."""
+        self.zoom = float(zoom)
+        for label, size in self._base_sizes.items():
+            if size > 0:
+                font = label.font()
+                font.setPointSizeF(size * self.zoom)
+                label.setFont(font)
+
     def plain_text(self):
         """Everything the panel says, as plain text (the rich text's tags removed)."""
         from PySide6.QtGui import QTextDocument
 
         doc = QTextDocument()
         parts = []
-        for label in (self.progress, self.title, self.text, self.equations, self.table):
+        for label in self._labels():
             if label.isVisibleTo(self):
                 doc.setHtml(label.text())
                 parts.append(doc.toPlainText())
