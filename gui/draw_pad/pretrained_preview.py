@@ -146,7 +146,7 @@ class PretrainedPreview(QObject):
         """The full text where it fits left of the first hidden column and above the input grid, else the short one."""
         lay = compute_layout(self.view.snapshot().sizes, self.view.width(), self.view.height(),
                              zoom=self.view.zoom())
-        room = int(lay.centres[1][0, 0]) - BADGE_X - 14
+        room = int(lay.column_x(1)) - BADGE_X - 14
         top = lay.grid[1] if lay.grid is not None else lay.height
         y = max(BADGE_Y, round(lay.top))  # under the headers, however large their words
         self.badge.move(BADGE_X, y)

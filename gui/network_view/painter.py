@@ -10,6 +10,8 @@ TEXT = QColor(200, 204, 212)  # ordinary labels
 DIM_TEXT = QColor(130, 136, 146)  # secondary labels
 OUTLINE = QColor(120, 126, 136)  # node outlines
 ACCENT = QColor(255, 255, 255)  # highlighted layer, selection
+EDGE_POSITIVE = QColor(*[int(c) for c in cm.diverging(np.array([1.0]))[0]])  # as a strong + edge is drawn
+EDGE_NEGATIVE = QColor(*[int(c) for c in cm.diverging(np.array([-1.0]))[0]])
 STRIP_HALF = 5.0  # half the width of the bars that stand for neurons too small to draw as circles
 
 
@@ -74,6 +76,14 @@ def draw_circles(painter, centres, r, fills, outline=OUTLINE, width=1.0):
         painter.drawEllipse(QPointF(x, y), r, r)
 
 
+def draw_blocks(painter, centres, cell, fills):
+    """Nodes as squares of side ``cell`` (a 1-px gap between them) filled with RGB ``fills`` (n, 3)."""
+    half = cell / 2 - 0.5
+    for j, (x, y) in enumerate(centres):
+        c = fills[j] if fills is not None else (60, 64, 72)
+        painter.fillRect(QRectF(x - half, y - half, 2 * half, 2 * half), QColor(int(c[0]), int(c[1]), int(c[2])))
+
+
 def draw_tiles(painter, centres, half, images, rings=None, outline=OUTLINE):
     """Nodes as square heat-map tiles (QImages), framed by the current input's activation colour."""
     painter.setRenderHint(painter.RenderHint.SmoothPixmapTransform, True)
@@ -93,7 +103,9 @@ def draw_tiles(painter, centres, half, images, rings=None, outline=OUTLINE):
 
 
 def node_half_width(layout, k):
-    """How far column k's nodes reach left and right of its centre line: tile, circle or strip of bars."""
+    """How far column k's nodes reach left and right of its centre line: tile, circle, block or strip of bars."""
+    if layout.blocks and layout.blocks[k] is not None:
+        return layout.block_width(k) / 2
     r = float(layout.radius[k])
     return STRIP_HALF if r < 2.5 and len(layout.centres[k]) > 1 and not layout.tiles[k] else r
 
@@ -106,8 +118,8 @@ def draw_band_note(painter, layout, k, rect, text, pad=4.0):
     """
     x0, x1 = rect.left(), rect.right()
     if not (k == 0 and layout.grid is not None):  # the input grid's band already starts at its edge
-        x0 = max(x0, float(layout.centres[k][0, 0]) + node_half_width(layout, k))
-    x1 = min(x1, float(layout.centres[k + 1][0, 0]) - node_half_width(layout, k + 1))
+        x0 = max(x0, layout.column_x(k) + node_half_width(layout, k))
+    x1 = min(x1, layout.column_x(k + 1) - node_half_width(layout, k + 1))
     free = QRectF(x0 + pad, rect.top(), x1 - x0 - 2 * pad, rect.height())
     flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
     painter.setPen(DIM_TEXT)
@@ -147,7 +159,7 @@ def draw_card(painter, anchor, lines, bounds, image=None, image_caption="", zoom
     small_font(painter, size)
     metrics = painter.fontMetrics()
     line_h = metrics.height()
-    text_w = max(metrics.horizontalAdvance(s) for s in lines)
+    text_w = max(metrics.horizontalAdvance(s) for s in [*lines, image_caption if image is not None else ""])
     img_side = round(112 * zoom) if image is not None else 0
     w = max(text_w, img_side) + 16
     h = line_h * len(lines) + 12 + (img_side + line_h + 6 if image is not None else 0)

@@ -21,14 +21,23 @@ def _column_fills(snap, col, fwd):
     return npaint.fills_for(values, *snap.activation_range(col, values))
 
 
-def paint_chosen_edges(p, edges, snap, mode, scales, chosen):
-    """On top of the edge pictures: a chosen neuron's incoming and outgoing edges, and chosen edges
-    (haloed). ``chosen`` holds targets ("neuron", col, j) or ("edge", k, e), or None."""
+def strongest(values, idx, limit):
+    """The ``limit`` entries of ``idx`` with the largest |values| (all of them when ``limit`` is None)."""
+    if values is None or limit is None or len(idx) <= limit:
+        return idx
+    return idx[np.argpartition(np.abs(values[idx]), -limit)[-limit:]]
+
+
+def paint_chosen_edges(p, edges, snap, mode, scales, chosen, limit=None):
+    """On top of the edge pictures: a chosen neuron's incoming and outgoing edges (its strongest ``limit``
+    each way, or all), and chosen edges (haloed). ``chosen`` holds targets ("neuron", col, j) or
+    ("edge", k, e), or None."""
 
     def draw(k, idx):
         values = snap.values(mode, k)
         if values is not None and k in scales:
-            edges[k].draw_subset(p, idx, values.ravel(), scales[k])
+            flat = values.ravel()
+            edges[k].draw_subset(p, strongest(flat, idx, limit), flat, scales[k])
 
     for target in chosen:
         if target is None:
@@ -47,6 +56,25 @@ def paint_chosen_edges(p, edges, snap, mode, scales, chosen):
             draw(a, np.array([b]))
 
 
+def paint_chosen_inputs(p, lay, snap, mode, target, limit):
+    """A chosen first-layer neuron's strongest ``limit`` inputs framed on the input grid, orange or blue by
+    sign: which pixels it reads most."""
+    if target is None or target[0] != "neuron" or target[1] != 1 or lay.grid is None:
+        return
+    values = snap.values(mode, 0)
+    if values is None:
+        return
+    row = values[target[2]]
+    idx = strongest(row, np.arange(row.size), limit or len(row))
+    cell = lay.grid[2] / lay.grid_n
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    for i in idx:
+        x, y = lay.centres[0][i]
+        p.setPen(QPen(npaint.EDGE_POSITIVE if row[i] > 0 else npaint.EDGE_NEGATIVE, 2.0))
+        p.drawRect(QRectF(x - cell / 2 + 1, y - cell / 2 + 1, cell - 2, cell - 2))
+
+
 def paint_nodes(p, lay, snap, highlight, chosen, grid_cache=None):
     """Every column's nodes, then rings around the chosen ones [(("neuron", col, j) or other, width)]."""
     fwd = snap.forward()
@@ -58,7 +86,9 @@ def paint_nodes(p, lay, snap, highlight, chosen, grid_cache=None):
         fills = _column_fills(snap, col, fwd)
         lit = highlight is not None and col == highlight + 1
         outline = npaint.ACCENT if lit else npaint.OUTLINE
-        if lay.tiles[col]:
+        if lay.blocks and lay.blocks[col] is not None:
+            npaint.draw_blocks(p, centres, lay.blocks[col][2], fills)
+        elif lay.tiles[col]:
             npaint.draw_tiles(p, centres, lay.radius[col], plane["tiles"][col] if plane else None, fills, outline)
         else:
             npaint.draw_circles(p, centres, lay.radius[col], fills, outline, 1.6 if lit else 1.0)
@@ -76,8 +106,8 @@ def paint_nodes(p, lay, snap, highlight, chosen, grid_cache=None):
         if col == 0 and lay.grid is not None:
             cell = lay.grid[2] / lay.grid_n
             p.drawRect(QRectF(x - cell / 2, y - cell / 2, cell, cell))
-        elif lay.tiles[col]:
-            r = lay.radius[col] + 2.5
+        elif lay.tiles[col] or (lay.blocks and lay.blocks[col] is not None):
+            r = lay.radius[col] + (2.5 if lay.tiles[col] else 1.5)
             p.drawRect(QRectF(x - r, y - r, 2 * r, 2 * r))
         else:
             r = lay.radius[col] + 2.5

@@ -26,6 +26,8 @@ MODE_SYMBOL = {"weights": "W", "gradient": "∂L/∂W", "delta": "ΔW"}
 MISSING = {"gradient": "no gradient yet", "delta": "no change yet"}  # before a step, or during one (walkthrough)
 AUTO_ALL_EDGES = 784 * 128  # up to this many edges per layer, every edge is drawn by default
 AUTO_STRONGEST = 64  # beyond it, the strongest incoming edges per neuron
+FOCUS_STRONGEST = 32  # a chosen neuron's strongest edges each way drawn on top ("auto"; an edge limit: that many)
+FOCUSED_FADE = 0.12  # the other edges' opacity while a neuron is chosen
 RELAYOUT_DELAY_MS = 150  # after the last resize, redo the edges of a big network
 RELAYOUT_DEBOUNCE_ABOVE_MS = 40.0  # … when drawing new edge geometry last took longer than this
 
@@ -375,7 +377,7 @@ class NetworkView(QWidget):
                 npaint.draw_band_note(p, lay, k, rect, MISSING[self._mode])
                 continue
             faded = dim_all or (self._highlight is not None and k != self._highlight)
-            p.setOpacity(0.22 if faded else 1.0)
+            p.setOpacity(FOCUSED_FADE if dim_all else 0.22 if faded else 1.0)
             if self._stale_edges:
                 p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
                 p.drawImage(rect, img)
@@ -390,11 +392,19 @@ class NetworkView(QWidget):
         """The selected neuron's incoming and outgoing edges, and the hovered or selected edge, on top."""
         if not self._stale_edges:
             hover = self._hover if self._hover is not None and self._hover[0] == "edge" else None
-            scene.paint_chosen_edges(p, self._edges, self._snap, self._mode, self._scales, [self._selected, hover])
+            scene.paint_chosen_edges(p, self._edges, self._snap, self._mode, self._scales, [self._selected, hover],
+                                     self._focus_limit())
+
+    def _focus_limit(self):
+        """How many of a chosen neuron's strongest edges each way are drawn on top (None: all)."""
+        limit = self._edge_limit
+        return limit if isinstance(limit, (int, np.integer)) else None if limit is None else FOCUS_STRONGEST
 
     def _paint_nodes(self, p, lay):
         chosen = [(self._selected, 2.2), (self._hover, 1.4)]
         scene.paint_nodes(p, lay, self._snap, self._highlight, chosen, self._grid_cache)
+        if not self._stale_edges:
+            scene.paint_chosen_inputs(p, lay, self._snap, self._mode, self._selected, self._focus_limit())
 
     def _plan_labels(self, lay):
         """(bars, words) for ``lay``: every word the view paints, measured and placed (scene.plan_labels)."""

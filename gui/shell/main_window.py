@@ -28,6 +28,7 @@ from gui.files.checkpoint_actions import CheckpointActions
 from gui.files.parts import FileParts
 from gui.network_view.feed import NetworkViewFeed
 from gui.network_view.view import NetworkView
+from gui.shell.edge_budget import EdgeBudget
 from gui.shell.help_menu import HelpMenu
 from gui.shell.menu_order import MenuOrder
 from gui.shell.palette_follower import PaletteFollower
@@ -60,7 +61,7 @@ class MainWindow(QMainWindow):
     (EvaluationTab, with its EvaluationView and the QTabWidget) and ``picked_sample``; right: ``digit_panel``
     (DigitPanel) and ``preview`` (PretrainedPreview); menus: ``file_actions`` (CheckpointActions),
     ``view_menu``, ``help_menu``; ``mnist_actions``; ``status`` (TrainingStatusBar); ``palette_follower``;
-    ``window_state``; ``presentation`` (full screen, the side panels, the words' zoom).
+    ``window_state``; ``presentation`` (full screen, the side panels, the words' zoom); ``edge_budget``.
     """
 
     network_reset = Signal(object)  # the window's copy of a freshly built NeuralNetwork
@@ -184,6 +185,8 @@ class MainWindow(QMainWindow):
         self.presentation = Presentation(self, self._side_docks, [
             self.network_view.set_zoom, self.walkthrough.caption.set_zoom, partial(zoom_plot, self.loss_plot)])
         self.view_menu.add_section(self.presentation.actions)
+        self.edge_budget = EdgeBudget(self.network_view, self)
+        self.view_menu.add_submenu(self.edge_budget.menu, self.edge_budget.actions)
         self.picked_sample = PickedSample(evaluation, self.network_view, self.preview, self.status,
                                           self.view_menu["show_evaluation"])
         self.help_menu = HelpMenu(self)

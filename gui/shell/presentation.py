@@ -38,7 +38,7 @@ class Presentation(QObject):
 
     def __init__(self, window, docks, zoomed):
         super().__init__(window)
-        self._window, self._docks, self._zoomed = window, list(docks), list(zoomed)
+        self._docks, self._zoomed = list(docks), list(zoomed)  # the window is parent(): no cycle through it
         self._before = None  # (window state, docks shown) from before presentation; None outside it
         self.zoom = 1.0
         self.actions = {spec[0]: make_action(self, *spec) for spec in SPECS}
@@ -73,7 +73,7 @@ class Presentation(QObject):
         """Full screen, side panels hidden (on); the window and panels as they were before (off)."""
         if on == self.presenting:
             return
-        window = self._window
+        window = self.parent()
         if on:
             self._before = (window.windowState(), [d for d in self._docks if d.isVisible()])
             for dock in self._docks:

@@ -49,6 +49,11 @@ class ViewMenu(QObject):
             self.actions[name] = action
             self.menu.addAction(action)
 
+    def add_submenu(self, menu, actions):
+        """``menu`` in this one, its ``actions`` (objectName → QAction) made the menu's too."""
+        self.menu.addMenu(menu)
+        self.actions.update(actions)
+
     def show_tab(self, index):
         """Check the action of tab ``index`` (0 Training, 1 Evaluation) without triggering it."""
         self.actions[TAB_SPECS[index][0]].setChecked(True)
