@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 import gui.common.colormaps as cm
 import gui.network_view.painter as npaint
 import gui.network_view.scene as scene
-from gui.network_view.card import card_for, exact_text
+from gui.network_view.card import card_for
 from gui.network_view.decision_map import plane_point
 from gui.network_view.edge_layer import EdgeLayer, strongest_per_neuron
 from gui.network_view.layout import compute_layout
@@ -219,6 +219,14 @@ class NetworkView(QWidget):
         """The ± value drawn at full colour for layer k in the current mode (known after a paint)."""
         return self._scales.get(k)
 
+    def card_lines(self):
+        """The lines of the card shown now (for the hovered thing, else the selected one); [] without one.
+        The card is the one popup: the view has no tooltip."""
+        target = self._hover or (self._selected if not self._stale_edges else None)
+        if self._snap is None or target is None:
+            return []
+        return card_for(self._snap, self._ensure_layout(), self._mode, target, self._class_names)[0]
+
     def text_rects(self):
         """Where the view paints its words (headers, output labels, legends, axes): [(QRectF, text)]; the
         hover card is not among them. Known after a paint (the legends follow the drawn edges)."""
@@ -323,7 +331,6 @@ class NetworkView(QWidget):
             now = target if target is not None and target[0] == "neuron" else None
             if now != was:
                 self.neuron_hovered.emit(None if now is None else self._snap.neuron_info(now[1], now[2]))
-            self.setToolTip(exact_text(self._snap, target))
         self.update()
 
     def leaveEvent(self, event):
