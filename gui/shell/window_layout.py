@@ -11,7 +11,7 @@ from gui.common.icons import icon
 from gui.evaluation.view import EvaluationView
 
 ONE_SIDE_COLUMN_BELOW = 1360  # on screens narrower than this (logical pixels) the side panels share one column
-LOSS_PLOT_LEAST = 130  # the loss plot's least height: on a short screen the network view gets the rest
+LOSS_PLOT_LEAST = 150  # the loss plot's least height: on a short screen the network view gets the rest
 TALL_DOCK = 480  # a dock whose content needs more height than this scrolls instead (logical pixels)
 ACTION_ICONS = {"open_checkpoint": "open", "save_checkpoint": "save", "evaluate": "evaluate"}  # objectName → icon
 
