@@ -117,8 +117,6 @@ class WalkthroughCaption(QFrame):
         """The height the caption needs at ``width``; while walking, at least what a caption of ROOM_LINES
         lines of text and of equations and the loss's table would need (most fit in that)."""
         need = self.heightForWidth(width) if self.hasHeightForWidth() else self.sizeHint().height()
-        if not self._walking:
-            return need
         labels = (self.text, self.equations, self.table)
         kept = [(label, label.text(), label.isHidden()) for label in labels]
         self.text.setText("\n".join("0" * ROOM_LINES))
@@ -133,8 +131,12 @@ class WalkthroughCaption(QFrame):
         return max(need, room)
 
     def _keep_height(self):
-        """Never shorter than the tallest caption so far at this width, and room for the loss's table while
-        walking: the views above keep their place from phase to phase instead of jumping with each caption."""
+        """While walking, never shorter than the tallest caption so far at this width, with room for the loss's
+        table: the views above keep their place from phase to phase instead of jumping with each caption."""
+        if not self._walking:  # outside a walk the caption is as tall as its text
+            self._kept = (0, 0)
+            self.setMinimumHeight(0)
+            return
         width = self.width()
         need = self._need(width)
         kept = self._kept[1] if self._kept[0] == width else 0

@@ -269,9 +269,11 @@ def test_the_caption_keeps_one_height_through_a_walk_so_the_views_stay_put(qtbot
     window = make_window(qtbot)
     window.resize(1280, 720)
     phase(window, qtbot)  # the first step may also clear a notice above the tabs
+    QApplication.processEvents()
     captions, views = set(), set()
     for _ in range(len(window.network().layers) * 3 + 1):  # the rest: forward, loss, backward, update, done
         phase(window, qtbot)
+        QApplication.processEvents()  # the layout requests the step posted
         captions.add(window.walkthrough.height())
         views.add(window.network_view.height())
     assert len(captions) == 1 and len(views) == 1
