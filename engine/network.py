@@ -202,7 +202,9 @@ class NeuralNetwork:
         for k, layer in enumerate(self.layers):
             a_in = a
             a = layer.forward(a_in)
-            yield Forward(k, a_in.copy(), layer.z.copy(), a.copy()) if record else None
+            last = k == len(self.layers) - 1
+            yield Forward(k, a_in.copy(), layer.z.copy(), a.copy(), np.array(t, copy=True) if last else None) \
+                if record else None
 
         grad = self._grad_buf.get(n)
         if grad is None or grad.dtype != self.dtype:

@@ -11,12 +11,14 @@ import numpy as np
 
 @dataclass(frozen=True, eq=False)
 class Forward:
-    """Layer ``layer`` computed z = W a_in + b and a = f(z).  a_in (ins, n), z and a (outs, n)."""
+    """Layer ``layer`` computed z = W a_in + b and a = f(z).  a_in (ins, n), z and a (outs, n); at the last
+    layer also the batch's ``targets`` as given (so the output can be read against them before the loss)."""
 
     layer: int
     a_in: np.ndarray
     z: np.ndarray
     a: np.ndarray
+    targets: object = None
     kind: str = "forward"
 
 

@@ -8,8 +8,12 @@ it): without it they are skipped, and under CI (``CI`` set) they fail instead.
 """
 
 import os
+import tempfile
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from gui.common.offscreen import offscreen_platform
+
+# A 1920 × 1080 screen: the window lays itself out for the screen it is on (the default one is 800 × 800).
+os.environ.setdefault("QT_QPA_PLATFORM", offscreen_platform(1920, 1080, tempfile.mkdtemp(prefix="qt-screen-")))
 
 import pytest  # noqa: E402
 from hypothesis import settings  # noqa: E402

@@ -144,13 +144,16 @@ class PretrainedPreview(QObject):
 
     def _place_badge(self):
         """The full text where it fits left of the first hidden column and above the input grid, else the short one."""
-        lay = compute_layout(self.view.snapshot().sizes, self.view.width(), self.view.height())
-        room = int(lay.centres[1][0, 0]) - BADGE_X - 14
+        lay = compute_layout(self.view.snapshot().sizes, self.view.width(), self.view.height(),
+                             zoom=self.view.zoom())
+        room = int(lay.column_x(1)) - BADGE_X - 14
         top = lay.grid[1] if lay.grid is not None else lay.height
+        y = max(BADGE_Y, round(lay.top))  # under the headers, however large their words
+        self.badge.move(BADGE_X, y)
         for text in self._texts:
             self.badge.setText(text)
             self.badge.adjustSize()  # its lines never wrap: the size is the text's
-            if self.badge.width() <= room and BADGE_Y + self.badge.height() - top <= GRID_OVERLAP:
+            if self.badge.width() <= room and y + self.badge.height() - top <= GRID_OVERLAP:
                 break
 
     def eventFilter(self, obj, event):

@@ -83,16 +83,3 @@ def card_for(snap, layout, mode, target, class_names=None):
     if kind == "neuron":
         return neuron_card(snap, layout, mode, a, b, class_names)
     return edge_card(snap, layout, a, b)
-
-
-def exact_text(snap, target):
-    """The exact values behind a card, for the tooltip (the card rounds them)."""
-    if target is None:
-        return ""
-    kind, a, b = target
-    if kind == "neuron":
-        info = snap.neuron_info(a, b)
-        return f"bias {info.bias!r}\nz {info.z!r}\nactivation {info.activation!r}"
-    if kind == "plane":
-        return "\n".join(f"class {k}: {float(p)!r}" for k, p in enumerate(plane_probabilities(snap, a, b)))
-    return f"weight {float(snap.weights[a][0].ravel()[b])!r}"

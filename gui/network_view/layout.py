@@ -6,9 +6,13 @@ from dataclasses import dataclass
 import numpy as np
 
 TOP = 30  # room for the column headers
-BOTTOM = 44  # room for the colour bars under the bands
+BOTTOM = 40  # room for the colour bars under the bands and their line of legend
 SIDE = 14  # left and right margins
 LABEL_W = 86  # output labels: class and probability
+AXIS_GAP = 46  # left of the decision map: its x₂ axis labels
+BLOCK_BELOW_R = 2.5  # a column whose circles would be smaller than this is drawn as a block of squares
+BLOCK_CELLS = (10, 9, 8, 7, 6, 5, 4)  # the squares' sides tried, largest first (pixels)
+BLOCK_SHARE = 0.45  # a block is at most this share of the gap between two columns wide
 
 
 def image_side(n_inputs):
@@ -32,12 +36,35 @@ class ViewLayout:
     bands: list = None  # per layer: (x0, x1), where its edges are visible
     map_rect: tuple = None  # (x, y, side) of the decision map when the input is a 2-D point
     label_x: float = 0.0  # left edge of the output labels (right of the output neurons)
+    top: float = TOP  # the headers' strip above the nodes
+    bottom: float = BOTTOM  # the colour bars' strip below them
+    axis_gap: float = AXIS_GAP  # between the output labels and the decision map
+    blocks: list = None  # per column: (x, y, cell, rows) of its block of squares, or None (one column of nodes)
 
     def __repr__(self):
         return f"ViewLayout({'-'.join(map(str, self.sizes))} in {self.width}×{self.height})"
 
     def column_x(self, k):
-        return float(self.centres[k][0, 0]) if self.grid is None or k else self.grid[0] + self.grid[2] / 2
+        """The x of column k's middle (its header's place)."""
+        if k == 0 and self.grid is not None:
+            return self.grid[0] + self.grid[2] / 2
+        block = self.blocks[k] if self.blocks else None
+        if block is not None:
+            return block[0] + self.block_width(k) / 2
+        return float(self.centres[k][0, 0])
+
+    def block_width(self, k):
+        x, _, cell, rows = self.blocks[k]
+        return cell * math.ceil(len(self.centres[k]) / rows)
+
+    def column_span(self, k):
+        """(left, right): how far column k's nodes reach (the input grid, a block, or circles)."""
+        if k == 0 and self.grid is not None:
+            return self.grid[0], self.grid[0] + self.grid[2]
+        if self.blocks and self.blocks[k] is not None:
+            return self.blocks[k][0], self.blocks[k][0] + self.block_width(k)
+        x, r = float(self.centres[k][0, 0]), float(self.radius[k])
+        return x - r, x + r
 
     def node_at(self, x, y, slack=2.0):
         """(column, index) of the node under (x, y), or None."""
@@ -48,6 +75,13 @@ class ViewLayout:
                 return 0, int((y - gy) // cell) * self.grid_n + int((x - gx) // cell)
         for k, (pts, r) in enumerate(zip(self.centres, self.radius)):
             if k == 0 and self.grid is not None:
+                continue
+            if self.blocks and self.blocks[k] is not None:
+                bx, by, cell, rows = self.blocks[k]
+                if bx <= x < bx + self.block_width(k) and by <= y < by + rows * cell:
+                    j = int((x - bx) // cell) * rows + int((y - by) // cell)
+                    if j < len(pts):
+                        return k, j
                 continue
             if abs(x - pts[0, 0]) > r + slack:
                 continue
@@ -67,11 +101,28 @@ def _column(n, x, top, height, max_spacing):
     return np.stack([np.full(n, float(x)), y0 + spacing * np.arange(n)], axis=1), spacing
 
 
-def compute_layout(sizes, width, height, plane=False):
-    """The layout for ``sizes`` (e.g. [784, 16, 16, 10]); ``plane``: 2-D input with a decision map."""
+def _block(n, x, top, height, max_width):
+    """(centres (n, 2), (x0, y0, cell, rows)) of n squares filling columns top to bottom, centred on x, at
+    the largest BLOCK_CELLS side that keeps the block within ``max_width``; None when none does."""
+    for cell in BLOCK_CELLS:
+        rows = max(1, int(height // cell))
+        cols = math.ceil(n / rows)
+        if cols * cell <= max_width:
+            rows = math.ceil(n / cols)  # as few rows as the columns need: a squarer block
+            x0, y0 = x - cols * cell / 2, top + (height - rows * cell) / 2
+            c, r = np.divmod(np.arange(n), rows)
+            return np.stack([x0 + (c + 0.5) * cell, y0 + (r + 0.5) * cell], axis=1), (x0, y0, float(cell), rows)
+    return None
+
+
+def compute_layout(sizes, width, height, plane=False, zoom=1.0):
+    """The layout for ``sizes`` (e.g. [784, 16, 16, 10]); ``plane``: 2-D input with a decision map; ``zoom``
+    scales the strips kept for words (headers, legends, output labels) with their fonts."""
     sizes = [int(s) for s in sizes]
     width, height = max(int(width), 200), max(int(height), 160)
-    avail = height - TOP - BOTTOM
+    top, bottom = TOP * zoom, BOTTOM * zoom
+    axis_gap = min(AXIS_GAP * zoom, max(AXIS_GAP, 0.12 * width))  # left of the map, for its x₂ labels
+    avail = height - top - bottom
     n_cols = len(sizes)
     img = image_side(sizes[0])
     plane = bool(plane) and sizes[0] == 2
@@ -79,14 +130,15 @@ def compute_layout(sizes, width, height, plane=False):
     map_rect = None
     if plane:
         side = max(60.0, min(avail, 0.34 * width))
-        map_rect = (right - side, TOP + (avail - side) / 2, side)
-        right -= side + 46  # room for the x₂ axis labels
-    label_x = right - LABEL_W
+        map_rect = (right - side, top + (avail - side) / 2, side)
+        right -= side + axis_gap  # room for the x₂ axis labels
+    label_x = right - min(LABEL_W * zoom, max(LABEL_W, 0.22 * width))  # larger words: a share at most
     centres, radius, tiles, grid = [], [], [], None
+    blocks = [None] if img else []
     if img:
         side = min(avail, 0.3 * width, 14.0 * img)
         side = max(img, side // img * img)  # whole pixels per cell: a crisp grid
-        grid = (float(SIDE), TOP + (avail - side) / 2, float(side))
+        grid = (float(SIDE), top + (avail - side) / 2, float(side))
         cell = side / img
         r, c = np.divmod(np.arange(sizes[0]), img)
         centres.append(np.stack([grid[0] + (c + 0.5) * cell, grid[1] + (r + 0.5) * cell], axis=1))
@@ -106,8 +158,14 @@ def compute_layout(sizes, width, height, plane=False):
         x = x_in + gap * k
         is_tile = plane and k < n_cols - 1  # inputs and hidden neurons of a 2-D net show heat maps
         max_spacing = 56.0 if is_tile else 34.0
-        pts, spacing = _column(n, x, TOP, avail, max_spacing)
-        if is_tile:
+        pts, spacing = _column(n, x, top, avail, max_spacing)
+        block = None
+        if not is_tile and n > 1 and spacing * 0.38 < BLOCK_BELOW_R:  # too many for circles: a block
+            block = _block(n, x, top, avail, BLOCK_SHARE * gap)
+        blocks.append(None if block is None else block[1])
+        if block is not None:
+            pts, r = block[0], block[1][2] / 2
+        elif is_tile:
             r = max(2.0, min(spacing * 0.84, 46.0) / 2)
         else:
             lo = 3.0 if k == n_cols - 1 else 1.0
@@ -115,10 +173,12 @@ def compute_layout(sizes, width, height, plane=False):
         centres.append(pts)
         radius.append(r)
         tiles.append(is_tile)
-    bands = []
-    for k in range(n_cols - 1):
-        x0 = grid[0] + grid[2] if (k == 0 and img) else float(centres[k][0, 0])
-        bands.append((x0, float(centres[k + 1][0, 0])))
-    label_x = float(centres[-1][0, 0]) + radius[-1] + 7
-    return ViewLayout(width=width, height=height, sizes=sizes, centres=centres, radius=radius, tiles=tiles,
-                      grid=grid, grid_n=img or 0, bands=bands, map_rect=map_rect, label_x=label_x)
+    lay = ViewLayout(width=width, height=height, sizes=sizes, centres=centres, radius=radius, tiles=tiles,
+                     grid=grid, grid_n=img or 0, map_rect=map_rect, top=top, bottom=bottom, axis_gap=axis_gap,
+                     blocks=blocks)
+    # Edges are seen between the columns: from the input grid's or a block's edge, else from the centre line.
+    lay.bands = [(lay.column_span(k)[1] if (k == 0 and img) or blocks[k] else float(centres[k][0, 0]),
+                  lay.column_span(k + 1)[0] if blocks[k + 1] else float(centres[k + 1][0, 0]))
+                 for k in range(n_cols - 1)]
+    lay.label_x = lay.column_span(n_cols - 1)[1] + 7
+    return lay

@@ -5,12 +5,13 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPen
 
 import gui.common.colormaps as cm
-from gui.common.formatting import sig3
 
 TEXT = QColor(200, 204, 212)  # ordinary labels
 DIM_TEXT = QColor(130, 136, 146)  # secondary labels
 OUTLINE = QColor(120, 126, 136)  # node outlines
 ACCENT = QColor(255, 255, 255)  # highlighted layer, selection
+EDGE_POSITIVE = QColor(*[int(c) for c in cm.diverging(np.array([1.0]))[0]])  # as a strong + edge is drawn
+EDGE_NEGATIVE = QColor(*[int(c) for c in cm.diverging(np.array([-1.0]))[0]])
 STRIP_HALF = 5.0  # half the width of the bars that stand for neurons too small to draw as circles
 
 
@@ -75,6 +76,14 @@ def draw_circles(painter, centres, r, fills, outline=OUTLINE, width=1.0):
         painter.drawEllipse(QPointF(x, y), r, r)
 
 
+def draw_blocks(painter, centres, cell, fills):
+    """Nodes as squares of side ``cell`` (a 1-px gap between them) filled with RGB ``fills`` (n, 3)."""
+    half = cell / 2 - 0.5
+    for j, (x, y) in enumerate(centres):
+        c = fills[j] if fills is not None else (60, 64, 72)
+        painter.fillRect(QRectF(x - half, y - half, 2 * half, 2 * half), QColor(int(c[0]), int(c[1]), int(c[2])))
+
+
 def draw_tiles(painter, centres, half, images, rings=None, outline=OUTLINE):
     """Nodes as square heat-map tiles (QImages), framed by the current input's activation colour."""
     painter.setRenderHint(painter.RenderHint.SmoothPixmapTransform, True)
@@ -94,7 +103,9 @@ def draw_tiles(painter, centres, half, images, rings=None, outline=OUTLINE):
 
 
 def node_half_width(layout, k):
-    """How far column k's nodes reach left and right of its centre line: tile, circle or strip of bars."""
+    """How far column k's nodes reach left and right of its centre line: tile, circle, block or strip of bars."""
+    if layout.blocks and layout.blocks[k] is not None:
+        return layout.block_width(k) / 2
     r = float(layout.radius[k])
     return STRIP_HALF if r < 2.5 and len(layout.centres[k]) > 1 and not layout.tiles[k] else r
 
@@ -107,8 +118,8 @@ def draw_band_note(painter, layout, k, rect, text, pad=4.0):
     """
     x0, x1 = rect.left(), rect.right()
     if not (k == 0 and layout.grid is not None):  # the input grid's band already starts at its edge
-        x0 = max(x0, float(layout.centres[k][0, 0]) + node_half_width(layout, k))
-    x1 = min(x1, float(layout.centres[k + 1][0, 0]) - node_half_width(layout, k + 1))
+        x0 = max(x0, layout.column_x(k) + node_half_width(layout, k))
+    x1 = min(x1, layout.column_x(k + 1) - node_half_width(layout, k + 1))
     free = QRectF(x0 + pad, rect.top(), x1 - x0 - 2 * pad, rect.height())
     flags = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
     painter.setPen(DIM_TEXT)
@@ -126,51 +137,12 @@ def draw_band_note(painter, layout, k, rect, text, pad=4.0):
         painter.restore()
 
 
-def _short_percent(p):
-    """A probability for a label: 3 significant digits, and "< 0.1 %" below that (the card is exact)."""
-    return "< 0.1 %" if p < 0.001 else f"{sig3(100 * p)} %"
-
-
-def draw_output_labels(painter, layout, names, probs):
-    """Class name and probability right of each output neuron; the likeliest class in bold white."""
-    centres = layout.centres[-1]
-    best = int(np.argmax(probs)) if probs is not None else -1
-    size = float(np.clip(layout.radius[-1] * 0.9, 6.5, 9.5))
-    for j, (x, y) in enumerate(centres):
-        name = names[j] if names is not None and j < len(names) else str(j)
-        text = name if probs is None else f"{name}  {_short_percent(float(probs[j]))}"
-        small_font(painter, size, bold=(j == best))
-        painter.setPen(ACCENT if j == best else TEXT)
-        painter.drawText(QRectF(layout.label_x, y - 9, 120, 18), Qt.AlignmentFlag.AlignVCenter, text)
-
-
-def draw_header(painter, x, text, width=130, accent=False):
-    small_font(painter, 8.5, bold=accent)
-    painter.setPen(ACCENT if accent else DIM_TEXT)
-    painter.drawText(QRectF(x - width / 2, 6, width, 18), Qt.AlignmentFlag.AlignCenter, text)
-
-
 def colour_bar_image(width=128):
     """A 1-pixel-high strip of the diverging map as it looks on the backdrop."""
     t = np.linspace(-1, 1, width)
     back = np.array(cm.BACKGROUND, float)
     rgb = back + (cm.diverging(t) - back) * np.maximum(cm.edge_alpha(t), 0.35)[:, None]
     return cm.rgba_to_qimage(rgb[None, :, :])
-
-
-def draw_colour_bar(painter, rect, scale, title, strip):
-    """The diverging scale as a bar in ``rect``: − and + at its ends, "title ±scale" centred below."""
-    painter.drawImage(rect, strip)
-    painter.setPen(QPen(OUTLINE, 1))
-    painter.setBrush(Qt.BrushStyle.NoBrush)
-    painter.drawRect(rect)
-    small_font(painter, 7.5)
-    painter.setPen(DIM_TEXT)
-    ends = QRectF(rect.left() - 12, rect.top() - 5, rect.width() + 24, rect.height() + 10)
-    painter.drawText(ends, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, "−")
-    painter.drawText(ends, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "+")
-    below = QRectF(rect.center().x() - 110, rect.bottom() + 2, 220, 14)
-    painter.drawText(below, Qt.AlignmentFlag.AlignHCenter, f"{title}  ±{sig3(scale)}")
 
 
 def weights_image(w, side):
@@ -180,13 +152,15 @@ def weights_image(w, side):
     return cm.rgba_to_qimage(cm.diverging(w / s))
 
 
-def draw_card(painter, anchor, lines, bounds, image=None, image_caption=""):
-    """A small panel of text ``lines`` (and an optional image) near ``anchor``, kept inside ``bounds``."""
-    small_font(painter, 8.5)
+def draw_card(painter, anchor, lines, bounds, image=None, image_caption="", zoom=1.0):
+    """A small panel of text ``lines`` (and an optional image) near ``anchor``, kept inside ``bounds``; its
+    words at ``zoom`` times 9 pt."""
+    size = 9.0 * zoom
+    small_font(painter, size)
     metrics = painter.fontMetrics()
     line_h = metrics.height()
-    text_w = max(metrics.horizontalAdvance(s) for s in lines)
-    img_side = 112 if image is not None else 0
+    text_w = max(metrics.horizontalAdvance(s) for s in [*lines, image_caption if image is not None else ""])
+    img_side = round(112 * zoom) if image is not None else 0
     w = max(text_w, img_side) + 16
     h = line_h * len(lines) + 12 + (img_side + line_h + 6 if image is not None else 0)
     x, y = anchor.x() + 16, anchor.y() + 12
@@ -202,10 +176,10 @@ def draw_card(painter, anchor, lines, bounds, image=None, image_caption=""):
     painter.setPen(TEXT)
     for i, s in enumerate(lines):
         if i == 0:
-            small_font(painter, 8.5, bold=True)
+            small_font(painter, size, bold=True)
         painter.drawText(QPointF(x + 8, y + 6 + metrics.ascent() + i * line_h), s)
         if i == 0:
-            small_font(painter, 8.5)
+            small_font(painter, size)
     if image is not None:
         top = y + 10 + line_h * len(lines)
         painter.setRenderHint(painter.RenderHint.SmoothPixmapTransform, False)

@@ -1,12 +1,12 @@
-"""The network view's layers above the edges: neurons, headers, colour bars and the 2-D decision map."""
+"""The network view's layers above the edges: neurons, colour bars, the words (planned in labels.py) and the
+2-D decision map."""
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
+import gui.network_view.labels as labels
 import gui.network_view.painter as npaint
-
-TARGET_COLOUR = QColor(90, 200, 110)  # the target output while the loss is shown
 
 
 def _column_fills(snap, col, fwd):
@@ -21,14 +21,23 @@ def _column_fills(snap, col, fwd):
     return npaint.fills_for(values, *snap.activation_range(col, values))
 
 
-def paint_chosen_edges(p, edges, snap, mode, scales, chosen):
-    """On top of the edge pictures: a chosen neuron's incoming and outgoing edges, and chosen edges
-    (haloed). ``chosen`` holds targets ("neuron", col, j) or ("edge", k, e), or None."""
+def strongest(values, idx, limit):
+    """The ``limit`` entries of ``idx`` with the largest |values| (all of them when ``limit`` is None)."""
+    if values is None or limit is None or len(idx) <= limit:
+        return idx
+    return idx[np.argpartition(np.abs(values[idx]), -limit)[-limit:]]
+
+
+def paint_chosen_edges(p, edges, snap, mode, scales, chosen, limit=None):
+    """On top of the edge pictures: a chosen neuron's incoming and outgoing edges (its strongest ``limit``
+    each way, or all), and chosen edges (haloed). ``chosen`` holds targets ("neuron", col, j) or
+    ("edge", k, e), or None."""
 
     def draw(k, idx):
         values = snap.values(mode, k)
         if values is not None and k in scales:
-            edges[k].draw_subset(p, idx, values.ravel(), scales[k])
+            flat = values.ravel()
+            edges[k].draw_subset(p, strongest(flat, idx, limit), flat, scales[k])
 
     for target in chosen:
         if target is None:
@@ -47,6 +56,25 @@ def paint_chosen_edges(p, edges, snap, mode, scales, chosen):
             draw(a, np.array([b]))
 
 
+def paint_chosen_inputs(p, lay, snap, mode, target, limit):
+    """A chosen first-layer neuron's strongest ``limit`` inputs framed on the input grid, orange or blue by
+    sign: which pixels it reads most."""
+    if target is None or target[0] != "neuron" or target[1] != 1 or lay.grid is None:
+        return
+    values = snap.values(mode, 0)
+    if values is None:
+        return
+    row = values[target[2]]
+    idx = strongest(row, np.arange(row.size), limit or len(row))
+    cell = lay.grid[2] / lay.grid_n
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    for i in idx:
+        x, y = lay.centres[0][i]
+        p.setPen(QPen(npaint.EDGE_POSITIVE if row[i] > 0 else npaint.EDGE_NEGATIVE, 2.0))
+        p.drawRect(QRectF(x - cell / 2 + 1, y - cell / 2 + 1, cell - 2, cell - 2))
+
+
 def paint_nodes(p, lay, snap, highlight, chosen, grid_cache=None):
     """Every column's nodes, then rings around the chosen ones [(("neuron", col, j) or other, width)]."""
     fwd = snap.forward()
@@ -58,7 +86,9 @@ def paint_nodes(p, lay, snap, highlight, chosen, grid_cache=None):
         fills = _column_fills(snap, col, fwd)
         lit = highlight is not None and col == highlight + 1
         outline = npaint.ACCENT if lit else npaint.OUTLINE
-        if lay.tiles[col]:
+        if lay.blocks and lay.blocks[col] is not None:
+            npaint.draw_blocks(p, centres, lay.blocks[col][2], fills)
+        elif lay.tiles[col]:
             npaint.draw_tiles(p, centres, lay.radius[col], plane["tiles"][col] if plane else None, fills, outline)
         else:
             npaint.draw_circles(p, centres, lay.radius[col], fills, outline, 1.6 if lit else 1.0)
@@ -76,8 +106,8 @@ def paint_nodes(p, lay, snap, highlight, chosen, grid_cache=None):
         if col == 0 and lay.grid is not None:
             cell = lay.grid[2] / lay.grid_n
             p.drawRect(QRectF(x - cell / 2, y - cell / 2, cell, cell))
-        elif lay.tiles[col]:
-            r = lay.radius[col] + 2.5
+        elif lay.tiles[col] or (lay.blocks and lay.blocks[col] is not None):
+            r = lay.radius[col] + (2.5 if lay.tiles[col] else 1.5)
             p.drawRect(QRectF(x - r, y - r, 2 * r, 2 * r))
         else:
             r = lay.radius[col] + 2.5
@@ -85,46 +115,49 @@ def paint_nodes(p, lay, snap, highlight, chosen, grid_cache=None):
 
 
 def paint_target(p, lay, j):
-    """A green ring around output neuron j and the word "target" beside it (the loss compares with it)."""
+    """A green ring around output neuron j (the loss compares with it; the word "target" is a label)."""
     x, y = lay.centres[-1][j]
     r = lay.radius[-1] + 5.0
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    p.setPen(QPen(TARGET_COLOUR, 2.5))
+    p.setPen(QPen(labels.TARGET_COLOUR, 2.5))
     p.drawEllipse(QPointF(x, y), r, r)
-    npaint.small_font(p, 8.0, bold=True)
-    p.drawText(QRectF(x - r - 52, y - 9, 48, 18), Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "target")
 
 
-def column_title(snap, lay, col):
-    """The header of a column: its size and activation (the output names its softmax)."""
-    n = snap.sizes[col]
-    if col == 0:
-        return f"input {lay.grid_n}×{lay.grid_n}" if lay.grid is not None else f"input {n}"
-    act = getattr(snap.acts[col - 1], "name", "")
-    if col == snap.n_layers:
-        return f"output {n} · {'softmax' if snap.loss.name == 'ce' else act}"
-    return f"{n} · {act}"
+def plan_labels(base, lay, snap, highlight, class_names, scales, symbol, notes=None, zoom=1.0):
+    """(bars, words): the colour bars [(QRectF or None, scale)] and every Label the view paints over the nodes:
+    output labels, the target's word, column headers, each drawn band's bar legend, the map's axes.
 
-
-def paint_labels(p, lay, snap, highlight, class_names, scales, symbol, strip, notes=None):
-    """Output labels, column headers, and a colour bar under each band whose edges are drawn.
-
-    ``notes`` maps a layer to a remark for its bar (such as which edges are left out).
+    ``scales`` maps a layer whose edges are drawn to its ± scale; ``notes`` a layer to a remark for its bar
+    (such as which edges are left out). ``base`` is the view's font, ``zoom`` the words' scale.
     """
-    npaint.draw_output_labels(p, lay, class_names, snap.probabilities() if snap.lit(snap.n_layers) else None)
-    for col in range(len(snap.sizes)):
-        lit = highlight is not None and col == highlight + 1
-        npaint.draw_header(p, lay.column_x(col), column_title(snap, lay, col), accent=lit)
-    for k, scale in scales.items():
-        x0, x1 = lay.bands[k]
-        w = min(150.0, max(40.0, x1 - x0 - 30))
-        rect = QRectF((x0 + x1) / 2 - w / 2, lay.height - 40, w, 7)
-        title = f"{symbol}{k + 1}" + (f" · {notes[k]}" if notes and k in notes else "")
-        npaint.draw_colour_bar(p, rect, scale, title, strip)
+    probs = snap.probabilities() if snap.lit(snap.n_layers) else None
+    words = labels.plan_output_labels(base, lay, class_names, probs, zoom)
+    if snap.target is not None:
+        words.append(labels.plan_target(base, lay, snap.target, zoom))
+    words += labels.plan_headers(base, lay, snap, highlight, zoom)
+    bars = []
+    for (bar, legend), scale in zip(labels.plan_colour_bars(base, lay, scales, symbol, notes, zoom),
+                                    [scales[k] for k in sorted(scales)]):
+        bars.append((bar, scale))
+        words += legend
+    if lay.map_rect is not None:
+        words += labels.plan_plane_axes(base, lay, snap.plane_maps()["extent"], zoom)
+    return bars, words
+
+
+def paint_labels(p, base, bars, words, strip):
+    """The planned colour bars (``strip`` stretched, framed) and words."""
+    for bar, _ in bars:
+        if bar is not None:
+            p.drawImage(bar, strip)
+            p.setPen(QPen(npaint.OUTLINE, 1))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(bar)
+    labels.draw_labels(p, base, words)
 
 
 def paint_plane(p, lay, snap, points_img):
-    """The decision map with the data points on it and a ring at the current input."""
+    """The decision map with the data points on it and a ring at the current input (its axes are labels)."""
     plane = snap.plane_maps()
     x, y, side = lay.map_rect
     rect = QRectF(x, y, side, side)
@@ -135,18 +168,7 @@ def paint_plane(p, lay, snap, points_img):
     p.setPen(QPen(npaint.OUTLINE, 1))
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawRect(rect)
-    npaint.draw_header(p, x + side / 2, "decision map", width=side)
     xmin, xmax, ymin, ymax = plane["extent"]
-    npaint.small_font(p, 7.5)
-    p.setPen(npaint.DIM_TEXT)
-    below = QRectF(x, y + side + 2, side, 14)
-    p.drawText(below, Qt.AlignmentFlag.AlignLeft, f"{xmin:.2g}")
-    p.drawText(below, Qt.AlignmentFlag.AlignHCenter, "x₁")
-    p.drawText(below, Qt.AlignmentFlag.AlignRight, f"{xmax:.2g}")
-    left = QRectF(x - 40, y, 36, side)
-    p.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, f"{ymax:.2g}")
-    p.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "x₂")
-    p.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"{ymin:.2g}")
     if snap.input is not None:
         u = (snap.input[0] - xmin) / (xmax - xmin) * side + x
         v = (ymax - snap.input[1]) / (ymax - ymin) * side + y

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWidget
 import gui.common.colormaps as cm
 import gui.network_view.painter as npaint
 import gui.network_view.scene as scene
-from gui.network_view.card import card_for, exact_text
+from gui.network_view.card import card_for
 from gui.network_view.decision_map import plane_point
 from gui.network_view.edge_layer import EdgeLayer, strongest_per_neuron
 from gui.network_view.layout import compute_layout
@@ -26,6 +26,8 @@ MODE_SYMBOL = {"weights": "W", "gradient": "∂L/∂W", "delta": "ΔW"}
 MISSING = {"gradient": "no gradient yet", "delta": "no change yet"}  # before a step, or during one (walkthrough)
 AUTO_ALL_EDGES = 784 * 128  # up to this many edges per layer, every edge is drawn by default
 AUTO_STRONGEST = 64  # beyond it, the strongest incoming edges per neuron
+FOCUS_STRONGEST = 32  # a chosen neuron's strongest edges each way drawn on top ("auto"; an edge limit: that many)
+FOCUSED_FADE = 0.12  # the other edges' opacity while a neuron is chosen
 RELAYOUT_DELAY_MS = 150  # after the last resize, redo the edges of a big network
 RELAYOUT_DEBOUNCE_ABOVE_MS = 40.0  # … when drawing new edge geometry last took longer than this
 
@@ -47,6 +49,7 @@ class NetworkView(QWidget):
         self._deltas_given = False  # once set_deltas is used, ΔW no longer comes from weight differences
         self._highlight = None  # layer index k (as in net.layers) whose edges and outputs are emphasised
         self._class_names = None
+        self._zoom = 1.0  # the words' scale (presentation): fonts and the strips kept for them
         self._edge_limit = "auto"  # None: every edge; k: the strongest k incoming per neuron
         self._pending_points = None  # a 2-D dataset given before any network
         self._layout = None  # ViewLayout for the current size (None: recompute)
@@ -181,6 +184,18 @@ class NetworkView(QWidget):
         self._images.clear()
         self.update()
 
+    @Slot(float)
+    def set_zoom(self, zoom):
+        """Words (headers, labels, legends, the hover card) at ``zoom`` times their size; 1.0 is normal."""
+        if zoom <= 0:
+            raise ValueError(f"zoom must be positive, got {zoom!r}")
+        self._zoom = float(zoom)
+        self._layout = None  # the strips kept for words grow with them
+        self.update()
+
+    def zoom(self):
+        return self._zoom
+
     # -- reading back (tests, the main window) -------------------------------------------------------
     def snapshot(self):
         """The NetworkSnapshot being drawn (None before set_network)."""
@@ -204,6 +219,21 @@ class NetworkView(QWidget):
         """The ± value drawn at full colour for layer k in the current mode (known after a paint)."""
         return self._scales.get(k)
 
+    def card_lines(self):
+        """The lines of the card shown now (for the hovered thing, else the selected one); [] without one.
+        The card is the one popup: the view has no tooltip."""
+        target = self._hover or (self._selected if not self._stale_edges else None)
+        if self._snap is None or target is None:
+            return []
+        return card_for(self._snap, self._ensure_layout(), self._mode, target, self._class_names)[0]
+
+    def text_rects(self):
+        """Where the view paints its words (headers, output labels, legends, axes): [(QRectF, text)]; the
+        hover card is not among them. Known after a paint (the legends follow the drawn edges)."""
+        if self._snap is None:
+            return []
+        return [(w.rect, w.text) for w in self._plan_labels(self._ensure_layout())[1]]
+
     def plane_rect(self):
         """(x, y, side) of the decision map, or None when the input is not a 2-D point."""
         return self._ensure_layout().map_rect if self._snap is not None else None
@@ -219,7 +249,8 @@ class NetworkView(QWidget):
         if lay is None or (lay.width, lay.height) != (max(self.width(), 200), max(self.height(), 160)):
             sizes = self._snap.sizes
             resized = lay is not None and lay.sizes == sizes and bool(self._images)
-            lay = self._layout = compute_layout(sizes, self.width(), self.height(), plane=sizes[0] == 2)
+            lay = self._layout = compute_layout(sizes, self.width(), self.height(), plane=sizes[0] == 2,
+                                                zoom=self._zoom)
             self._points_img = None
             if resized and self._geometry_ms > RELAYOUT_DEBOUNCE_ABOVE_MS:
                 # Rasterising a big network's edges for a new size takes a while: during a drag
@@ -300,7 +331,6 @@ class NetworkView(QWidget):
             now = target if target is not None and target[0] == "neuron" else None
             if now != was:
                 self.neuron_hovered.emit(None if now is None else self._snap.neuron_info(now[1], now[2]))
-            self.setToolTip(exact_text(self._snap, target))
         self.update()
 
     def leaveEvent(self, event):
@@ -354,7 +384,7 @@ class NetworkView(QWidget):
                 npaint.draw_band_note(p, lay, k, rect, MISSING[self._mode])
                 continue
             faded = dim_all or (self._highlight is not None and k != self._highlight)
-            p.setOpacity(0.22 if faded else 1.0)
+            p.setOpacity(FOCUSED_FADE if dim_all else 0.22 if faded else 1.0)
             if self._stale_edges:
                 p.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
                 p.drawImage(rect, img)
@@ -369,17 +399,30 @@ class NetworkView(QWidget):
         """The selected neuron's incoming and outgoing edges, and the hovered or selected edge, on top."""
         if not self._stale_edges:
             hover = self._hover if self._hover is not None and self._hover[0] == "edge" else None
-            scene.paint_chosen_edges(p, self._edges, self._snap, self._mode, self._scales, [self._selected, hover])
+            scene.paint_chosen_edges(p, self._edges, self._snap, self._mode, self._scales, [self._selected, hover],
+                                     self._focus_limit())
+
+    def _focus_limit(self):
+        """How many of a chosen neuron's strongest edges each way are drawn on top (None: all)."""
+        limit = self._edge_limit
+        return limit if isinstance(limit, (int, np.integer)) else None if limit is None else FOCUS_STRONGEST
 
     def _paint_nodes(self, p, lay):
         chosen = [(self._selected, 2.2), (self._hover, 1.4)]
         scene.paint_nodes(p, lay, self._snap, self._highlight, chosen, self._grid_cache)
+        if not self._stale_edges:
+            scene.paint_chosen_inputs(p, lay, self._snap, self._mode, self._selected, self._focus_limit())
 
-    def _paint_labels(self, p, lay):
+    def _plan_labels(self, lay):
+        """(bars, words) for ``lay``: every word the view paints, measured and placed (scene.plan_labels)."""
         scales = {k: self._scales[k] for k in self._images if k in self._scales}
         notes = {k: f"strongest {n}/neuron" for k, n in self._limits.items() if n is not None}
-        scene.paint_labels(p, lay, self._snap, self._highlight, self._class_names, scales,
-                           MODE_SYMBOL[self._mode], self._strip, notes)
+        return scene.plan_labels(self.font(), lay, self._snap, self._highlight, self._class_names, scales,
+                                 MODE_SYMBOL[self._mode], notes, self._zoom)
+
+    def _paint_labels(self, p, lay):
+        bars, words = self._plan_labels(lay)
+        scene.paint_labels(p, self.font(), bars, words, self._strip)
 
     def _paint_plane(self, p, lay):
         if self._snap.points is not None and self._points_img is None:
@@ -395,4 +438,4 @@ class NetworkView(QWidget):
                 self._edges[target[1]].segment(target[2]).center()
         if target is not None and anchor is not None:
             lines, image, caption = card_for(self._snap, self._layout, self._mode, target, self._class_names)
-            npaint.draw_card(p, anchor, lines, QRectF(self.rect()), image, caption)
+            npaint.draw_card(p, anchor, lines, QRectF(self.rect()), image, caption, self._zoom)

@@ -7,6 +7,7 @@ holds the window: each gets the parts it works with, and asks the window for mor
 """
 
 import os
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
@@ -28,15 +29,26 @@ from gui.files.parts import FileParts
 from gui.files.reset_undo import ResetUndo
 from gui.network_view.feed import NetworkViewFeed
 from gui.network_view.view import NetworkView
+from gui.shell.edge_budget import EdgeBudget
 from gui.shell.export_menu import add_export_actions
 from gui.shell.help_menu import HelpMenu
 from gui.shell.key_routing import KeyRouting
 from gui.shell.local_keys import LocalKeysFirst
 from gui.shell.menu_order import MenuOrder
 from gui.shell.palette_follower import PaletteFollower
+from gui.shell.presentation import Presentation
 from gui.shell.training_actions import TrainingActions
 from gui.shell.view_menu import ViewMenu
-from gui.shell.window_layout import add_dock, build_centre, fit_to_screen, give_icons, scroll_tall_docks, scrolled
+from gui.shell.window_layout import (
+    add_dock,
+    build_centre,
+    fit_docks_to_screen,
+    fit_to_screen,
+    give_icons,
+    scroll_tall_docks,
+    scrolled,
+    zoom_plot,
+)
 from gui.shell.window_state import WindowState
 from gui.training.controls_panel import ControlsPanel
 from gui.training.loss_plot import LossPlot
@@ -63,7 +75,7 @@ class MainWindow(QMainWindow):
     (DigitPanel) and ``preview`` (PretrainedPreview); menus: ``file_actions`` (CheckpointActions) with
     ``export_actions`` (ExportActions) and ``record_action`` (RecordAction), ``reset_undo`` (the Edit menu),
     ``view_menu``, ``help_menu``; ``mnist_actions``; ``status`` (TrainingStatusBar); ``palette_follower``;
-    ``window_state``.
+    ``window_state``; ``presentation`` (full screen, the side panels, the words' zoom); ``edge_budget``.
     """
 
     network_reset = Signal(object)  # the window's copy of a freshly built NeuralNetwork
@@ -87,7 +99,8 @@ class MainWindow(QMainWindow):
         self.mnist_actions = MnistActions(self, self.datasets, self.notice)  # download MNIST or choose its folder
         self._build_toolbar()
         self.controls = ControlsPanel()
-        add_dock(self, "Controls", "controls_dock", Qt.DockWidgetArea.LeftDockWidgetArea, scrolled(self.controls))
+        controls_dock = add_dock(self, "Controls", "controls_dock", Qt.DockWidgetArea.LeftDockWidgetArea,
+                                 scrolled(self.controls))
         self.network_view = NetworkView()
         self.loss_plot = LossPlot()
         self.walkthrough = WalkthroughPanel(self.session, self.controls, self.loss_plot, self)
@@ -102,7 +115,10 @@ class MainWindow(QMainWindow):
         self._connect_session()
         self._feed_network_view()
         self.digit_panel = DigitPanel()  # the draw pad, classifying with the bundled model from the start
-        add_dock(self, "Draw a digit", "draw_pad_dock", Qt.DockWidgetArea.RightDockWidgetArea, self.digit_panel)
+        pad_dock = add_dock(self, "Draw a digit", "draw_pad_dock", Qt.DockWidgetArea.RightDockWidgetArea,
+                            self.digit_panel)
+        fit_docks_to_screen(self, controls_dock, pad_dock)
+        self._side_docks = (controls_dock, pad_dock)
         self.preview = PretrainedPreview(  # the pad's model in the view until training starts
             self.session, self.network_view, self._view_feed, self.digit_panel, self.controls, self.datasets,
             [self._actions[name] for name in TRAIN_ACTIONS], self)
@@ -190,6 +206,11 @@ class MainWindow(QMainWindow):
         self.view_menu["show_evaluation"].triggered.connect(evaluation.show_evaluation)
         self.view_menu["evaluate"].triggered.connect(evaluation.evaluate_now)
         tabs.currentChanged.connect(self.view_menu.show_tab)
+        self.presentation = Presentation(self, self._side_docks, [
+            self.network_view.set_zoom, self.walkthrough.caption.set_zoom, partial(zoom_plot, self.loss_plot)])
+        self.view_menu.add_section(self.presentation.actions)
+        self.edge_budget = EdgeBudget(self.network_view, self)
+        self.view_menu.add_submenu(self.edge_budget.menu, self.edge_budget.actions)
         self.picked_sample = PickedSample(evaluation, self.network_view, self.preview, self.status,
                                           self.view_menu["show_evaluation"])
         self.help_menu = HelpMenu(self)

@@ -1,4 +1,4 @@
-"""The View menu: which tab the centre shows, and "Evaluate now"."""
+"""The View menu: which tab the centre shows, "Evaluate now", and the window's presentation and panels."""
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QActionGroup
@@ -41,6 +41,18 @@ class ViewMenu(QObject):
 
     def __getitem__(self, name):
         return self.actions[name]
+
+    def add_section(self, actions):
+        """A separator, then ``actions`` (objectName → QAction), which become the menu's too."""
+        self.menu.addSeparator()
+        for name, action in actions.items():
+            self.actions[name] = action
+            self.menu.addAction(action)
+
+    def add_submenu(self, menu, actions):
+        """``menu`` in this one, its ``actions`` (objectName → QAction) made the menu's too."""
+        self.menu.addMenu(menu)
+        self.actions.update(actions)
 
     def show_tab(self, index):
         """Check the action of tab ``index`` (0 Training, 1 Evaluation) without triggering it."""

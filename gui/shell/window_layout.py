@@ -3,13 +3,15 @@ once every dock and action exists (icons on the menus' actions, docks that fit s
 
 from typing import NamedTuple
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt, QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QFrame, QScrollArea, QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from gui.common.icons import icon
 from gui.evaluation.view import EvaluationView
 
+ONE_SIDE_COLUMN_BELOW = 1360  # on screens narrower than this (logical pixels) the side panels share one column
+LOSS_PLOT_LEAST = 150  # the loss plot's least height: on a short screen the network view gets the rest
 TALL_DOCK = 480  # a dock whose content needs more height than this scrolls instead (logical pixels)
 ACTION_ICONS = {"open_checkpoint": "open", "save_checkpoint": "save", "evaluate": "evaluate"}  # objectName → icon
 
@@ -31,8 +33,9 @@ def build_centre(notices, network_view, loss_plot, walkthrough):
     splitter.setChildrenCollapsible(False)
     splitter.addWidget(network_view)
     splitter.addWidget(loss_plot)
-    splitter.setStretchFactor(0, 3)
-    splitter.setStretchFactor(1, 2)
+    loss_plot.setMinimumHeight(LOSS_PLOT_LEAST)
+    splitter.setStretchFactor(0, 2)  # the network view is what a room looks at: it gets the most
+    splitter.setStretchFactor(1, 1)
     training_page = QWidget()
     page = QVBoxLayout(training_page)
     page.setContentsMargins(0, 0, 0, 0)
@@ -56,6 +59,12 @@ def build_centre(notices, network_view, loss_plot, walkthrough):
     return Centre(central, splitter, tabs, training_page, evaluation_view)
 
 
+def zoom_plot(loss_plot, zoom):
+    """The loss plot's words at ``zoom``, and its least height with them (else its ticks run together)."""
+    loss_plot.set_zoom(zoom)
+    loss_plot.setMinimumHeight(round(LOSS_PLOT_LEAST * min(max(1.0, zoom), 1.3)))  # the view keeps the rest
+
+
 def add_dock(window, title, name, area, widget):
     """A movable dock named ``name`` holding ``widget`` in ``window``'s ``area``."""
     dock = QDockWidget(title, window)
@@ -66,9 +75,47 @@ def add_dock(window, title, name, area, widget):
     return dock
 
 
+def fit_docks_to_screen(window, first, second):
+    """On a narrow screen (a projector, a laptop at 150 %) put dock ``second`` as a tab behind ``first``: two
+    side columns would leave the network view a strip."""
+    screen = window.screen()
+    if screen is not None and screen.availableGeometry().width() < ONE_SIDE_COLUMN_BELOW:
+        window.tabifyDockWidget(first, second)
+        first.raise_()
+
+
+class WrappingScrollArea(QScrollArea):
+    """A scroll area whose content is never shorter than its wrapped text needs at the width it is given
+    (a plain one gives it only its minimum size hint, which reckons with unwrapped lines: rows get squeezed)."""
+
+    def setWidget(self, widget):
+        super().setWidget(widget)
+        widget.installEventFilter(self)  # its text changes: the height it needs does too
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._fit()
+
+    def eventFilter(self, watched, event):
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            QTimer.singleShot(0, self, self._fit)  # once the content's layout has taken the change
+        return False
+
+    def _fit(self):
+        content = self.widget()
+        if content is None or not content.hasHeightForWidth():
+            return
+        width = self.width() - 2 * self.frameWidth()
+        need = content.heightForWidth(width)
+        if need > self.height() - 2 * self.frameWidth():  # it scrolls: the scroll bar takes some width
+            width -= self.verticalScrollBar().sizeHint().width()
+            need = content.heightForWidth(width)
+        content.setMinimumHeight(need)
+
+
 def scrolled(widget):
     """``widget`` in a scroll area just wide enough for it."""
-    scroll = QScrollArea()
+    scroll = WrappingScrollArea()
     scroll.setWidget(widget)
     scroll.setWidgetResizable(True)
     scroll.setMinimumWidth(widget.sizeHint().width() + 24)

@@ -14,6 +14,7 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QTimer, Slot
+from PySide6.QtGui import QFont
 
 from gui.common.formatting import percent, sig3
 from gui.training.loss_series import EnvelopeSeries, GrowingSeries
@@ -71,7 +72,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.acc_plot.setXLink(self.loss_plot)
 
         # Bottom left: a falling loss curve leaves that corner empty.
-        legend = self.loss_plot.addLegend(offset=(10, -10), labelTextColor=(40, 40, 40), brush=(255, 255, 255, 200))
+        legend = self.legend = self.loss_plot.addLegend(offset=(10, -10), labelTextColor=(40, 40, 40), brush=(255, 255, 255, 200))
         legend.setColumnCount(2)
         self.batch_curve = self.loss_plot.plot(pen=pg.mkPen(*BLUE, 40), name="batch")
         # Width-1 pens on the long curves: wider ones go through Qt's stroker and cost ~3× the paint time.
@@ -108,7 +109,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
             plot.addItem(line, ignoreBounds=True)
         self.moment = None  # the epoch position marked, or None
         # Shown while there is nothing to plot: how to get something.
-        self.hint = pg.TextItem("Press Play (Space) to train, or Step batch (→) for one mini-batch.",
+        self.hint = pg.TextItem("Press Play (Space) to train,\nor Step batch (→) for one mini-batch.",
                                 color=(120, 120, 120), anchor=(0.5, 0.5))
         self.loss_plot.addItem(self.hint, ignoreBounds=True)
         self._redraw()
@@ -116,6 +117,17 @@ class LossPlot(pg.GraphicsLayoutWidget):
 
     def __repr__(self):
         return f"LossPlot({len(self.batch)} batches, {len(self.epoch_test)} epochs)"
+
+    def set_zoom(self, zoom):
+        """Titles, axis labels, tick numbers and the hint at ``zoom`` times their normal size (a projector)."""
+        font = QFont(self.font())
+        font.setPointSizeF(font.pointSizeF() * zoom)
+        for plot, title in ((self.loss_plot, "Loss"), (self.acc_plot, "Test accuracy")):
+            plot.setTitle(title, color=(40, 40, 40), size=f"{10 * zoom:g}pt")
+            for axis in ("left", "bottom"):
+                plot.getAxis(axis).setStyle(tickFont=font)
+                plot.getAxis(axis).label.setFont(font)
+        self.hint.setFont(font)
 
     # -- data --------------------------------------------------------------------------------
     @Slot()
@@ -186,6 +198,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
             return
         self._last_redraw = time.perf_counter()
         self.hint.setVisible(len(self.batch) == 0)
+        self.legend.setVisible(len(self.batch) > 0)  # nothing to tell apart yet; it would cover the hint
         self.batch_curve.setData(self.batch.x, self.batch.log_y)
         self.smooth_curve.setData(self.smooth.x, self.smooth.log_y)
         if self._epochs_drawn != len(self.accuracy):  # epoch curves change once an epoch, not per batch

@@ -15,6 +15,8 @@ from gui.walkthrough.phase_captions import IDLE
 ACCENT = "#b4500f"  # the current step (the network view's accent, darkened for a light panel)
 DONE_GREY, TODO_GREY = "#303030", "#a0a0a0"
 DARK_COLOURS = ("#f0a060", "#e0e0e0", "#7a7a80")  # accent, done, to do on a dark panel
+TABLE_ROOM = "<table>" + "<tr><td>0</td></tr>" * 3 + "</table>"  # the loss's table: class names, p, target
+ROOM_LINES = 3  # lines of text, and of equations, a walking caption keeps room for
 
 
 def walk_steps(n_layers):
@@ -87,6 +89,11 @@ class WalkthroughCaption(QFrame):
         column.addWidget(self.text)
         column.addWidget(self.equations)
         column.addWidget(self.table)  # below, not beside: 10 outputs' table would squeeze the equations
+        column.addStretch(1)  # the room kept for longer captions stays below the text
+        self._base_sizes = {label: label.font().pointSizeF() for label in self._labels()}  # at zoom 1
+        self.zoom = 1.0
+        self._kept = (0, 0)  # (width, height): the tallest any caption needed at this width
+        self._walking = False
         self.show_caption(IDLE)
 
     def __repr__(self):
@@ -103,6 +110,59 @@ class WalkthroughCaption(QFrame):
         self.equations.setVisible(bool(caption.equations))
         self.table.setText(caption.table)
         self.table.setVisible(bool(caption.table))
+        self._walking = bool(n_layers)
+        self._keep_height()
+
+    def _need(self, width):
+        """The height the caption needs at ``width``; while walking, at least what a caption of ROOM_LINES
+        lines of text and of equations and the loss's table would need (most fit in that)."""
+        need = self.heightForWidth(width) if self.hasHeightForWidth() else self.sizeHint().height()
+        labels = (self.text, self.equations, self.table)
+        kept = [(label, label.text(), label.isHidden()) for label in labels]
+        self.text.setText("\n".join("0" * ROOM_LINES))
+        self.equations.setText("<br>".join(["0"] * ROOM_LINES))
+        self.table.setText(TABLE_ROOM)
+        for label in labels:
+            label.setVisible(True)
+        room = self.heightForWidth(width) if self.hasHeightForWidth() else self.sizeHint().height()
+        for label, text, hidden in kept:  # given back before anything is painted
+            label.setText(text)
+            label.setVisible(not hidden)
+        return max(need, room)
+
+    def _keep_height(self):
+        """While walking, never shorter than the tallest caption so far at this width, with room for the loss's
+        table: the views above keep their place from phase to phase instead of jumping with each caption."""
+        if not self._walking:  # outside a walk the caption is as tall as its text
+            self._kept = (0, 0)
+            self.setMinimumHeight(0)
+            return
+        width = self.width()
+        need = self._need(width)
+        kept = self._kept[1] if self._kept[0] == width else 0
+        self._kept = (width, max(kept, need))
+        self.setMinimumHeight(self._kept[1])
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._kept = (0, 0)  # another width wraps the lines anew
+            self.setMinimumHeight(0)
+            self._keep_height()
+
+    def _labels(self):
+        return (self.progress, self.title, self.text, self.equations, self.table)
+
+    def set_zoom(self, zoom):
+        """Every line of the caption at ``zoom`` times its normal size."""
+        self.zoom = float(zoom)
+        for label, size in self._base_sizes.items():
+            if size > 0:
+                font = label.font()
+                font.setPointSizeF(size * self.zoom)
+                label.setFont(font)
+        self._kept = (0, 0)
+        self._keep_height()
 
     def plain_text(self):
         """Everything the panel says, as plain text (the rich text's tags removed)."""
@@ -110,7 +170,7 @@ class WalkthroughCaption(QFrame):
 
         doc = QTextDocument()
         parts = []
-        for label in (self.progress, self.title, self.text, self.equations, self.table):
+        for label in self._labels():
             if label.isVisibleTo(self):
                 doc.setHtml(label.text())
                 parts.append(doc.toPlainText())

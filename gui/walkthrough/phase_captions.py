@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.losses import get_loss
 from gui.common.formatting import sig3
 
 TOP_TERMS = 3  # terms of Σ wᵢaᵢ written out; the rest are summed into one
@@ -104,6 +105,14 @@ def df_at(act, z):
     return float(np.asarray(act.df(np.array([z], dtype=np.float64)))[0])
 
 
+def _target_of_sample_1(step, ctx):
+    """The class index sample 1 should be (cross-entropy), when the walk knows it yet; else None."""
+    targets = getattr(step.event, "targets", None)
+    if ctx.loss != "ce" or targets is None:
+        return None
+    return int(np.asarray(targets).reshape(-1)[0])
+
+
 def _title(step, what):
     return f"Step {step.index + 1} of {step.count} · batch {step.step} · {what}"
 
@@ -118,6 +127,9 @@ def forward_caption(step, ctx):
     n, ins = e.a_in.shape[1], e.a_in.shape[0]
     z_all = e.z[:, 0]
     j, picked = choose(ctx, col, z_all)
+    target = _target_of_sample_1(step, ctx) if col == L else None
+    if target is not None and not picked:  # at the output, the class the loss will read
+        j = target
     a_in = e.a_in[:, 0].astype(np.float64)
     terms = W[j].astype(np.float64) * a_in
     top = np.argsort(-np.abs(terms), kind="stable")[:TOP_TERMS] if ins > TOP_TERMS + 1 else np.arange(ins)
@@ -135,9 +147,9 @@ def forward_caption(step, ctx):
         eqs.append(f"{_var('a', j)} = {act_name(act)}({num(z)}) = <b>{num(a)}</b>")
     where = "output layer" if col == L else f"layer {col} of {L}"
     then = "a = z (no activation)" if act.name == "identity" else f"then applies {act_name(act)} (a)"
+    why = "sample 1's target" if target is not None and not picked else _which(picked, "z")
     text = (f"Forward pass, {where}: each neuron adds up its {ins} inputs times their weights plus a bias "
-            f"(z), {then}. Shown: {neuron_name(ctx, L, col, j)} ({_which(picked, 'z')}), "
-            f"{_sample_words(n)}.")
+            f"(z), {then}. Shown: {neuron_name(ctx, L, col, j)} ({why}), {_sample_words(n)}.")
     names = ", ".join(f"{source_name(sizes, k, i)}: w={W[j, i]!r}, a={a_in[i]!r}" for i in top)
     tip = f"z = {z!r}\na = {a!r}\nb = {bias!r}\nterms shown: {names}\nthe other terms sum to {rest!r}"
     return Caption(_title(step, "forward"), text, tuple(eqs), tip, (col, j))
@@ -210,7 +222,7 @@ def backward_caption(step, record, ctx):
     act = ctx.acts[k]
     z, g, d = float(fwd.z[j, 0]), float(e.grad_out[j, 0]), float(e.delta[j, 0])
     slope = df_at(act, z)
-    i = int(np.argmax(np.abs(e.dW[j]))) if np.isfinite(e.dW[j]).any() else 0
+    i = _informative_input(d, fwd.a_in[:, 0], e.dW[j])
     a_i = float(fwd.a_in[i, 0])
     dw0, dw = d * a_i, float(e.dW[j, i])
     over = f" · summed over the batch of {n}: <b>{num(dw)}</b>" if n > 1 else ""
@@ -224,11 +236,20 @@ def backward_caption(step, record, ctx):
     text = (f"Backward pass, {'output layer' if col == L else f'layer {col}'}: the gradient from the right "
             f"(∂L/∂a) times the slope of {act_name(act)} gives δ = ∂L/∂z; each weight's gradient is δ times the "
             f"input on its edge (the edges now show ∂L/∂w). {down} Shown: {neuron_name(ctx, L, col, j)} "
-            f"({_which(picked, 'δ')}) and its weight from {source_name(sizes, k, i)} (largest |∂L/∂w|), "
+            f"({_which(picked, 'δ')}) and its weight from {source_name(sizes, k, i)} (largest |δ·a| of sample 1), "
             f"{_sample_words(n)}.")
     tip = (f"∂L/∂a = {g!r}\nz = {z!r}\nf′(z) = {slope!r}\nδ = {d!r}\na_i = {a_i!r}\n"
            f"δ·a_i = {dw0!r}\n∂L/∂w (batch) = {dw!r}\n∂L/∂b (batch) = {float(e.db[j, 0])!r}")
     return Caption(_title(step, "backward"), text, tuple(eqs), tip, (col, j))
+
+
+def _informative_input(delta, a_in, dW_row):
+    """The input i whose term δ·aᵢ of sample 1 is largest (an input of 0 teaches nothing: δ × 0 = 0); when
+    every term is 0, the one with the largest |∂L/∂w| over the batch."""
+    terms = np.abs(delta * np.asarray(a_in, dtype=np.float64))
+    if np.isfinite(terms).any() and np.nanmax(terms) > 0:
+        return int(np.nanargmax(terms))
+    return int(np.argmax(np.abs(dW_row))) if np.isfinite(dW_row).any() else 0
 
 
 def update_caption(step, record, ctx):
@@ -276,25 +297,28 @@ def done_caption(step, record, ctx):
     if step.kind == "done" and not hasattr(e, "loss"):  # Diverged
         return Caption(_title(step, "diverged"), e.message)
     text = f"Batch {step.step} done: every layer was updated, and the view shows the new weights."
-    eqs = [f"loss of this batch (before the update) <b>{num(e.loss)}</b>"]
-    tip = f"loss = {e.loss!r}"
+    eqs = [f"loss of this batch before the update <b>{num(e.loss)}</b>"]
+    tip = f"loss before = {e.loss!r}"
     fwd0, loss = record.forward.get(0), record.loss
     if fwd0 is not None and loss is not None and len(record.update) == L:
         weights = [(u.W_after, u.b_after) for _, u in sorted(record.update.items())]
-        after = _forward_one(weights, ctx.acts, fwd0.a_in[:, :1])
-        before = loss.outputs[:, 0].astype(np.float64)
+        outputs = _forward(weights, ctx.acts, fwd0.a_in)  # the same batch once more: not a training step
+        after_loss = float(get_loss(ctx.loss).loss(outputs, loss.targets))
+        eqs[0] += f", after it <b>{num(after_loss)}</b> ({_change(after_loss - e.loss)}: the same batch again)"
+        tip += f"\nloss after = {after_loss!r}"
+        before, after = loss.outputs[:, 0].astype(np.float64), outputs[:, 0]
         if ctx.loss == "ce":
             t = int(np.asarray(loss.targets).reshape(-1)[0])
             p0, p1 = _softmax(before)[t], _softmax(after)[t]
             names = ctx.class_names
-            label = names[t] if names and t < len(names) else str(t)
-            eqs.append(f"sample 1, a “{html.escape(str(label))}”: the network's probability for "
-                       f"“{html.escape(str(label))}” went {num(p0)} → <b>{num(p1)}</b> with the update")
+            label = html.escape(str(names[t] if names and t < len(names) else t))
+            eqs.append(f"sample 1, a “{label}”: the network's probability for “{label}” went {num(p0)} → "
+                       f"<b>{num(p1)}</b> ({_change(p1 - p0)}) with the update")
             tip += f"\np before = {p0!r}\np after = {p1!r}"
         else:
             t_col = np.asarray(loss.targets, dtype=np.float64)[:, 0]
             l0, l1 = np.mean((before - t_col) ** 2), np.mean((after - t_col) ** 2)
-            eqs.append(f"sample 1: its loss {num(l0)} → <b>{num(l1)}</b> after the update")
+            eqs.append(f"sample 1: its loss {num(l0)} → <b>{num(l1)}</b> ({_change(l1 - l0)}) after the update")
             tip += f"\nsample loss before = {l0!r}\nafter = {l1!r}"
     if step.epoch_done is not None:
         eqs.append(f"epoch {step.epoch + 1} finished: test accuracy <b>{num(100 * step.epoch_done.test_accuracy)} %</b>")
@@ -307,12 +331,17 @@ def _softmax(v):
     return p / p.sum()
 
 
-def _forward_one(weights, acts, x):
-    """The outputs (outs,) of the network with ``weights`` for one column ``x`` (ins, 1), in float64."""
+def _forward(weights, acts, x):
+    """The outputs (outs, n) of the network with ``weights`` for the columns ``x`` (ins, n), in float64."""
     a = np.asarray(x, dtype=np.float64)
     for (W, b), act in zip(weights, acts):
         a = np.asarray(act.f(W.astype(np.float64) @ a + b), dtype=np.float64)
-    return a[:, 0]
+    return a
+
+
+def _change(d):
+    """A change for reading: signed, 3 significant digits ("+0.000412", "−0.0311", "no change")."""
+    return "no change" if d == 0 else ("+" if d > 0 else "") + num(d)
 
 
 IDLE = Caption(

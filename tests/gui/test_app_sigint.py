@@ -8,12 +8,12 @@ import sys
 import threading
 
 import pytest
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtWidgets import QMessageBox
 
 from gui.shell.app import quit_on_sigint
 from tests.gui.checkpoint_helpers import answer_questions, make_window
-from tests.gui.window_helpers import TIMEOUT, step, training_thread_ended
+from tests.gui.window_helpers import TIMEOUT, step
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 READY = "event loop running"
@@ -98,10 +98,12 @@ def test_ctrl_c_closes_a_window_with_nothing_to_lose_without_asking(qtbot, tmp_p
     window = make_window(qtbot)
     step(window, qtbot, times=2)  # trained, but never saved to a file: nothing a file would lose
     asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
+    ended = []  # the training thread ends with the close; once ended it may be deleted at any event
+    window.worker.thread().finished.connect(lambda: ended.append(True), Qt.ConnectionType.DirectConnection)
     app, press = ctrl_c(window)
     press()
     qtbot.waitUntil(lambda: app.quits == 1, timeout=TIMEOUT)
-    assert asked == [] and not window.isVisible() and training_thread_ended(window)
+    assert asked == [] and not window.isVisible() and ended == [True]
 
 
 def test_ctrl_c_asks_before_losing_training_and_cancel_keeps_the_window(qtbot, tmp_path, monkeypatch, ctrl_c):

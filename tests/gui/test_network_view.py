@@ -38,6 +38,11 @@ def pixel(img, point):
     return c.red(), c.green(), c.blue()
 
 
+def pixels_around(img, point):
+    """The colours of the pixel at ``point`` and of the ones just above and below it."""
+    return [pixel(img, QPointF(point.x(), point.y() + dy)) for dy in (-1, 0, 1)]
+
+
 def is_blue(rgb):
     r, g, b = rgb
     return b > r + 60
@@ -111,8 +116,9 @@ def test_every_edge_of_an_image_layer_is_drawn_and_strong_ones_show(view):
     weights = [(W1, np.zeros((16, 1))), (rng.normal(0, 0.3, (10, 16)), np.zeros((10, 1)))]
     view.set_network(make_net([784, 16, 10], weights))
     img = view.grab().toImage()
-    assert is_blue(pixel(img, midpoint(view.edge_line(0, 3, 14 * 28 + 20))))
-    assert is_orange(pixel(img, midpoint(view.edge_line(0, 12, 5 * 28 + 22))))
+    # Within a pixel of the midpoint: another strong edge may cross a 1-px line right there.
+    assert any(is_blue(c) for c in pixels_around(img, midpoint(view.edge_line(0, 3, 14 * 28 + 20))))
+    assert any(is_orange(c) for c in pixels_around(img, midpoint(view.edge_line(0, 12, 5 * 28 + 22))))
     # The faint haze of the other 12,542 edges is there too, all across the band.
     band = view.edge_line(0, 8, 14 * 28)
     for t in (0.1, 0.35, 0.6, 0.85):
@@ -225,7 +231,8 @@ def test_hovering_an_edge_shows_its_weight(view, qtbot):
     view.set_network(make_net([4, 3, 2], [(W1, np.zeros((3, 1))), (np.zeros((2, 3)), np.zeros((2, 1)))]))
     view.repaint()
     qtbot.mouseMove(view, midpoint(view.edge_line(0, 1, 2), 0.4).toPoint())
-    qtbot.waitUntil(lambda: "0.7321" in view.toolTip(), timeout=2000)
+    qtbot.waitUntil(lambda: any("0.732" in line for line in view.card_lines()), timeout=2000)
+    assert view.toolTip() == ""  # one popup: the card, rounded as it shows it
 
 
 def test_clicking_selects_a_neuron_and_empty_space_clears_it(view, qtbot):
@@ -308,9 +315,8 @@ def test_hovering_the_decision_map_reads_the_network_there(view, qtbot):
     view.repaint()
     x, y, side = view.plane_rect()
     qtbot.mouseMove(view, QPoint(int(x + 0.8 * side), int(y + 0.5 * side)))
-    qtbot.waitUntil(lambda: view.toolTip().startswith("class 0"), timeout=2000)
-    p1 = float(view.toolTip().splitlines()[1].split(": ")[1])
-    assert p1 > 0.99  # right of x = 0: class 1
+    qtbot.waitUntil(lambda: len(view.card_lines()) == 3, timeout=2000)
+    assert view.card_lines()[2].startswith("class 1: 99.")  # right of x = 0: class 1
 
 
 def test_resizing_redraws_the_edges_once_the_size_settles(view, qtbot, monkeypatch):

@@ -126,7 +126,8 @@ def test_caption_numbers_equal_values_recomputed_from_the_arrays(qtbot):
         forwards[k] = e
         x = e.a_in[:, 0].astype(np.float64)
         z = W.astype(np.float64) @ x + b[:, 0]
-        j = int(np.argmax(np.abs(z)))
+        # Hidden layers: the largest |z|; the output: sample 1's target, the class the loss reads.
+        j = int(e.targets[0]) if k == 2 else int(np.argmax(np.abs(z)))
         a = z[j] if k == 2 else np.tanh(z[j])
         text = caption(window)
         assert f"neuron {j} of layer {k + 1}" in text or f"output “{window.dataset().class_names[j]}”" in text
@@ -135,6 +136,7 @@ def test_caption_numbers_equal_values_recomputed_from_the_arrays(qtbot):
         assert f"z = {float(e.z[j, 0])!r}" in window.walkthrough.caption.equations.toolTip()  # exact
     step = phase(window, qtbot)
     e = step.event
+    e_loss = e.value
     p, t, n = _softmax(e.outputs[:, 0].astype(np.float64)), int(e.targets[0]), e.outputs.shape[1]
     grad = (p - np.eye(len(p))[t]) / n
     j = int(np.argmax(np.abs(grad)))
@@ -148,7 +150,7 @@ def test_caption_numbers_equal_values_recomputed_from_the_arrays(qtbot):
         delta = e.grad_out.astype(np.float64) * slope  # δ = ∂L/∂a ⊙ f′(z), every sample
         j = int(np.argmax(np.abs(delta[:, 0])))
         dW = delta @ f.a_in.astype(np.float64).T  # Σ over the batch of δ·a
-        i = int(np.argmax(np.abs(dW[j])))
+        i = int(np.argmax(np.abs(delta[j, 0] * f.a_in[:, 0])))  # the largest term of sample 1, never δ × 0
         text = caption(window)
         assert f"= {num(delta[j, 0])}" in text and f"× {num(slope[j, 0])}" in text
         assert f"= {num(delta[j, 0] * f.a_in[i, 0])}" in text and f"batch of 16: {num(dW[j, i])}" in text
@@ -164,11 +166,14 @@ def test_caption_numbers_equal_values_recomputed_from_the_arrays(qtbot):
         assert f"= {num(e.W_before[j, i])} − {num(0.1)} × " in text and f"= {num(w1)}" in text
     phase(window, qtbot)
     weights = window.network().weights()
-    a = forwards[0].a_in[:, :1].astype(np.float64)
+    a = forwards[0].a_in.astype(np.float64)  # the whole batch once more, with the new weights
     for (W, b), act in zip(weights, window.network().activations):
         a = act.f(W.astype(np.float64) @ a + b)
+    targets = window.walkthrough.record.loss.targets
+    after = np.mean([-np.log(_softmax(a[:, c])[targets[c]]) for c in range(a.shape[1])])
     text = caption(window)
     assert f"→ {num(_softmax(a[:, 0])[t])}" in text and f"{num(p[t])} →" in text
+    assert f"before the update {num(e_loss)}, after it {num(after)}" in text.replace("\n", " ")
 
 
 def test_a_selected_neuron_is_the_one_the_caption_explains(qtbot):
@@ -258,3 +263,18 @@ def test_a_walked_batch_that_diverges_says_so_and_keeps_the_good_weights(qtbot):
     assert step.kind == "done" and "diverged" in caption(window)
     qtbot.waitUntil(lambda: same_weights(window.network_view.snapshot().weights, good), timeout=TIMEOUT)
     assert not window.walkthrough.feed.held and window.network_view.highlight_layer() is None
+
+
+def test_the_caption_keeps_one_height_through_a_walk_so_the_views_stay_put(qtbot):
+    window = make_window(qtbot)
+    window.resize(1280, 720)
+    phase(window, qtbot)  # the first step may also clear a notice above the tabs
+    QApplication.processEvents()
+    captions, views = set(), set()
+    for _ in range(len(window.network().layers) * 3 + 1):  # the rest: forward, loss, backward, update, done
+        phase(window, qtbot)
+        QApplication.processEvents()  # the layout requests the step posted
+        captions.add(window.walkthrough.height())
+        views.add(window.network_view.height())
+    assert len(captions) == 1 and len(views) == 1
+    assert "after it" in caption(window)  # the done step: the batch's loss before and after the update
