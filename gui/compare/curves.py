@@ -32,10 +32,11 @@ class CompareCurves(QWidget):
             plot.setLabel("left", unit)
             plot.showGrid(x=True, y=True, alpha=0.2)
             plot.setMinimumSize(200, 150)
+            plot.getAxis("bottom").enableAutoSIPrefix(False)  # "epoch", never "epoch (x0.001)"
             plot.scene().sigMouseMoved.connect(lambda pos, p=plot: self._on_hover(p, pos))
         self.loss_plot.setLogMode(y=True)
         self.accuracy_plot.setYRange(0, 100)
-        self.legend = self.loss_plot.addLegend(offset=(-10, 10))
+        self.legend = self.loss_plot.addLegend(offset=(-10, 10), brush=pg.mkBrush(128, 128, 128, 70))
         self.hover = QLabel(" ")
         self.hover.setObjectName("compare_hover")
         self.hover.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -25,19 +25,21 @@ from gui.compare.history_dialog import HistoryDialog
 from gui.compare.worker import CompareWorker
 
 COLUMNS = ("Run", "Configuration", "Epochs", "Test accuracy", "Best", "Test loss", "Samples/s", "Time")
-# objectName, text, tooltip
+# objectName, text, text on its button, tooltip
 ACTION_SPECS = [
-    ("compare_add_current", "Add current set-up", "Adds a run with the set-up the controls show."),
-    ("compare_add_file", "Add from file…", "Adds a run from a configuration file (.json) exported earlier."),
-    ("compare_articles", "The articles' four configurations",
+    ("compare_start", "Start", "Start", "Trains every run, one batch of each in turn; goes on after Stop."),
+    ("compare_stop", "Stop", "Stop", "Stops after the batch in progress; Start goes on from there."),
+    ("compare_remove", "Remove run", "Remove", "Removes the selected run (its curves and row)."),
+    ("compare_history", "History…", "History…", "Every run compared so far: sort it, export it as CSV."),
+    ("compare_add_current", "Add current set-up", "Current set-up", "Adds a run with the set-up the controls show."),
+    ("compare_add_file", "Add from file…", "From file…",
+     "Adds a run from a configuration file (.json) exported earlier."),
+    ("compare_articles", "The articles' four configurations", "Articles' four",
      "Adds the articles' four runs: LeakyReLU or Sigmoid at the output × MSE or cross-entropy, on MNIST."),
-    ("compare_inits", "Initialisations", "Adds one run per way of drawing the first weights (on a 2-D set "
-     "when MNIST is not here)."),
-    ("compare_remove", "Remove", "Removes the selected run (its curves and row)."),
-    ("compare_start", "Start", "Trains every run, one batch of each in turn; goes on after Stop."),
-    ("compare_stop", "Stop", "Stops after the batch in progress; Start goes on from there."),
-    ("compare_history", "History…", "Every run compared so far: sort it, export it as CSV."),
+    ("compare_inits", "Initialisations", "Initialisations",
+     "Adds one run per way of drawing the first weights (on a 2-D set when MNIST is not here)."),
 ]
+ADD_ACTIONS = ("compare_add_current", "compare_add_file", "compare_articles", "compare_inits")
 TOY_INITS = {"hidden": [8, 8], "activations": ["tanh", "tanh"], "lr": 0.03, "batch_size": 16, "epochs": 20}
 
 
@@ -59,13 +61,15 @@ class CompareTab(QWidget):
         self._recorded = set()  # id() of the CompareRuns already written to the history
         self._job = None  # the WorkerThread while training
         self._waiting_for = None  # a dataset id being read before Start can go on
-        self.compare_actions = {spec[0]: make_action(self, spec[0], spec[1], "", spec[2]) for spec in ACTION_SPECS}
-        toolbar = QToolBar()
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for name, action in self.compare_actions.items():
-            if name in ("compare_remove", "compare_start", "compare_history"):
-                toolbar.addSeparator()
-            toolbar.addAction(action)
+        self.compare_actions = {}
+        bars = [QToolBar(), QToolBar()]  # what to do with the runs; what to add (two rows fit a narrow tab)
+        bars[1].addWidget(QLabel("Add: "))
+        for name, text, button_text, tip in ACTION_SPECS:
+            action = self.compare_actions[name] = make_action(self, name, text, "", tip)
+            action.setIconText(button_text)
+            bars[name in ADD_ACTIONS].addAction(action)
+        for bar in bars:
+            bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         for name, slot in (("compare_add_current", self.add_current), ("compare_add_file", self.add_from_file),
                            ("compare_articles", self.add_articles), ("compare_inits", self.add_inits),
                            ("compare_remove", self.remove_selected), ("compare_start", self.start),
@@ -84,6 +88,8 @@ class CompareTab(QWidget):
         self.table.horizontalHeader().setStretchLastSection(False)
         self.table.horizontalHeader().setSectionResizeMode(1, self.table.horizontalHeader().ResizeMode.Stretch)
         self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        self.table.setMinimumHeight(110)
         self.table.setToolTip("Double-click a run to open its set-up in the Training tab's controls.")
         self.table.cellDoubleClicked.connect(self._on_double_click)
         self.table.itemSelectionChanged.connect(self._show_state)
@@ -91,10 +97,11 @@ class CompareTab(QWidget):
         splitter.setObjectName("compare_splitter")
         splitter.addWidget(self.curves)
         splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 1)
         column = QVBoxLayout(self)
-        column.addWidget(toolbar)
+        for bar in bars:
+            column.addWidget(bar)
         column.addWidget(self.notice)
         column.addWidget(self.state)
         column.addWidget(splitter, 1)
@@ -284,6 +291,7 @@ class CompareTab(QWidget):
             run = self._runs[k]
             if run is not None:
                 self._show_result(k, run.result, run.finished is not None)
+        self.table.resizeColumnToContents(0)
         self._show_state()
 
     def _show_result(self, k, result, finished):
@@ -300,11 +308,13 @@ class CompareTab(QWidget):
         for c, text in enumerate(texts):
             if text is None:
                 continue
-            item = self.table.item(k, c) or QTableWidgetItem()
+            item = self.table.item(k, c)
+            if item is None:
+                item = QTableWidgetItem()
+                if c >= 2:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                self.table.setItem(k, c, item)
             item.setText(text)
-            if c >= 2:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            self.table.setItem(k, c, item)
 
     def _show_state(self):
         running, has_runs = self.running, bool(self.specs)
