@@ -52,12 +52,12 @@ def main(argv=None):
     window.action("show_compare").trigger()
     tab = window.compare
     reports = []
-    original = tab._on_progress
+    original = type(tab)._on_progress
 
-    def counted(indices, report):
+    def counted(self, report):  # the worker's reports, counted as they reach the GUI thread
         reports.append(time.perf_counter())
-        original(indices, report)
-    tab._on_progress = counted  # the worker's reports, counted as they reach the GUI thread
+        original(self, report)
+    type(tab)._on_progress = counted
     tab["compare_articles"].trigger()
     tab["compare_start"].trigger()
     while not tab.running:

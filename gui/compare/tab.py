@@ -212,9 +212,9 @@ class CompareTab(QWidget):
             self.notice.show_message(f"Cannot start: {exc}", "error")
             return
         self._show_runs()
-        worker = CompareWorker(Comparison.of_runs([r for r in self._runs if r.finished is None]))
         indices = [k for k, r in enumerate(self._runs) if r.finished is None]
-        worker.progress.connect(lambda report: self._on_progress(indices, report))
+        worker = CompareWorker(Comparison.of_runs([self._runs[k] for k in indices]), indices)
+        worker.progress.connect(self._on_progress)  # a slot of this GUI-thread object: queued to it
         worker.failed.connect(self._on_failed)
         worker.ended.connect(self._on_ended)
         self._job = WorkerThread(worker, "comparison", run=worker.run, cancel=worker.cancel).quit_on(worker.ended)
@@ -234,9 +234,9 @@ class CompareTab(QWidget):
         if self._job is not None:
             self._job.stop()
 
-    def _on_progress(self, indices, report):
-        for j, kind, value in report:
-            k = indices[j]
+    @Slot(object)
+    def _on_progress(self, report):
+        for k, kind, value in report:
             if kind == "loss":
                 self.curves.add_loss(k, *value)
                 continue

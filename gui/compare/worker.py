@@ -25,9 +25,11 @@ class CompareWorker(QObject):
     ended = Signal()
     failed = Signal(str)
 
-    def __init__(self, comparison, max_rate=MAX_RATE):
+    def __init__(self, comparison, labels=None, max_rate=MAX_RATE):
+        """``labels[i]``: the number reports give run ``i`` of the comparison (default: ``i``)."""
         super().__init__()
         self._comparison, self._interval = comparison, 1.0 / max_rate
+        self._labels = list(labels) if labels is not None else list(range(len(comparison.runs)))
 
     def __repr__(self):
         return f"CompareWorker({len(self._comparison.runs)} runs)"
@@ -49,7 +51,7 @@ class CompareWorker(QObject):
         report, losses = [], {}  # losses: run → [sum, count, epoch_x]
         last = time.monotonic()
         for item in self._comparison.events():
-            event, k = item.event, item.run
+            event, k = item.event, self._labels[item.run]
             if isinstance(event, BatchDone):
                 acc = losses.setdefault(k, [0.0, 0, 0.0])
                 acc[0] += event.loss
@@ -57,7 +59,7 @@ class CompareWorker(QObject):
                 acc[2] = event.epoch + event.batch / event.n_batches
             elif isinstance(event, (EpochDone, Finished)):  # the result as it stands, copied in this thread
                 kind = "epoch" if isinstance(event, EpochDone) else "finished"
-                report.append((k, kind, (event, copy.deepcopy(self._comparison.runs[k].result))))
+                report.append((k, kind, (event, copy.deepcopy(self._comparison.runs[item.run].result))))
             now = time.monotonic()
             if now - last >= self._interval:
                 self._send(report, losses)

@@ -5,7 +5,9 @@ runs (one sample per step) finish their epoch in seconds.
 """
 
 import csv
+import threading
 
+import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
@@ -13,6 +15,8 @@ from PySide6.QtWidgets import QFileDialog, QPushButton
 from engine.compare_history import read_history
 from engine.data import mnist_source
 from engine.data.mnist_source import MNIST_ENV
+from gui.common.formatting import percent
+from gui.compare.curves import CompareCurves
 from tests.gui.window_helpers import action, change_config, shown_window
 
 TRAINING = 120_000  # ms: four runs of 2,000 single-sample steps and their test passes, on a loaded machine
@@ -35,7 +39,11 @@ def table_column(tab, column):
     return [tab.table.item(row, column).text() for row in range(tab.table.rowCount())]
 
 
-def test_the_articles_four_train_side_by_side_to_the_end_of_epoch_one(qtbot, mnist_subset_in_env):
+def test_the_articles_four_train_side_by_side_to_the_end_of_epoch_one(qtbot, mnist_subset_in_env, monkeypatch):
+    threads = set()  # where the curves were drawn: the GUI thread only
+    add_loss = CompareCurves.add_loss
+    monkeypatch.setattr(CompareCurves, "add_loss",
+                        lambda curves, *args: (threads.add(threading.current_thread()), add_loss(curves, *args)))
     window = shown_window(qtbot)
     tab = compare_tab(window)
     action(tab, "compare_articles").trigger()
@@ -56,6 +64,16 @@ def test_the_articles_four_train_side_by_side_to_the_end_of_epoch_one(qtbot, mni
     assert [r["name"] for r in records] == names and all(r["epochs"] == 1 for r in records)
     assert all(r["dataset_title"] == "MNIST digits" and r["raw_pixels"] for r in records)
     assert tab.state.text().startswith("4 runs, 4 finished")
+    assert threads == {threading.main_thread()}
+
+    plot = tab.curves.accuracy_plot  # the pointer over the best run's accuracy point names a run and the value
+    accuracies = [tab.curves.points(k)[1][0][1] for k in range(4)]
+    best = max(accuracies)
+    scene = plot.getPlotItem().getViewBox().mapViewToScene(pg.Point(1, best))
+    qtbot.mouseMove(plot.viewport(), plot.mapFromScene(scene))
+    name, _, value = tab.curves.hover.text().partition(": ")
+    assert name in {names[k] for k in range(4) if abs(accuracies[k] - best) < 0.5}  # points that close overlap
+    assert value == f"test accuracy {percent(best / 100)} at epoch 1.00"
 
 
 def test_a_selected_run_is_removed_with_its_row_and_curves(qtbot, mnist_subset_in_env):
