@@ -16,6 +16,7 @@ from engine.compare_history import read_history
 from engine.data import mnist_source
 from engine.data.mnist_source import MNIST_ENV
 from gui.common.formatting import percent
+from gui.compare import tab as compare_tab_module
 from gui.compare.curves import CompareCurves
 from tests.gui.window_helpers import action, change_config, shown_window
 
@@ -33,6 +34,12 @@ def train_to_the_end(qtbot, tab):
     """Press Start and wait until the comparison has ended (every run finished)."""
     with qtbot.waitSignal(tab.running_changed, timeout=TRAINING, check_params_cb=lambda running: not running):
         action(tab, "compare_start").trigger()
+
+
+def last_x(tab):
+    """Where run 0's loss curve ends (epochs; 0 while it has no point)."""
+    losses = tab.curves.points(0)[0]
+    return losses[-1][0] if losses else 0
 
 
 def table_column(tab, column):
@@ -142,3 +149,24 @@ def test_without_mnist_the_articles_preset_offers_the_download_and_inits_run_on_
     action(tab, "compare_inits").trigger()
     assert tab.table.rowCount() >= 3
     assert all(spec.config.dataset == "circles" for spec in tab.specs)
+
+
+def test_stop_keeps_what_was_trained_and_start_goes_on(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(mnist_source, "cache_dir", lambda: str(tmp_path / "empty-cache"))
+    monkeypatch.delenv(MNIST_ENV, raising=False)
+    monkeypatch.setitem(compare_tab_module.TOY_INITS, "epochs", 10_000)  # far more than a Stop lets through
+    window = shown_window(qtbot, "circles")
+    tab = compare_tab(window)
+    action(tab, "compare_inits").trigger()
+    stopped_at = []
+    for _ in range(2):
+        with qtbot.waitSignal(tab.running_changed, timeout=TRAINING):
+            action(tab, "compare_start").trigger()
+        assert action(tab, "compare_stop").isEnabled() and not action(tab, "compare_add_current").isEnabled()
+        qtbot.waitUntil(lambda: last_x(tab) > max(stopped_at, default=0), timeout=TRAINING)  # a report since Stop
+        with qtbot.waitSignal(tab.running_changed, timeout=TRAINING, check_params_cb=lambda running: not running):
+            action(tab, "compare_stop").trigger()
+        stopped_at.append(last_x(tab))
+    assert 0 < stopped_at[0] < stopped_at[1] < 10_000  # the second session went on from the first
+    assert read_history() == []  # nothing finished, nothing recorded
+    assert action(tab, "compare_start").isEnabled() and not action(tab, "compare_remove").isEnabled()
