@@ -19,7 +19,7 @@ ALLOWED = {
     "draw_pad": {"network_view", "training"},
     "files": {"training"},
     "datasets": {"training"},
-    "compare": {"training"},
+    "compare": set(),
     "shell": {"training", "network_view", "walkthrough", "draw_pad", "evaluation", "files", "datasets", "compare"},
 }
 

@@ -1,4 +1,4 @@
-"""CompareCurves: every run's training loss and test accuracy overlaid, one colour per run, a legend, values on hover."""
+"""CompareCurves: every run's training loss and test accuracy overlaid, one colour per run, legend, values on hover."""
 
 import numpy as np
 import pyqtgraph as pg
@@ -17,7 +17,7 @@ def run_color(k):
 
 
 class CompareCurves(QWidget):
-    """Loss (mean batch loss against epochs) beside test accuracy (after each epoch); ``hover`` says what is under the pointer."""
+    """Loss (mean batch loss by epoch) beside test accuracy (after each epoch); ``hover`` names the point pointed at."""
 
     def __init__(self, parent=None):
         super().__init__(parent)

@@ -320,7 +320,8 @@ class CompareTab(QWidget):
         running, has_runs = self.running, bool(self.specs)
         for name in ("compare_add_current", "compare_add_file", "compare_articles", "compare_inits"):
             self.compare_actions[name].setEnabled(not running)
-        self.compare_actions["compare_remove"].setEnabled(not running and bool(self.table.selectionModel().selectedRows()))
+        selected = bool(self.table.selectionModel().selectedRows())
+        self.compare_actions["compare_remove"].setEnabled(not running and selected)
         self.compare_actions["compare_start"].setEnabled(not running and has_runs)
         self.compare_actions["compare_stop"].setEnabled(running)
         if running:

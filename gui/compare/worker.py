@@ -1,4 +1,4 @@
-"""CompareWorker: trains a Comparison round-robin in its own thread and reports to the GUI at most ``max_rate`` a second."""
+"""CompareWorker: a Comparison trained round-robin in its own thread, reported at most ``max_rate`` a second."""
 
 import copy
 import time
