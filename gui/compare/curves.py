@@ -11,9 +11,12 @@ from gui.common.formatting import percent, sig3
 HOVER_PIXELS = 12  # how near the pointer must be to a point for its value to show
 
 
+RUN_ORDER = (0, 1, 2, 4, 5, 6, 3, 7)  # Okabe–Ito, yellow late: it reads poorly on a light plot, and beside orange
+
+
 def run_color(k):
     """The colour of run ``k`` (the Okabe–Ito colours, repeating after eight runs)."""
-    return pg.mkColor(*class_color(k))
+    return pg.mkColor(*class_color(RUN_ORDER[k % len(RUN_ORDER)]))
 
 
 class CompareCurves(QWidget):

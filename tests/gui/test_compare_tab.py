@@ -170,3 +170,21 @@ def test_stop_keeps_what_was_trained_and_start_goes_on(qtbot, tmp_path, monkeypa
     assert 0 < stopped_at[0] < stopped_at[1] < 10_000  # the second session went on from the first
     assert read_history() == []  # nothing finished, nothing recorded
     assert action(tab, "compare_start").isEnabled() and not action(tab, "compare_remove").isEnabled()
+
+
+def test_a_run_is_added_from_an_exported_configuration_file(qtbot, tmp_path, monkeypatch):
+    window = shown_window(qtbot, "circles")
+    change_config(window, lr=0.07, hidden=[6, 3], activations=["relu", "tanh"], batch_size=8)
+    path = tmp_path / "small relu.json"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *args, **kwargs: (str(path), ""))
+    action(window, "export_config").trigger()  # File ▸ Export configuration…
+    change_config(window, lr=0.01, hidden=[8, 8], activations=["tanh", "tanh"], batch_size=16)
+    tab = compare_tab(window)
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *args, **kwargs: (str(path), ""))
+    action(tab, "compare_add_file").trigger()
+    assert table_column(tab, 0) == ["small relu"]
+    config = tab.specs[0].config
+    assert (config.lr, config.hidden, config.activations, config.batch_size) == (0.07, [6, 3], ["relu", "tanh"], 8)
+    path.write_text("{not json")  # a broken file is refused, saying why, and adds nothing
+    action(tab, "compare_add_file").trigger()
+    assert table_column(tab, 0) == ["small relu"] and "Not added" in tab.notice.text()
