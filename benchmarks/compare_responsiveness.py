@@ -13,7 +13,6 @@ Target: p99 lateness ≤ 50 ms.
 import argparse
 import os
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -22,9 +21,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from isolated_app import private_settings, wait, window_on_mnist  # noqa: E402
+from isolated_app import app_on_mnist, wait, window_on_mnist  # noqa: E402
 
-from engine.data.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
+from engine.data.mnist_source import MNIST_ENV  # noqa: E402
 
 
 def main(argv=None):
@@ -37,17 +36,7 @@ def main(argv=None):
 
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
-    from gui.shell.app import limit_blas_threads, make_application
-
-    args.data = find_mnist(args.data) or ""
-    if not has_mnist(args.data):
-        parser.error(f"no MNIST found: name its folder with --data or {MNIST_ENV}, or run `python main.py download`")
-    os.environ[MNIST_ENV] = args.data
-    scratch = tempfile.TemporaryDirectory(prefix="bps-compare-")
-    private_settings(os.path.join(scratch.name, "settings"))
-    os.environ["BACKPROP_STUDIO_DATA_DIR"] = os.path.join(scratch.name, "data")  # the history goes there
-    limiter = limit_blas_threads(1)
-    app = make_application([])  # noqa: F841 - kept alive for the run
+    app, limiter, scratch = app_on_mnist(parser, args.data, "bps-compare-")  # noqa: F841 - kept alive for the run
     window = window_on_mnist(size=tuple(int(v) for v in args.size.split("x")))
     window.action("show_compare").trigger()
     tab = window.compare
