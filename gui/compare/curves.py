@@ -29,7 +29,7 @@ class CompareCurves(QWidget):
         self.accuracy_plot = pg.PlotWidget()
         self.accuracy_plot.setObjectName("compare_accuracy_plot")
         for plot, title, unit in ((self.loss_plot, "Training loss", "loss"),
-                                  (self.accuracy_plot, "Test accuracy", "accuracy (%)")):
+                                  (self.accuracy_plot, "Test accuracy, after each epoch", "accuracy (%)")):
             plot.setTitle(title)
             plot.setLabel("bottom", "epoch")
             plot.setLabel("left", unit)

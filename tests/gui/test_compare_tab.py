@@ -188,3 +188,18 @@ def test_a_run_is_added_from_an_exported_configuration_file(qtbot, tmp_path, mon
     path.write_text("{not json")  # a broken file is refused, saying why, and adds nothing
     action(tab, "compare_add_file").trigger()
     assert table_column(tab, 0) == ["small relu"] and "Not added" in tab.notice.text()
+
+
+def test_closing_the_window_ends_a_comparison_in_progress(qtbot, tmp_path, monkeypatch):
+    monkeypatch.setattr(mnist_source, "cache_dir", lambda: str(tmp_path / "empty-cache"))
+    monkeypatch.delenv(MNIST_ENV, raising=False)
+    monkeypatch.setitem(compare_tab_module.TOY_INITS, "epochs", 10_000)
+    window = shown_window(qtbot, "circles")
+    tab = compare_tab(window)
+    action(tab, "compare_inits").trigger()
+    with qtbot.waitSignal(tab.running_changed, timeout=TRAINING):
+        action(tab, "compare_start").trigger()
+    job = tab._job
+    assert job.running()
+    window.close()
+    assert not job.running()  # stopped after its batch and waited for, not left training
