@@ -20,7 +20,6 @@ Targets: p99 lateness ≤ 50 ms; GUI training speed ≥ 80 % of headless.
 import argparse
 import os
 import sys
-import tempfile
 import time
 
 import numpy as np
@@ -29,9 +28,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from isolated_app import private_settings, wait, window_on_mnist  # noqa: E402
+from isolated_app import app_on_mnist, wait, window_on_mnist  # noqa: E402
 
-from engine.data.mnist_source import MNIST_ENV, find_mnist, has_mnist  # noqa: E402
+from engine.data.mnist_source import MNIST_ENV  # noqa: E402
 from engine.training_config import TrainingConfig, build  # noqa: E402
 
 CONFIG = TrainingConfig(hidden=[128, 64], activations=["relu", "relu"], loss="ce", optimizer="adam", lr=0.001,
@@ -69,17 +68,7 @@ def main(argv=None):
 
     from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 
-    from gui.shell.app import limit_blas_threads, make_application
-
-    args.data = find_mnist(args.data) or ""
-    if not has_mnist(args.data):
-        parser.error(f"no MNIST found: name its folder with --data or {MNIST_ENV}, or run `python main.py download`")
-    os.environ[MNIST_ENV] = args.data
-    # Settings of its own: a configuration the user's last session left must not change what is measured.
-    scratch = tempfile.TemporaryDirectory(prefix="bps-responsiveness-")
-    private_settings(os.path.join(scratch.name, "settings"))
-    limiter = limit_blas_threads(1)
-    app = make_application([])
+    app, limiter, scratch = app_on_mnist(parser, args.data, "bps-responsiveness-")  # noqa: F841 - kept alive
     window = window_on_mnist(size=(1400, 900))
     window.controls.set_config(CONFIG)
     window.reset()

@@ -28,6 +28,26 @@ def private_settings(folder):
         QSettings.setPath(QSettings.IniFormat, scope, folder)
 
 
+def app_on_mnist(parser, data, prefix):
+    """The QApplication of a window benchmark: MNIST from ``data`` (else ``parser.error``), settings and user
+    data of its own, one BLAS thread; (app, BLAS limiter to restore, scratch folder to keep alive)."""
+    import tempfile
+
+    from engine.data.mnist_source import MNIST_ENV, find_mnist, has_mnist
+    from gui.shell.app import limit_blas_threads, make_application
+
+    data = find_mnist(data) or ""
+    if not has_mnist(data):
+        parser.error(f"no MNIST found: name its folder with --data or {MNIST_ENV}, or run `python main.py download`")
+    os.environ[MNIST_ENV] = data
+    # Settings of its own: a configuration the user's last session left must not change what is measured.
+    scratch = tempfile.TemporaryDirectory(prefix=prefix)
+    private_settings(os.path.join(scratch.name, "settings"))
+    os.environ["BACKPROP_STUDIO_DATA_DIR"] = os.path.join(scratch.name, "data")  # e.g. the compare history
+    limiter = limit_blas_threads(1)
+    return make_application([]), limiter, scratch
+
+
 def shown_main_window():
     """The visible MainWindow of this process, or None while main.main has not shown it yet."""
     from PySide6.QtWidgets import QApplication

@@ -117,6 +117,13 @@ class Comparison:
         self.runs = [CompareRun(spec, datasets[spec.config.dataset]) for spec in specs]
         self._stop = False
 
+    @classmethod
+    def of_runs(cls, runs):
+        """A Comparison of CompareRuns already made (a view that adds and removes runs between sessions)."""
+        comparison = cls([], {})
+        comparison.runs = list(runs)
+        return comparison
+
     def request_stop(self):
         """End ``events`` after the batch in progress (any thread)."""
         self._stop = True

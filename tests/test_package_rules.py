@@ -19,7 +19,8 @@ ALLOWED = {
     "draw_pad": {"network_view", "training"},
     "files": {"training"},
     "datasets": {"training"},
-    "shell": {"training", "network_view", "walkthrough", "draw_pad", "evaluation", "files", "datasets"},
+    "compare": set(),
+    "shell": {"training", "network_view", "walkthrough", "draw_pad", "evaluation", "files", "datasets", "compare"},
 }
 
 

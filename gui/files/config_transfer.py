@@ -34,11 +34,18 @@ def import_config(parts, path, reset):
     except ConfigError as exc:
         parts.notice.show_message(f"Could not import: {exc}. Nothing was changed.", "error")
         return False
-    datasets, controls, session = parts.datasets, parts.controls, parts.session
-    if config.dataset == MNIST and not datasets.mnist_folder:
+    if config.dataset == MNIST and not parts.datasets.mnist_folder:
         parts.notice.show_message(f"{name} trains on MNIST digits, which were not found on this computer. Get "
                                   "MNIST, then import it again. Nothing was changed.", "error", parts.mnist_buttons())
         return False
+    apply_config(parts, config, f"Imported {name}", reset)
+    parts.status.showMessage(f"Configuration imported from {name}", 5000)
+    return True
+
+
+def apply_config(parts, config, what, reset):
+    """Show ``config`` in the controls; rebuild a fresh network at once, else say Reset applies it (``what`` did it)."""
+    datasets, controls, session = parts.datasets, parts.controls, parts.session
     before = controls.config()
     controls.set_datasets(datasets.choices(), config.dataset)
     controls.set_config(config)
@@ -51,7 +58,5 @@ def import_config(parts, path, reset):
                 session.set_optimizer(config)
         if config.needs_reset(session.config):
             parts.reset_notice.show_message(
-                f"Imported {name}. Reset (Ctrl+R) builds its network; until then training continues with the "
+                f"{what}. Reset (Ctrl+R) builds its network; until then training continues with the "
                 "current one.", "warning", [("Reset now", "Builds a fresh network from the controls.", reset)])
-    parts.status.showMessage(f"Configuration imported from {name}", 5000)
-    return True

@@ -17,6 +17,7 @@ from engine.training_config import DEFAULT_TOY, MNIST, dataset_title, defaults_f
 from gui.common.formatting import percent, sig3
 from gui.common.icons import app_icon
 from gui.common.notice_bar import NoticeBar
+from gui.compare.tab import CompareTab
 from gui.datasets.loader import DatasetStore
 from gui.datasets.mnist_actions import MnistActions
 from gui.datasets.mnist_location import discover_mnist
@@ -25,6 +26,7 @@ from gui.draw_pad.pretrained_preview import TRAIN_ACTIONS, PretrainedPreview
 from gui.evaluation.picked_sample import PickedSample
 from gui.evaluation.tab import EvaluationTab
 from gui.files.checkpoint_actions import CheckpointActions
+from gui.files.config_transfer import apply_config
 from gui.files.parts import FileParts
 from gui.files.reset_undo import ResetUndo
 from gui.network_view.feed import NetworkViewFeed
@@ -63,7 +65,7 @@ _WHAT_CHANGED = {"dataset": "The dataset", "architecture": "The architecture", "
 
 
 class MainWindow(QMainWindow):
-    """The one window: toolbar, controls (left dock), Training and Evaluation tabs (centre), draw pad (right
+    """The one window: toolbar, controls (left dock), Training, Evaluation and Compare tabs (centre), draw pad (right
     dock), File, Edit, View and Help menus, status bar.
 
     What it holds — training: ``datasets`` (DatasetStore), ``session`` (TrainingSession) and its ``worker``;
@@ -71,7 +73,8 @@ class MainWindow(QMainWindow):
     left: ``controls`` (ControlsPanel); centre, above the tabs: ``notice`` and ``reset_notice`` (NoticeBar);
     the Training tab: ``network_view`` (NetworkView, fed by a NetworkViewFeed) over ``loss_plot`` in
     ``splitter``, ``walkthrough`` (WalkthroughPanel) under them; the Evaluation tab: ``evaluation``
-    (EvaluationTab, with its EvaluationView and the QTabWidget) and ``picked_sample``; right: ``digit_panel``
+    (EvaluationTab, with its EvaluationView and the QTabWidget) and ``picked_sample``; the Compare tab:
+    ``compare`` (CompareTab); right: ``digit_panel``
     (DigitPanel) and ``preview`` (PretrainedPreview); menus: ``file_actions`` (CheckpointActions) with
     ``export_actions`` (ExportActions) and ``record_action`` (RecordAction), ``reset_undo`` (the Edit menu),
     ``view_menu``, ``help_menu``; ``mnist_actions``; ``status`` (TrainingStatusBar); ``palette_follower``;
@@ -124,6 +127,9 @@ class MainWindow(QMainWindow):
             [self._actions[name] for name in TRAIN_ACTIONS], self)
         self.evaluation = EvaluationTab(self.session, centre.evaluation_view, centre.tabs, centre.training_page,
                                         self.dataset_changed, self)  # when to evaluate, switching tabs
+        self.compare = CompareTab(self.controls, self.datasets, self.mnist_actions.buttons)
+        centre.tabs.addTab(self.compare, "Compare")
+        centre.tabs.setTabToolTip(2, "Several set-ups trained side by side on the same data (Ctrl+3).")
         self._build_menus()
         self._open_first_dataset(dataset)
         # Last: every dock and splitter exists to be restored, every action to be given its icon.
@@ -191,7 +197,7 @@ class MainWindow(QMainWindow):
     def _build_menus(self):
         """File (checkpoints, configurations), Edit (Undo reset), View (the tabs, Evaluate now), Help; their
         shortcuts work wherever the focus is in the window (Ctrl+Z in the draw pad undoes a stroke)."""
-        parts = FileParts(self.session, self.controls, self.datasets, self.notice, self.reset_notice, self.status,
+        parts = self._file_parts = FileParts(self.session, self.controls, self.datasets, self.notice, self.reset_notice, self.status,
                           self.loss_plot, self.mnist_actions.buttons)
         self.file_actions = CheckpointActions(self, parts)
         self.file_actions["quit"].triggered.connect(self.close)
@@ -205,6 +211,8 @@ class MainWindow(QMainWindow):
         self.view_menu["show_training"].triggered.connect(evaluation.show_training)
         self.view_menu["show_evaluation"].triggered.connect(evaluation.show_evaluation)
         self.view_menu["evaluate"].triggered.connect(evaluation.evaluate_now)
+        self.view_menu["show_compare"].triggered.connect(partial(tabs.setCurrentWidget, self.compare))
+        self.compare.open_setup.connect(self._open_compared_setup)
         tabs.currentChanged.connect(self.view_menu.show_tab)
         self.presentation = Presentation(self, self._side_docks, [
             self.network_view.set_zoom, self.walkthrough.caption.set_zoom, partial(zoom_plot, self.loss_plot)])
@@ -347,7 +355,16 @@ class MainWindow(QMainWindow):
         self.datasets.set_mnist_folder(folder)
         self.controls.set_datasets(self.datasets.choices(), self.controls.config().dataset)
         self.notice.clear()
+        self.compare.notice.clear()
         self.controls.dataset.setCurrentIndex(0)  # emits structure_changed("dataset")
+
+    @Slot(object)
+    def _open_compared_setup(self, config):
+        """A compared run's set-up in the controls (Compare tab, double-click), and the Training tab shown."""
+        if config.dataset == MNIST and not self.datasets.mnist_folder:
+            return
+        apply_config(self._file_parts, config, "The compared run's set-up is in the controls", self.reset)
+        self.evaluation.show_training()
 
     def _restore_config(self):
         """The configuration of the last run in the controls, built, if its dataset is on offer."""
@@ -485,6 +502,7 @@ class MainWindow(QMainWindow):
         self._shut_down = True
         self.digit_panel.shutdown()
         self.evaluation.shutdown()
+        self.compare.shutdown()
         self.mnist_actions.shutdown()
         self.session.shutdown()
         self.datasets.shutdown()

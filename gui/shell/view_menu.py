@@ -11,6 +11,7 @@ TAB_SPECS = [
     ("show_training", "Training", "Ctrl+1", "Shows the network view and the loss plot."),
     ("show_evaluation", "Evaluation", "Ctrl+2",
      "Shows the test accuracy, the confusion matrix, the mistakes and the dataset browser."),
+    ("show_compare", "Compare", "Ctrl+3", "Shows several set-ups trained side by side, their curves and results."),
 ]
 EVALUATE_SPEC = ("evaluate", "Evaluate now", "F5",
                  "Evaluates the current network on the test set (or the set chosen in the Evaluation tab).")
@@ -55,5 +56,5 @@ class ViewMenu(QObject):
         self.actions.update(actions)
 
     def show_tab(self, index):
-        """Check the action of tab ``index`` (0 Training, 1 Evaluation) without triggering it."""
+        """Check the action of tab ``index`` (0 Training, 1 Evaluation, 2 Compare) without triggering it."""
         self.actions[TAB_SPECS[index][0]].setChecked(True)

@@ -135,3 +135,20 @@ def test_the_articles_preset_is_the_four_combinations_of_the_article():
     assert {(s.out_act, s.config.loss) for s in specs} == {("leaky_relu", "mse"), ("leaky_relu", "ce"),
                                                            ("sigmoid", "mse"), ("sigmoid", "ce")}
     assert all(s.config.hidden == [16, 16] and s.config.batch_size == 1 and s.config.init == "small" for s in specs)
+
+
+def test_runs_stopped_go_on_in_a_comparison_of_the_same_runs(mnist_subset):
+    """A view's Stop then Start: Comparison.of_runs takes the trained runs and trains only what is left."""
+    from dataclasses import replace
+
+    small = replace(mnist_subset, x_train=mnist_subset.x_train[:64], y_train=mnist_subset.y_train[:64],
+                    x_test=mnist_subset.x_test[:50], y_test=mnist_subset.y_test[:50])
+    first = Comparison(inits_preset(epochs=2)[:2], {"mnist": small})
+    for event in first.events():
+        if isinstance(event.event, EpochDone) and event.run == 1:  # both have ended epoch 1
+            first.request_stop()
+    assert [r.epochs for r in first.results()] == [1, 1]
+    second = Comparison.of_runs(first.runs)
+    batches = [e.run for e in second.events() if type(e.event).__name__ == "BatchDone"]
+    assert batches == [0, 1] * 2  # the second epoch only
+    assert [r.epochs for r in second.results()] == [2, 2]

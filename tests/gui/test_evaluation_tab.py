@@ -45,7 +45,7 @@ def counting_evaluations(view, monkeypatch):
 
 def test_view_menu_has_the_tab_and_evaluate_actions_between_file_and_help(qtbot):
     window = open_window(qtbot)
-    expected = {"show_training": "Ctrl+1", "show_evaluation": "Ctrl+2", "evaluate": "F5"}
+    expected = {"show_training": "Ctrl+1", "show_evaluation": "Ctrl+2", "show_compare": "Ctrl+3", "evaluate": "F5"}
     for name, keys in expected.items():
         assert action(window, name).shortcut() == QKeySequence(keys) and action(window, name).toolTip()
     bar = window.menuBar()
