@@ -81,6 +81,8 @@ class MainWindow(QMainWindow):
     ``window_state``; ``presentation`` (full screen, the side panels, the words' zoom); ``edge_budget``.
     """
 
+    DEFAULT_SIZE = (1400, 900)  # asked for at the first start (fitted to a smaller screen)
+
     network_reset = Signal(object)  # the window's copy of a freshly built NeuralNetwork
     weights_updated = Signal(object)  # a TrainingUpdate, after the window's copy took its weights
     dataset_changed = Signal(object)  # the Dataset the current network trains on
@@ -90,7 +92,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.setWindowTitle(TITLE)
         self.setWindowIcon(app_icon())
-        self.resize(1400, 900)
+        self.resize(*self.DEFAULT_SIZE)
         self._shown_dataset = None  # the Dataset the views were last given
         self._shut_down = False
         mnist_folder, self._mnist_problem = discover_mnist()

@@ -10,6 +10,7 @@ from engine.training_config import defaults_for
 from gui.common.settings import app_settings
 from gui.shell import main_window
 from gui.shell.main_window import MainWindow
+from gui.shell.window_layout import fit_to_screen
 from gui.shell.window_state import CONFIG_KEY, GEOMETRY_KEY, STATE_KEY, config_from_json
 
 
@@ -50,10 +51,13 @@ def test_close_then_open_gives_the_same_geometry_docks_splitter_and_config(qtbot
 def test_a_notice_at_the_next_start_only_borrows_its_height_from_the_views(qtbot, monkeypatch):
     monkeypatch.setattr(main_window, "discover_mnist", lambda: (None, None))  # the notice is shown at each start
     first = open_window(qtbot, dataset="spirals")
-    first.resize(first.width(), first.minimumHeight() + 37)
+    first.resize(first.width(), first.minimumHeight() + 37)  # not the default
+    qtbot.waitUntil(lambda: first.notice.isVisible() and first.splitter.height() > 300)  # laid out at that height
+    with_notice = first.splitter.height()
     first.notice.clear()  # closed with its ✕
-    qtbot.waitUntil(lambda: first.splitter.height() > 450)
-    first.splitter.setSizes([250, 223])
+    qtbot.waitUntil(lambda: first.splitter.height() > with_notice)  # the views took the notice's room
+    total = first.splitter.height()
+    first.splitter.setSizes([total // 2 + 20, total - total // 2 - 20])  # not the default split
     sizes = first.splitter.sizes()
     first.close()
     second = open_window(qtbot)
@@ -147,7 +151,12 @@ def test_settings_go_to_the_test_folder(private_settings):
 
 
 def test_the_default_size_fits_the_screen(qtbot):
-    window = open_window(qtbot, dataset="circles")  # no saved geometry: 1400 × 900 asked for, on an 800 × 800 screen
+    window = open_window(qtbot, dataset="circles")  # no saved geometry: the default size, fitted to the screen
     area = window.screen().availableGeometry()
-    assert window.width() == max(area.width(), window.minimumWidth())
-    assert window.height() == max(area.height(), window.minimumHeight())
+    wanted_w, wanted_h = main_window.MainWindow.DEFAULT_SIZE
+    assert window.width() == max(min(wanted_w, area.width()), window.minimumWidth())
+    assert window.height() == max(min(wanted_h, area.height()), window.minimumHeight())
+    window.resize(area.width() + 500, area.height() + 500)  # as a default larger than a small screen would ask
+    fit_to_screen(window)
+    assert (window.width(), window.height()) == (max(area.width(), window.minimumWidth()),
+                                                 max(area.height(), window.minimumHeight()))
