@@ -98,8 +98,8 @@ def test_object_arrays_are_never_unpickled(tmp_path, key):
 
 
 MEMBER_NAMES = st.sampled_from(["images", "labels", "version", "images.npy", "labels.npy", "version.npy", "dir/",
-                                "images.npy.npy"]) | st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1,
-                                                             max_size=8)
+                                "images.npy.npy"]) | st.text(
+    st.characters(codec="utf-8", exclude_characters="\x00"), min_size=1, max_size=8)  # names zipfile can write
 MEMBER_DATA = (st.binary(max_size=64) | st.sampled_from([npy_bytes(a) for a in VALID_ARRAYS.values()])
                | st.builds(npy_bytes, hnp.arrays(hnp.scalar_dtypes(), hnp.array_shapes(min_dims=0, max_dims=3))))
 
