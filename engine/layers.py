@@ -35,6 +35,7 @@ class Layer:
         self.db = np.zeros_like(self.b)  # ∂L/∂b of the last backward pass
         self.a_in = self.z = self.a = None  # last forward pass: input, pre-activation, output
         self._work = {}  # per batch size: reusable buffers for z, a, δ and the gradient passed down
+        self._work_n, self._last_work = None, None  # the batch size last used and its buffers
         self.reset_parameters(rng)
 
     def reset_parameters(self, rng=None):
@@ -42,6 +43,8 @@ class Layer:
         self.W[...], self.b[...] = INITIALIZERS[self.init].draw(as_rng(rng), self.outs, self.ins)
 
     def _buffers(self, n):
+        if n == self._work_n:  # the usual case: the batch size of the previous call
+            return self._last_work
         work = self._work.get(n)
         if work is None:
             if len(self._work) > 4:  # batch sizes come and go in the GUI; keep memory bounded
@@ -53,6 +56,7 @@ class Layer:
                 "delta": np.empty(shape, self.dtype),
                 "grad_in": np.empty((self.ins, n), self.dtype),
             }
+        self._work_n, self._last_work = n, work
         return work
 
     def forward(self, a_in):
