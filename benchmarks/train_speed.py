@@ -1,6 +1,7 @@
 """Training speed: one MNIST epoch through the engine's Trainer, against PyTorch and bare GEMM calls.
 
-Run:  python benchmarks/train_speed.py [--data DIR] [--reps 7] [--threads 1,2] [--native-blas] [--cpu-time]
+Run:  python benchmarks/train_speed.py [--data DIR] [--reps 7] [--threads 1,2] [--per-sample N] [--native-blas]
+                                      [--cpu-time]
 
 For each model it times one epoch of 60,000 samples in float32 (median of ``--reps`` runs):
 - engine:   engine.training.Trainer.run(), the real path: shuffled batch gathered from the uint8
@@ -10,6 +11,8 @@ For each model it times one epoch of 60,000 samples in float32 (median of ``--re
             tensor, batches by indexing a random permutation (no DataLoader); skipped without torch.
 - gemm:     only the matrix products a forward and backward pass need (3 per layer, minus the first
             layer's gradient to its input), same shapes and layout, in NumPy.
+Then per-sample training (batch 1, the articles' way): ``net.train(x, t)`` on single columns against
+the articles' plain NumPy code written out here (same init, LeakyReLU, MSE, float32).
 Ratios below 1 mean the engine is faster. The machine is shared: read medians, not single runs.
 
 OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (if set) pick an older BLAS kernel; ``--native-blas`` also runs
@@ -144,6 +147,83 @@ def torch_epoch(case, torch_data, seed, threads):
     return clock() - start
 
 
+# -- per-sample training, the articles' way ------------------------------------------------------------
+PER_SAMPLE_SIZES = (784, 16, 16, 10)  # the articles' script: LeakyReLU, MSE, lr 0.001, raw 0–255 pixels
+
+
+def per_sample_columns(dataset, n):
+    """The first ``n`` samples as the articles' script feeds them: float32 columns and one-hot targets."""
+    xs = dataset.x_train[:n].astype(np.float32)[:, :, None]  # (n, 784, 1): one column per sample
+    ts = np.zeros((n, PER_SAMPLE_SIZES[-1], 1), np.float32)
+    ts[np.arange(n), dataset.y_train[:n], 0] = 1
+    return xs, ts
+
+
+def articles_layers(seed):
+    from engine import Layer, LeakyReLU
+
+    sizes = PER_SAMPLE_SIZES
+    return [Layer(i, o, LeakyReLU(), rng=seed + k) for k, (i, o) in enumerate(zip(sizes[:-1], sizes[1:]))]
+
+
+def engine_per_sample(columns, seed):
+    """Seconds for ``net.train(x, t)`` once per column, the articles' script on the engine."""
+    from engine import MSELoss
+
+    net = NeuralNetwork(articles_layers(seed), MSELoss(), 0.001)
+    start = clock()
+    for x, t in zip(*columns):
+        net.train(x, t)
+    return clock() - start
+
+
+def plain_per_sample(columns, seed):
+    """Seconds for the articles' plain code on the same columns: same init, maths written out in NumPy.
+
+    Forward z = W·x + b, a = f(z) per layer; MSE's gradient 2(a − t)/size; backward per layer from the
+    last: db = f′(z)·dx; dx = Wᵀ·db; dW = db·xᵀ; W −= lr·dW; b −= lr·db. The loss is computed too, as
+    ``net.train`` returns it.
+    """
+    layers = articles_layers(seed)
+    params = [(layer.W.copy(), layer.b.copy(), layer.act) for layer in layers]
+    lr = np.float32(0.001)
+    start = clock()
+    for x, t in zip(*columns):
+        xs, zs = [x], []
+        for W, b, act in params:
+            z = np.dot(W, xs[-1]) + b
+            zs.append(z)
+            xs.append(act.f(z))
+        out = xs[-1]
+        np.mean((out - t) ** 2)  # the loss, which net.train returns
+        dx = 2 * (out - t) / out.size
+        for k in range(len(params) - 1, -1, -1):
+            W, b, act = params[k]
+            db = act.df(zs[k]) * dx
+            dx = np.dot(W.T, db)
+            dW = np.dot(db, xs[k].T)
+            W -= lr * dW
+            b -= lr * db
+    return clock() - start
+
+
+def run_per_sample(args, dataset):
+    columns = per_sample_columns(dataset, args.per_sample)
+    times = {"engine": [], "plain": []}
+    for rep in range(-1, args.reps):
+        for kind, fn in (("engine", engine_per_sample), ("plain", plain_per_sample)):
+            seconds = fn(columns, rep + 1)
+            if rep >= 0:
+                times[kind].append(seconds)
+    med = {k: statistics.median(v) for k, v in times.items()}
+    print(f"per sample (batch 1), {args.per_sample} samples, {'-'.join(map(str, PER_SAMPLE_SIZES))} LeakyReLU MSE: "
+          f"net.train {med['engine']:.3f} s, articles' plain code {med['plain']:.3f} s, "
+          f"ratio {med['engine'] / med['plain']:.2f}  (target ≤ 0.8)")
+    if args.verbose:
+        for k, v in times.items():
+            print(f"    {k:8s} " + " ".join(f"{s:.3f}" for s in v))
+
+
 # -- running and reporting -------------------------------------------------------------------------
 def load_dataset(folder):
     folder = find_mnist(folder) or sys.exit(f"no MNIST found: name its folder with --data or {MNIST_ENV}, or run `python main.py download`")
@@ -202,6 +282,8 @@ def run(args):
                 if args.verbose:
                     for k, v in times.items():
                         print(f"    {k:8s} " + " ".join(f"{s:.3f}" for s in v))
+            if args.per_sample:
+                run_per_sample(args, dataset)
         print(f"load average after: {_load()}\n")
 
 
@@ -215,6 +297,8 @@ def main(argv=None):
     parser.add_argument("--reps", type=int, default=7, help="timed runs per measurement (median reported)")
     parser.add_argument("--threads", default="1", help="comma-separated thread counts, e.g. 1,2")
     parser.add_argument("--only", help="run only the cases whose name contains this text")
+    parser.add_argument("--per-sample", type=int, default=10000, metavar="N",
+                        help="also time N per-sample steps (batch 1) against the articles' plain code (0: skip)")
     parser.add_argument("--verbose", action="store_true", help="print every run's seconds")
     parser.add_argument("--cpu-time", action="store_true",
                         help="time with this thread's CPU time, not the wall clock (1 thread only): "

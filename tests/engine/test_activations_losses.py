@@ -175,6 +175,19 @@ def test_mse_is_exactly_the_seed_formula(shape, data):
     assert np.array_equal(mse.dloss(values, expected), 2 * (values - expected) / values.size)
 
 
+@HYPO
+@given(shape=st.tuples(st.integers(1, 10), st.integers(1, 40)), data=st.data())
+def test_mse_loss_and_grad_is_loss_and_dloss_bit_for_bit(shape, data):
+    """The training step's one-pass MSE gives exactly what loss and dloss give, in either float type."""
+    dtype = data.draw(st.sampled_from([np.float32, np.float64]))
+    values = data.draw(arrays(dtype, shape, elements=st.floats(-1e3, 1e3, width=32)))
+    expected = data.draw(arrays(dtype, shape, elements=st.floats(-1e3, 1e3, width=32)))
+    mse = MSELoss()
+    loss, grad = mse.loss_and_grad(values, expected, np.empty_like(values))
+    assert loss == mse.loss(values, expected)
+    assert grad.dtype == dtype and np.array_equal(grad, mse.dloss(values, expected))
+
+
 def test_mse_targets_are_one_hot_for_labels():
     onehot = MSELoss().targets(np.array([2, 0]), 3, np.float32)
     assert onehot.dtype == np.float32

@@ -149,3 +149,21 @@ def test_gradient_check_detects_a_wrong_gradient():
     numeric = _numeric_grad(lambda: net.loss(net.forward_pass(X), t_loss), layer.W)
     with pytest.raises(AssertionError):
         np.testing.assert_allclose(layer.dW * 1.01, numeric, rtol=1e-5, atol=1e-9)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_one_column_backward_stores_what_the_batch_formulas_give(dtype):
+    """A single column (per-sample training) takes its own path: dW = δ a_inᵀ and db = Σ δ exactly as matmul/sum."""
+    from engine import Layer
+
+    rng = np.random.default_rng(3)
+    layer = Layer(30, 7, "leaky_relu", rng=1, init="auto", dtype=dtype)
+    x = rng.standard_normal((30, 1)).astype(dtype)
+    a = layer.forward(x)
+    np.testing.assert_allclose(a, layer.act.f(layer.W @ x + layer.b), rtol=1e-5)
+    grad_out = rng.standard_normal((7, 1)).astype(dtype)
+    grad_in = layer.backward(grad_out)
+    delta = grad_out * layer.act.df(layer.z)
+    assert np.array_equal(layer.dW, np.matmul(delta, x.T))
+    assert np.array_equal(layer.db, delta.sum(axis=1, keepdims=True))
+    np.testing.assert_allclose(grad_in, layer.W.T @ delta, rtol=1e-5)
