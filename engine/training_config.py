@@ -46,7 +46,7 @@ class TrainingConfig:
 
     def sizes(self, dataset, outputs=None):
         """Neurons per layer, input first, for ``dataset``: e.g. [784, 16, 16, 10] (``outputs`` overrides 10)."""
-        return [dataset.features, *self.hidden, outputs or dataset.n_classes]
+        return [dataset.features, *self.hidden, outputs or dataset.n_outputs]
 
     def optimizer_settings(self):
         """Keyword settings for ``engine.optimizers.get_optimizer`` (besides lr and l2)."""
