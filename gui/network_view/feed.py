@@ -145,8 +145,10 @@ class NetworkViewFeed(QObject):
             self.view.set_dataset_2d(None, None)
             X, _ = dataset.columns("test", 0, 1)
             self.view.set_input(X[:, 0])
-        else:
+        elif dataset.features == 2 and not dataset.is_regression:  # points coloured by class on the map
             self.view.set_dataset_2d(dataset.x_train, dataset.y_train)
+        else:
+            self.view.set_dataset_2d(None, None)
 
     @Slot(object)
     def _on_updated(self, update):
