@@ -144,6 +144,15 @@ def draw_output_labels(painter, layout, names, probs):
         painter.drawText(QRectF(layout.label_x, y - 9, 120, 18), Qt.AlignmentFlag.AlignVCenter, text)
 
 
+def draw_input_labels(painter, layout, names):
+    """A table's column names beside its input neurons, over the start of the first band of edges."""
+    centres, r = layout.centres[0], layout.radius[0]
+    small_font(painter, float(np.clip(r * 0.9, 6.5, 8.5)))
+    painter.setPen(TEXT)
+    for (x, y), name in zip(centres, names):
+        painter.drawText(QRectF(x + r + 3, y - 9, 110, 18), Qt.AlignmentFlag.AlignVCenter, str(name)[:18])
+
+
 def draw_header(painter, x, text, width=130, accent=False):
     small_font(painter, 8.5, bold=accent)
     painter.setPen(ACCENT if accent else DIM_TEXT)

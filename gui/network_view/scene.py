@@ -50,7 +50,7 @@ def paint_chosen_edges(p, edges, snap, mode, scales, chosen):
 def paint_nodes(p, lay, snap, highlight, chosen, grid_cache=None):
     """Every column's nodes, then rings around the chosen ones [(("neuron", col, j) or other, width)]."""
     fwd = snap.forward()
-    plane = snap.plane_maps() if lay.map_rect is not None else None
+    plane = snap.plane_maps() if lay.map_rect is not None and snap.sizes[0] == 2 else None
     for col, centres in enumerate(lay.centres):
         if col == 0 and lay.grid is not None:
             npaint.draw_input_grid(p, lay, snap.input, grid_cache)
@@ -111,7 +111,12 @@ def paint_labels(p, lay, snap, highlight, class_names, scales, symbol, strip, no
 
     ``notes`` maps a layer to a remark for its bar (such as which edges are left out).
     """
-    npaint.draw_output_labels(p, lay, class_names, snap.probabilities() if snap.lit(snap.n_layers) else None)
+    if snap.sizes[-1] == 1 and getattr(snap.acts[-1], "name", "") == "identity":  # a regression: ŷ, no classes
+        fwd = snap.forward() if snap.lit(snap.n_layers) else None
+        value = "" if fwd is None else f" = {npaint.sig3(float(fwd[-1][1][0]))}"
+        npaint.draw_output_labels(p, lay, [f"ŷ{value}"], None)
+    else:
+        npaint.draw_output_labels(p, lay, class_names, snap.probabilities() if snap.lit(snap.n_layers) else None)
     for col in range(len(snap.sizes)):
         lit = highlight is not None and col == highlight + 1
         npaint.draw_header(p, lay.column_x(col), column_title(snap, lay, col), accent=lit)

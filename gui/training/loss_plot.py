@@ -71,6 +71,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.loss_plot.setTitle("Loss", color=(40, 40, 40), size="10pt")
         self.acc_plot.setTitle("Test accuracy", color=(40, 40, 40), size="10pt")
         self.acc_plot.setXLink(self.loss_plot)
+        self.acc_plot.getAxis("left").enableAutoSIPrefix(False)  # an RMSE of 0.13 reads 0.13, not 130 (×0.001)
 
         # Bottom left: a falling loss curve leaves that corner empty.
         legend = self.loss_plot.addLegend(offset=(10, -10), labelTextColor=(40, 40, 40), brush=(255, 255, 255, 200))

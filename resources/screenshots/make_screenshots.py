@@ -38,7 +38,8 @@ TOY = "spirals"
 TOY_WALK_EPOCH = 36  # the 2-D walk happens after these epochs, while the spirals are still being learnt
 TOY_EPOCHS = 100
 SHOTS = ("first_minute", "mnist_training", "evaluation", "draw_pad", "walk_forward", "walk_backward", "spirals",
-         "walk_2d_forward", "walk_2d_backward")
+         "walk_2d_forward", "walk_2d_backward", "sine_fit")
+REGRESSION = "sine"  # the 1-D set of sine_fit.png: its function plot with each hidden neuron's curve
 
 
 class ScreenshotError(RuntimeError):
@@ -343,6 +344,28 @@ def toy_scene(window, shoot):
     hover_away(window)
 
 
+def sine_scene(window, shoot):
+    """The sine trained to the end; hovering the last hidden neuron whose contribution varies most shows it."""
+    import numpy as np
+
+    combo = window.controls.dataset
+    index = combo.findData(REGRESSION)
+    if index < 0:
+        raise ScreenshotError(f"the dataset list has no {REGRESSION!r}")
+    combo.setCurrentIndex(index)
+    if window.network().sizes[0] != 1:  # after training, the window asks for a reset instead
+        wait_signal(window.network_reset, action(window, "reset").trigger, "a network for the sine")
+    wait_until(lambda: window.network().sizes[0] == 1, "a network for the sine")
+    play_to_end(window, 100, "100 epochs on the sine")
+    view = window.network_view
+    strongest = int(np.ptp(view.snapshot().function_curves()["contributions"], axis=1).argmax())
+    column = len(window.network().sizes) - 2
+    for _ in range(2):  # the first move after the run may land where the pointer last was
+        hover(view, view.neuron_center(column, strongest))
+    shoot("sine_fit", window)
+    hover_away(window)
+
+
 def main(argv=None):
     args = parse_args(argv)
     started = time.perf_counter()
@@ -364,8 +387,10 @@ def main(argv=None):
         try:
             if args.only & set(SHOTS[:5]):
                 mnist_scene(window, shoot, args.unipen)
-            if args.only & set(SHOTS[5:]):
+            if args.only & set(SHOTS[5:8]):
                 toy_scene(window, shoot)
+            if "sine_fit" in args.only:
+                sine_scene(window, shoot)
         finally:
             window.close()
             window.shutdown()
