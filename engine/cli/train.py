@@ -16,7 +16,8 @@ from engine.cli.setup import network_from_args, option
 
 # Options a resumed run takes from its next batch, and the ones the checkpoint decides (then ignored).
 RESUME_APPLIES = ("lr", "l2", "momentum", "beta1", "beta2", "batch_size")
-RESUME_IGNORES = {"dataset": "--dataset", "target": "--target", "drop_missing": "--drop-missing", "arch": "--arch", "act": "--act", "out_act": "--out-act", "loss": "--loss",
+RESUME_IGNORES = {"dataset": "--dataset", "target": "--target", "drop_missing": "--drop-missing", "arch": "--arch",
+                  "act": "--act", "out_act": "--out-act", "loss": "--loss",
                   "optimizer": "--optimizer", "seed": "--seed", "init": "--init", "augment": "--augment",
                   "lr_decay": "--lr-decay", "styles": "--styles", "samples": "--samples", "noise": "--noise",
                   "float64": "--float64"}

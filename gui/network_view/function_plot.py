@@ -117,16 +117,7 @@ def paint_function(p, rect, curves, points=None, labels=None, hovered=None, n_la
     p.drawRect(frame)
     npaint.draw_header(p, x + side / 2, "function of x" if len(outputs) == 1 else "class probabilities",
                        width=side)
-    npaint.small_font(p, 7.5)
-    p.setPen(npaint.DIM_TEXT)
-    below = QRectF(x, y + side + 2, side, 14)
-    p.drawText(below, Qt.AlignmentFlag.AlignLeft, f"{xmin:.2g}")
-    p.drawText(below, Qt.AlignmentFlag.AlignHCenter, "x")
-    p.drawText(below, Qt.AlignmentFlag.AlignRight, f"{xmax:.2g}")
-    left = QRectF(x - 40, y, 36, side)
-    p.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, f"{ymax:.2g}")
-    p.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "y")
-    p.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"{ymin:.2g}")
+    npaint.draw_axis_labels(p, rect, curves["extent"], "x", "y")
 
 
 def hovered_curve(curves, hovered, n_layers):

@@ -153,6 +153,22 @@ def draw_input_labels(painter, layout, names):
         painter.drawText(QRectF(x + r + 3, y - 9, 110, 18), Qt.AlignmentFlag.AlignVCenter, str(name)[:18])
 
 
+def draw_axis_labels(painter, rect, extent, x_name, y_name):
+    """The ends and names of a square plot's axes: under it, and left of it; ``rect`` is (x, y, side)."""
+    x, y, side = rect
+    xmin, xmax, ymin, ymax = extent
+    small_font(painter, 7.5)
+    painter.setPen(DIM_TEXT)
+    below = QRectF(x, y + side + 2, side, 14)
+    painter.drawText(below, Qt.AlignmentFlag.AlignLeft, f"{xmin:.2g}")
+    painter.drawText(below, Qt.AlignmentFlag.AlignHCenter, x_name)
+    painter.drawText(below, Qt.AlignmentFlag.AlignRight, f"{xmax:.2g}")
+    left = QRectF(x - 40, y, 36, side)
+    painter.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, f"{ymax:.2g}")
+    painter.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, y_name)
+    painter.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"{ymin:.2g}")
+
+
 def draw_header(painter, x, text, width=130, accent=False):
     small_font(painter, 8.5, bold=accent)
     painter.setPen(ACCENT if accent else DIM_TEXT)

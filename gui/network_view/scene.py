@@ -142,16 +142,7 @@ def paint_plane(p, lay, snap, points_img):
     p.drawRect(rect)
     npaint.draw_header(p, x + side / 2, "decision map", width=side)
     xmin, xmax, ymin, ymax = plane["extent"]
-    npaint.small_font(p, 7.5)
-    p.setPen(npaint.DIM_TEXT)
-    below = QRectF(x, y + side + 2, side, 14)
-    p.drawText(below, Qt.AlignmentFlag.AlignLeft, f"{xmin:.2g}")
-    p.drawText(below, Qt.AlignmentFlag.AlignHCenter, "x₁")
-    p.drawText(below, Qt.AlignmentFlag.AlignRight, f"{xmax:.2g}")
-    left = QRectF(x - 40, y, 36, side)
-    p.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, f"{ymax:.2g}")
-    p.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, "x₂")
-    p.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"{ymin:.2g}")
+    npaint.draw_axis_labels(p, lay.map_rect, plane["extent"], "x₁", "x₂")
     if snap.input is not None:
         u = (snap.input[0] - xmin) / (xmax - xmin) * side + x
         v = (ymax - snap.input[1]) / (ymax - ymin) * side + y

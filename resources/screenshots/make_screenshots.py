@@ -318,21 +318,27 @@ def draw_digit(window, unipen_path, shoot, name="draw_pad"):
     settle()
 
 
+def choose_dataset(window, name, inputs):
+    """Choose dataset ``name`` in the controls and wait for its network (``inputs`` wide); returns its title."""
+    from engine.training_config import dataset_title
+
+    title = dataset_title(name)
+    combo = window.controls.dataset
+    index = combo.findData(name)
+    if index < 0:
+        raise ScreenshotError(f"the dataset list has no {name!r}")
+    combo.setCurrentIndex(index)
+    if window.network().sizes[0] != inputs:  # after training, the window asks for a reset instead
+        wait_signal(window.network_reset, action(window, "reset").trigger, f"a network for {title}")
+    wait_until(lambda: window.network().sizes[0] == inputs, f"a network for {title}")
+    return title
+
+
 def toy_scene(window, shoot):
     """A 2-D set chosen in the controls: a walk while it is still learning, then trained to the end."""
     from PySide6.QtCore import QPointF
 
-    from engine.training_config import dataset_title
-
-    title = dataset_title(TOY)
-    combo = window.controls.dataset
-    index = combo.findData(TOY)
-    if index < 0:
-        raise ScreenshotError(f"the dataset list has no {TOY!r}")
-    combo.setCurrentIndex(index)
-    if window.network().sizes[0] != 2:  # after training, the window asks for a reset instead
-        wait_signal(window.network_reset, action(window, "reset").trigger, f"a network for {title}")
-    wait_until(lambda: window.network().sizes[0] == 2, f"a network for {title}")
+    title = choose_dataset(window, TOY, 2)
     play_to_end(window, TOY_WALK_EPOCH, f"{TOY_WALK_EPOCH} epochs on {title}")
     window.controls.epochs.setValue(TOY_EPOCHS)
     walk(window, shoot, 1, 0, ("walk_2d_forward", "walk_2d_backward"))
@@ -348,14 +354,7 @@ def sine_scene(window, shoot):
     """The sine trained to the end; hovering the last hidden neuron whose contribution varies most shows it."""
     import numpy as np
 
-    combo = window.controls.dataset
-    index = combo.findData(REGRESSION)
-    if index < 0:
-        raise ScreenshotError(f"the dataset list has no {REGRESSION!r}")
-    combo.setCurrentIndex(index)
-    if window.network().sizes[0] != 1:  # after training, the window asks for a reset instead
-        wait_signal(window.network_reset, action(window, "reset").trigger, "a network for the sine")
-    wait_until(lambda: window.network().sizes[0] == 1, "a network for the sine")
+    choose_dataset(window, REGRESSION, 1)
     play_to_end(window, 100, "100 epochs on the sine")
     view = window.network_view
     strongest = int(np.ptp(view.snapshot().function_curves()["contributions"], axis=1).argmax())
