@@ -81,3 +81,15 @@ def test_a_bad_table_is_refused_with_a_message_and_nothing_changes(qtbot, monkey
         window.open_data.dialog.accept()
     assert "bad.csv" in window.notice.text() and window.network() is before
     assert window.open_data.progress is None and window.action("reset").isEnabled()
+
+
+def test_a_tables_configuration_imports_only_once_a_table_is_open(qtbot, monkeypatch, tmp_path):
+    exported = tmp_path / "iris.json"
+    window = make_window(qtbot)
+    open_table(window, qtbot, monkeypatch, IRIS)
+    window.file_actions.export_config(str(exported))
+    other = make_window(qtbot)
+    assert not other.file_actions.import_config(str(exported))
+    assert "Open data" in other.notice.text() and other.controls.config().dataset == "circles"
+    open_table(other, qtbot, monkeypatch, IRIS)
+    assert other.file_actions.import_config(str(exported)) and other.network().sizes == [4, 16, 16, 3]
