@@ -78,6 +78,7 @@ class DatasetStore(QObject):
     failed = Signal(str, str)  # dataset id, what went wrong
     cancelled = Signal(str)  # dataset id whose reading was cancelled
     progress = Signal(float)  # fraction of a CSV read so far
+    started = Signal(str)  # a dataset id being read in the background from now on
 
     def __init__(self, mnist_folder=None, parent=None):
         super().__init__(parent)
@@ -128,6 +129,7 @@ class DatasetStore(QObject):
         if self._loading.running():
             self.loading = CSV
             self._loader.request_csv(path, options)
+            self.started.emit(CSV)
 
     def add_csv(self, dataset):
         """Offer ``dataset`` (a CSV Dataset read elsewhere, e.g. for a checkpoint) as the table."""

@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
                              (self.datasets.loaded, self._on_dataset_loaded),
                              (self.datasets.failed, self._on_dataset_failed),
                              (self.datasets.cancelled, self._show_play_state),
+                             (self.datasets.started, self._show_play_state),
                              (self.mnist_actions.found, self.mnist_available),
                              (c.live_changed, self._on_live_changed), (c.optimizer_changed, self._on_optimizer_changed),
                              (c.structure_changed, self._on_structure_changed),

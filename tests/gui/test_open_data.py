@@ -4,6 +4,7 @@ regressions in the dataset list, with the loss plot showing RMSE."""
 import shutil
 
 import pytest
+from PySide6.QtWidgets import QPushButton
 
 from tests.gui.checkpoint_helpers import answer_dialogs
 from tests.gui.table_helpers import IRIS, open_table
@@ -93,3 +94,23 @@ def test_a_tables_configuration_imports_only_once_a_table_is_open(qtbot, monkeyp
     assert "Open data" in other.notice.text() and other.controls.config().dataset == "circles"
     open_table(other, qtbot, monkeypatch, IRIS)
     assert other.file_actions.import_config(str(exported)) and other.network().sizes == [4, 16, 16, 3]
+
+
+def test_reading_a_table_shows_progress_and_cancel_stops_it(qtbot, monkeypatch):
+    def slow_load(path, progress=None, should_stop=None, **options):  # in the loader's thread
+        progress(0.5)
+        should_stop.__self__.wait(TIMEOUT / 1000)  # until Cancel sets the loader's stop event
+        return None if should_stop() else pytest.fail("never cancelled")
+
+    monkeypatch.setattr("gui.datasets.loader.load_csv", slow_load)
+    window = make_window(qtbot)
+    before = window.network()
+    answer_dialogs(monkeypatch, IRIS)
+    action(window, "open_data").trigger()
+    with qtbot.waitSignal(window.datasets.progress, timeout=TIMEOUT):
+        window.open_data.dialog.accept()
+    assert window.open_data.progress.value() == 500 and not window.action("reset").isEnabled()
+    with qtbot.waitSignal(window.datasets.cancelled, timeout=TIMEOUT):
+        window.open_data.progress.findChild(QPushButton).click()  # the dialog's Cancel button
+    assert window.open_data.progress is None and window.action("reset").isEnabled()
+    assert window.network() is before and window.controls.dataset.findData("csv") < 0
