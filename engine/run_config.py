@@ -31,7 +31,7 @@ import json
 import os
 
 from engine.activations import ACTIVATIONS
-from engine.data.toy_datasets import TOY_DATASETS
+from engine.data.toy_datasets import REGRESSION_DATASETS, TOY_DATASETS
 from engine.files.atomic_file import write_atomic
 from engine.hyperparameters import (  # noqa: F401 - part of the format's limits
     CONFIG_CHOICES,
@@ -48,7 +48,7 @@ from engine.optimizers import OPTIMIZERS
 FORMAT_ID = "backprop-studio-config"
 CONFIG_VERSION = 1  # bump when the meaning of a key changes; readers refuse newer files
 MAX_BYTES = 64 * 1024  # a configuration is a few hundred bytes; anything this big is not one
-DATASETS = ("mnist", *TOY_DATASETS)
+DATASETS = ("mnist", *TOY_DATASETS, *REGRESSION_DATASETS, "csv")  # "csv": a person's table, named in a checkpoint
 
 # key → (kind, low, high): the ranges of engine/hyperparameters.py, which the controls accept too
 NUMBERS = {key: (HYPERPARAMETERS[key].kind, HYPERPARAMETERS[key].low, HYPERPARAMETERS[key].high)

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from engine.data.toy_datasets import TOY_DATASETS, make_toy
+from engine.data.toy_datasets import REGRESSION_DATASETS, TOY_DATASETS, make_toy
 from engine.hyperparameters import HYPERPARAMETERS, LIVE_KEYS
 from engine.network import NeuralNetwork
+from engine.tasks import REGRESSION_LOSS, head_for
 from engine.training import Trainer
 
-MNIST = "mnist"  # the dataset id of MNIST; every other id names a built-in 2-D set
+MNIST = "mnist"  # the dataset id of MNIST
+CSV = "csv"  # the dataset id of a person's own table (engine/data/csv_dataset.py); every other id is built in
 DEFAULT_TOY = "circles"  # the 2-D set the window opens on when MNIST is not found
 TOY_POINTS = 1000  # points generated for a built-in 2-D set (80 % train, 20 % test)
 
@@ -46,7 +48,7 @@ class TrainingConfig:
 
     def sizes(self, dataset, outputs=None):
         """Neurons per layer, input first, for ``dataset``: e.g. [784, 16, 16, 10] (``outputs`` overrides 10)."""
-        return [dataset.features, *self.hidden, outputs or dataset.n_classes]
+        return [dataset.features, *self.hidden, outputs or dataset.n_outputs]
 
     def optimizer_settings(self):
         """Keyword settings for ``engine.optimizers.get_optimizer`` (besides lr and l2)."""
@@ -68,12 +70,15 @@ class TrainingConfig:
         return replace(self, hidden=list(self.hidden), activations=list(self.activations))
 
 
-def defaults_for(dataset):
-    """The starting config for a dataset id: the seed network for MNIST, a small tanh net for 2-D sets."""
+def defaults_for(dataset, regression=None):
+    """The starting config for a dataset id: the seed network for MNIST, a small tanh net for built-in sets,
+    16-16 for a table; a regression (``regression``, or a built-in regression's id) trains with MSE."""
     if dataset == MNIST:
         return TrainingConfig()
-    return TrainingConfig(dataset=dataset, hidden=[8, 8], activations=["tanh", "tanh"], lr=0.03,
-                          batch_size=16, epochs=100)
+    hidden = [16, 16] if dataset in (CSV, *REGRESSION_DATASETS) else [8, 8]
+    regression = dataset in REGRESSION_DATASETS if regression is None else regression
+    return TrainingConfig(dataset=dataset, hidden=hidden, activations=["tanh"] * len(hidden), lr=0.03,
+                          batch_size=16, epochs=100, loss=REGRESSION_LOSS if regression else "ce")
 
 
 def config_from_values(values):
@@ -86,11 +91,15 @@ def config_from_values(values):
 
 def dataset_title(name):
     """What people read for a dataset id."""
-    return "MNIST digits" if name == MNIST else TOY_DATASETS[name][0]
+    if name == MNIST:
+        return "MNIST digits"
+    if name == CSV:
+        return "Your own table (CSV)"
+    return {**TOY_DATASETS, **REGRESSION_DATASETS}[name][0]
 
 
 def make_builtin(name, seed=0):
-    """A built-in 2-D dataset, generated on the spot (a few milliseconds)."""
+    """A built-in 2-D (or regression) dataset, generated on the spot (a few milliseconds)."""
     return make_toy(name, n=TOY_POINTS, seed=seed)
 
 
@@ -98,9 +107,12 @@ def build_network(config, dataset, *, outputs=None, out_act=None, dtype=np.float
     """A fresh network for ``dataset`` as ``config`` describes it, initialised from ``config.seed``.
 
     ``outputs`` (at least the dataset's classes) and ``out_act`` (default: the loss's own) are the
-    CLI's extras; ValueError names what the engine does not know.
+    CLI's extras; a regression gets its identity output (engine/tasks.py). ValueError names what the
+    engine does not know, or a loss a regression cannot learn with.
     """
-    return NeuralNetwork.build(config.sizes(dataset, outputs), list(config.activations), config.loss,
+    loss, out_act = head_for(dataset, config.loss, out_act) if getattr(dataset, "is_regression", False) else (
+        config.loss, out_act)
+    return NeuralNetwork.build(config.sizes(dataset, outputs), list(config.activations), loss,
                                out_act=out_act, optimizer=config.optimizer, lr=config.lr, l2=config.l2,
                                seed=config.seed, dtype=dtype, init=config.init, **config.optimizer_settings())
 

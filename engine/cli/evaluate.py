@@ -5,33 +5,40 @@ import os
 import sys
 import time
 
-from engine.cli.datasets import load_dataset
+from engine.cli.datasets import checkpoint_dataset
 from engine.cli.parser import UsageError
 from engine.cli.quiet import finite, quiet_numpy
 
 
 def cmd_evaluate(args, out=None):
     out = out or sys.stdout
+    from engine.evaluation import regression_scores
     from engine.files.checkpoint import load_checkpoint
+    from engine.tasks import network_problem
     from engine.training import Trainer
 
     net, extra = load_checkpoint(args.model)
     extra = extra or {}
-    name = args.dataset or extra.get("dataset")
-    params = (extra.get("dataset_params") or {}) if name and name != "mnist" else {}
-    dataset = load_dataset(name, args.data, samples=params.get("n", 1000), noise=params.get("noise"),
-                           seed=params.get("seed", 0), need=("test",))
-    if net.layers[0].ins != dataset.features:
-        raise UsageError(f"the model takes {net.layers[0].ins} inputs but {dataset.name} has {dataset.features}")
+    if args.dataset is not None and args.data_csv is not None:
+        raise UsageError("--data-csv and --dataset both name the data; give one")
+    dataset = checkpoint_dataset(extra, args.data, args.data_csv, args.dataset, need=("test",))
+    problem = network_problem(net, dataset)
+    if problem:
+        raise UsageError(f"{os.path.basename(args.model)} does not fit this data: {problem}")
     t0 = time.perf_counter()
     trainer = Trainer(net, dataset, batch_size=1, epochs=0)
     with quiet_numpy():
         test_loss, test_acc = trainer.evaluate("test")
     seconds = time.perf_counter() - t0
-    print(f"{os.path.basename(args.model)} on {dataset.title} test set: loss {test_loss:.4f} · "
-          f"accuracy {100 * test_acc:.2f} % ({len(dataset.y_test):,} samples, {seconds:.2f} s)", file=out)
-    print(json.dumps({"dataset": dataset.name, "arch": "-".join(str(s) for s in net.sizes),
-                      "test_loss": finite(test_loss),
-                      "test_accuracy": round(test_acc, 6), "eval_seconds": round(seconds, 3)}, allow_nan=False),
-          file=out, flush=True)
+    result = {"dataset": dataset.name, "arch": "-".join(str(s) for s in net.sizes), "test_loss": finite(test_loss),
+              "test_accuracy": finite(test_acc), "eval_seconds": round(seconds, 3)}
+    if dataset.is_regression:
+        rmse, r2 = regression_scores(test_loss, dataset.y_test, dataset.target_scaling[1])
+        result.update(test_rmse=finite(rmse), test_r2=finite(r2))
+        score = f"RMSE {rmse:.4g} · R² {r2:.4f}"
+    else:
+        score = f"accuracy {100 * test_acc:.2f} %"
+    print(f"{os.path.basename(args.model)} on {dataset.title} test set: loss {test_loss:.4f} · {score} "
+          f"({len(dataset.y_test):,} samples, {seconds:.2f} s)", file=out)
+    print(json.dumps(result, allow_nan=False), file=out, flush=True)
     return 0

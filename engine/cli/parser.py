@@ -56,6 +56,28 @@ def _add_table_options(parser):
                             help=f"{hp.help}; {hp.range_text()} (default {shown})")
 
 
+def _fraction(text):
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"must be a number between 0 and 1 (exclusive), got {text!r}")
+    return value
+
+
+def _add_csv_options(parser):
+    parser.add_argument("--data-csv", metavar="FILE", help="your own table: a CSV of numbers, one target column, "
+                                                           "the rest features (classification or regression "
+                                                           "as the target decides)")
+    parser.add_argument("--target", metavar="COL", help="the target column of --data-csv: its name or 0-based "
+                                                        "index (default: the last column)")
+    parser.add_argument("--test-fraction", type=_fraction, default=0.2, metavar="F",
+                        help="share of the CSV's rows held out for testing (default 0.2)")
+    parser.add_argument("--drop-missing", action="store_true", help="leave out CSV rows with a missing value "
+                                                                    "instead of refusing the file")
+
+
 def build_parser(description=None):
     """The parser of `backprop-studio [train|evaluate|export|download] …`; errors raise UsageError."""
     p = _Parser(prog="backprop-studio", description=description)
@@ -66,10 +88,11 @@ def build_parser(description=None):
     t = sub.add_parser("train", help="train a network headless and print its test accuracy")
     t.add_argument("--data", metavar="DIR", help="folder with the four MNIST IDX files")
     t.add_argument("--dataset", default=None,
-                   help="mnist (default when MNIST is found) or a built-in 2-D set: quadrants, xor, "
-                        "circles, spirals, blobs")
+                   help="mnist (default when MNIST is found), a built-in 2-D set: quadrants, xor, "
+                        "circles, spirals, blobs, or a built-in regression: sine, abs, cubic, step, surface")
+    _add_csv_options(t)
     t.add_argument("--arch", help="layer sizes input first, e.g. 784-128-64-10 (default: 784-128-64-10 "
-                                  "for MNIST, 2-8-8-k for 2-D sets)")
+                                  "for MNIST, 2-8-8-k for 2-D sets, FEATURES-16-16-OUTPUTS for a CSV)")
     t.add_argument("--act", default=None, help="hidden activation(s): one name, or a comma list (one per "
                                                "hidden layer); leaky_relu:0.1 sets the slope (default relu)")
     t.add_argument("--out-act", help="last layer's activation (default: identity with ce, sigmoid with mse)")
@@ -97,6 +120,8 @@ def build_parser(description=None):
     e.add_argument("model", help="a .npz checkpoint saved by train or by the app")
     e.add_argument("--data", metavar="DIR", help="folder with the four MNIST IDX files")
     e.add_argument("--dataset", default=None, help="the dataset the model was trained on (default: its own)")
+    e.add_argument("--data-csv", metavar="FILE", help="the CSV the model was trained on (the same file: its "
+                                                      "SHA-256 is checked), or another table of the same shape")
     e.add_argument("--threads", type=_threads, default=1, metavar="N", help=THREADS_HELP)
     e.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 

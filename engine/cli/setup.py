@@ -3,6 +3,7 @@
 from engine.cli.datasets import check_fits, network_bytes
 from engine.cli.parser import UsageError
 from engine.hyperparameters import HYPERPARAMETERS
+from engine.tasks import head_for
 from engine.training_config import TrainingConfig, build_network
 
 
@@ -15,7 +16,7 @@ def option(args, name):
     return hp.default if hp.cli_default is None else hp.cli_default
 
 
-def parse_arch(text, features, n_classes):
+def parse_arch(text, features, n_classes, regression=False):
     """Layer sizes from '784-128-10': every part a whole number ≥ 1, input and output fitting the data."""
     parts = text.replace(",", "-").split("-")
     try:
@@ -28,6 +29,9 @@ def parse_arch(text, features, n_classes):
         raise UsageError(f"--arch needs at least an input and an output size, all ≥ 1; got {text!r}")
     if sizes[0] != features:
         raise UsageError(f"--arch must start with the data's {features} features; got {text!r}")
+    if regression and sizes[-1] != 1:
+        raise UsageError(f"--arch must end with 1 output: the data is a regression (one number per sample); "
+                         f"got {text!r}")
     if sizes[-1] < n_classes:
         raise UsageError(f"--arch must end with at least the data's {n_classes} classes; got {text!r}")
     return sizes
@@ -35,8 +39,8 @@ def parse_arch(text, features, n_classes):
 
 def config_from_args(args, dataset):
     """(TrainingConfig, output size) that ``args`` describe for ``dataset``; UsageError on a bad option."""
-    default_arch = "784-128-64-10" if dataset.is_image else f"2-8-8-{dataset.n_classes}"
-    sizes = parse_arch(default_arch if args.arch is None else args.arch, dataset.features, dataset.n_classes)
+    sizes = parse_arch(default_arch(dataset) if args.arch is None else args.arch, dataset.features,
+                       dataset.n_classes, dataset.is_regression)
     acts = [a.strip() for a in (args.act or "relu").split(",") if a.strip()]
     n_hidden = len(sizes) - 2
     if len(acts) not in (1, n_hidden) and not (n_hidden == 0 and len(acts) <= 1):
@@ -45,23 +49,35 @@ def config_from_args(args, dataset):
     lr = args.lr if args.lr is not None else (0.001 if optimizer == "adam" else 0.05)
     values = {name: option(args, name) for name in ("batch_size", "epochs", "l2", "seed", "momentum", "beta1",
                                                     "beta2", "init")}
+    try:
+        loss, out_act = head_for(dataset, args.loss, args.out_act)
+    except ValueError as exc:  # a regression trained with a classification's loss or output
+        raise UsageError(str(exc)) from None
     config = TrainingConfig(dataset=dataset.name, hidden=sizes[1:-1],
-                            activations=acts * n_hidden if len(acts) == 1 else acts, loss=args.loss or "ce",
+                            activations=acts * n_hidden if len(acts) == 1 else acts, loss=loss,
                             optimizer=optimizer, lr=lr, **values)
-    return config, sizes[-1]
+    return config, sizes[-1], out_act
+
+
+def default_arch(dataset):
+    """784-128-64-10 for MNIST, 2-8-8-k for a built-in set, FEATURES-16-16-OUTPUTS for a table."""
+    if dataset.is_image:
+        return "784-128-64-10"
+    hidden = "16-16" if dataset.name == "csv" else "8-8"
+    return f"{dataset.features}-{hidden}-{dataset.n_outputs}"
 
 
 def network_from_args(args, dataset):
     """(network, TrainingConfig) for a new run; refuses a network that does not fit in memory, unbuilt."""
     import numpy as np
 
-    config, outputs = config_from_args(args, dataset)
+    config, outputs, out_act = config_from_args(args, dataset)
     dtype = np.float64 if args.float64 else np.float32
     sizes = config.sizes(dataset, outputs)
     check_fits(network_bytes(sizes, np.dtype(dtype).itemsize, config.batch_size),
                f"the network {'-'.join(map(str, sizes))}")
     try:
-        net = build_network(config, dataset, outputs=outputs, out_act=args.out_act, dtype=dtype)
+        net = build_network(config, dataset, outputs=outputs, out_act=out_act, dtype=dtype)
     except ValueError as exc:  # an unknown activation, loss or optimiser
         raise UsageError(str(exc)) from None
     return net, config

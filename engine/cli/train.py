@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 
 from engine.cli.advice import divergence_advice
-from engine.cli.datasets import load_dataset
+from engine.cli.datasets import checkpoint_dataset, load_csv_dataset, load_dataset
 from engine.cli.interrupt import StopOnSignal
 from engine.cli.parser import UsageError
 from engine.cli.progress import ProgressBar
@@ -16,7 +16,8 @@ from engine.cli.setup import network_from_args, option
 
 # Options a resumed run takes from its next batch, and the ones the checkpoint decides (then ignored).
 RESUME_APPLIES = ("lr", "l2", "momentum", "beta1", "beta2", "batch_size")
-RESUME_IGNORES = {"dataset": "--dataset", "arch": "--arch", "act": "--act", "out_act": "--out-act", "loss": "--loss",
+RESUME_IGNORES = {"dataset": "--dataset", "target": "--target", "drop_missing": "--drop-missing", "arch": "--arch",
+                  "act": "--act", "out_act": "--out-act", "loss": "--loss",
                   "optimizer": "--optimizer", "seed": "--seed", "init": "--init", "augment": "--augment",
                   "lr_decay": "--lr-decay", "styles": "--styles", "samples": "--samples", "noise": "--noise",
                   "float64": "--float64"}
@@ -71,7 +72,7 @@ def new_run(args):
 
     seed, lr_decay, styles = option(args, "seed"), option(args, "lr_decay"), option(args, "styles")
     augment = None if args.augment is None else _augment(args.augment)  # checked before loading anything
-    dataset = load_dataset(args.dataset, args.data, samples=option(args, "samples"), noise=args.noise, seed=seed)
+    dataset = _new_dataset(args, seed)
     if augment is not None and not dataset.is_image:
         raise UsageError("--augment applies to image datasets (MNIST) only")
     if styles:
@@ -81,6 +82,19 @@ def new_run(args):
     net, config = network_from_args(args, dataset)
     trainer = Trainer(net, dataset, batch_size=config.batch_size, epochs=config.epochs, seed=seed, augment=augment)
     return Run(dataset, trainer, net.lr, lr_decay, args.augment, styles, seed)
+
+
+def _new_dataset(args, seed):
+    """The dataset the options name: a CSV (--data-csv), a built-in set or MNIST."""
+    if args.data_csv is None:
+        given = [flag for flag, value in (("--target", args.target), ("--drop-missing", args.drop_missing),
+                                          ("--test-fraction", args.test_fraction != 0.2)) if value]
+        if given:
+            raise UsageError(f"{', '.join(given)} apply to --data-csv only")
+        return load_dataset(args.dataset, args.data, samples=option(args, "samples"), noise=args.noise, seed=seed)
+    if args.dataset is not None:
+        raise UsageError("--data-csv and --dataset both name the data; give one")
+    return load_csv_dataset(args.data_csv, args.target, args.test_fraction, args.drop_missing, seed)
 
 
 def _augment(text):
@@ -101,9 +115,8 @@ def resume_run(args):
 
     net, extra = load_checkpoint(args.resume)
     extra = extra or {}
-    hyper, params = extra.get("hyperparameters") or {}, extra.get("dataset_params") or {}
-    dataset = load_dataset(extra.get("dataset"), args.data, samples=params.get("n", 1000), noise=params.get("noise"),
-                           seed=params.get("seed", 0))
+    hyper = extra.get("hyperparameters") or {}
+    dataset = checkpoint_dataset(extra, args.data, args.data_csv)
     text, styles, seed = hyper.get("augment"), hyper.get("styles") or 0.0, hyper.get("seed", 0)
     if styles:
         dataset = with_styles(dataset, styles, seed)
@@ -159,9 +172,10 @@ def train(run, args, signals, out):
                 outcome.last = event
                 if run.lr_decay != 1.0:
                     trainer.set_hyperparameters(lr=run.lr0 * run.lr_decay ** (event.epoch + 1))
+                score = (f"test RMSE {event.test_rmse:.4g} · R² {event.test_r2:.4f}" if run.dataset.is_regression
+                         else f"test accuracy {100 * event.test_accuracy:.2f} %")
                 print(f"epoch {event.epoch + 1}/{event.epochs}: train loss {event.train_loss:.4f} · "
-                      f"test loss {event.test_loss:.4f} · test accuracy {100 * event.test_accuracy:.2f} % · "
-                      f"{event.seconds:.2f} s", file=out, flush=True)
+                      f"test loss {event.test_loss:.4f} · {score} · {event.seconds:.2f} s", file=out, flush=True)
             elif isinstance(event, Diverged):
                 outcome.diverged = event
     bar.clear()
@@ -171,7 +185,7 @@ def train(run, args, signals, out):
 def summary(run, outcome):
     """The JSON last line's values."""
     last, net = outcome.last, run.trainer.net
-    return {
+    result = {
         "dataset": run.dataset.name,
         "arch": "-".join(str(s) for s in net.sizes),
         "epochs": run.trainer.epoch,
@@ -179,6 +193,10 @@ def summary(run, outcome):
         "test_loss": None if last is None else finite(last.test_loss),
         "test_accuracy": None if last is None else finite(last.test_accuracy),
     }
+    if run.dataset.is_regression:  # in the target's own units
+        result["test_rmse"] = None if last is None else finite(last.test_rmse)
+        result["test_r2"] = None if last is None else finite(last.test_r2)
+    return result
 
 
 def tell_end(run, outcome, signals, saved, note):
@@ -213,6 +231,8 @@ def save_run(path, run, args, result):
                                  "augment": run.augment, "lr": run.lr0, "lr_decay": run.lr_decay,
                                  "styles": run.styles},
              "test_accuracy": result["test_accuracy"]}
+    if dataset.description:  # the file, its SHA-256, the target and the task: evaluate and resume check them
+        extra["dataset_description"] = dataset.description
     if not args.weights_only:  # the network with its training state: `train --resume` continues it exactly
         save_training(path, trainer, extra=extra)
         return

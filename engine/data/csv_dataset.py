@@ -8,6 +8,7 @@ target; the scaling is kept in ``Dataset.params`` as plain JSON numbers, so a ch
 """
 
 import math
+import os
 
 import numpy as np
 
@@ -69,7 +70,8 @@ def load_csv(path, target=None, *, task=None, test_fraction=0.2, seed=0, drop_mi
         y_train, y_test = (_scaled(v[:, None], *target_scaling, name, [table.target_name])[:, 0]
                            for v in (y_train, y_test))
     params = {
-        "file": name, "sha256": table.sha256, "rows": n, "rows_dropped": table.rows_dropped,
+        "file": name, "path": os.path.abspath(os.fspath(path)), "sha256": table.sha256, "rows": n,
+        "rows_dropped": table.rows_dropped,
         "header": table.header, "delimiter": table.delimiter, "target": table.target_name,
         "target_column": table.target_column, "task": task, "test_fraction": float(test_fraction),
         "seed": int(seed), "drop_missing": bool(drop_missing), "feature_names": table.feature_names,

@@ -117,6 +117,23 @@ def _scan(fh, name, size, report, stop):
     return digest.hexdigest(), breaks + 1
 
 
+def csv_columns(path):
+    """The column names of the CSV file at ``path`` ("column 3" where it has no header), read from its first lines.
+
+    A dialog offers them as the target before the whole file is read; DatasetError as ``read_csv_table``.
+    """
+    path = os.fspath(path)
+    name = os.path.basename(path) or path
+    try:
+        with open(path, "rb") as fh:
+            reader = _BlockReader(fh, name, os.fstat(fh.fileno()).st_size, 2, None, None, False, -1)
+            if reader._first_block() is None:
+                raise DatasetError(f"{name}: no rows (the file is empty or holds only blank lines)")
+    except OSError as exc:
+        raise unreadable(exc, name, path, "a CSV file") from None
+    return list(reader.names)
+
+
 class _BlockReader:
     """The second pass: header, delimiter and target found in the first lines, then blocks of rows."""
 

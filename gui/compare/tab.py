@@ -9,8 +9,17 @@ every run has finished trains them all again from scratch.
 import os
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QLabel, QSplitter, QTableWidget, QTableWidgetItem,
-                               QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QLabel,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
 
 from engine.compare import CompareRun, Comparison, RunSpec, articles_preset, inits_preset, result_record
 from engine.compare_history import append_history

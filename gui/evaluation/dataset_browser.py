@@ -123,6 +123,12 @@ class DatasetBrowser(QWidget):
             return
         split = self.split()
         x, y = ds.split(split)
+        if ds.is_regression:  # no classes to count or average
+            self._summary = None
+            low, high = (float(v) for v in ds.target_units(y[[y.argmin(), y.argmax()]])) if len(y) else (0, 0)
+            self.title.setText(f"<b>{ds.title}</b>: {len(ds.y_train):,} training and {len(ds.y_test):,} test samples, "
+                               f"a regression; the {split} targets run from {low:.4g} to {high:.4g}")
+            return
         k = ds.n_classes
         counts, means = class_counts(y, k), class_means(x, y, k)
         examples = examples_per_class(y, k, MAX_EXAMPLES, seed=0)

@@ -192,6 +192,9 @@ class EvaluationView(QWidget):
         problem = None if self._net is None or dataset is None else mismatch(self._net, dataset)
         if problem:
             problem = f"{problem[:1].upper()}{problem[1:]}: build a network for this dataset to evaluate it."
+        elif dataset is not None and dataset.is_regression:
+            problem = ("A regression: its test RMSE and R² (in the target's units) are in the loss plot and the "
+                       "status bar; this tab judges classifications.")
         self._problem = problem
         if self._result is not None:
             if dataset is not self._result_dataset:

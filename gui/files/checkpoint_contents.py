@@ -3,19 +3,27 @@
 The ``extra`` of a checkpoint saved by the app keeps the CLI's keys (``python main.py evaluate`` reads
 them) and adds the controls' configuration and the trainer's exact state:
 
-  dataset, dataset_params      the dataset id and how a built-in 2-D set was generated ({} for MNIST)
+  dataset, dataset_params      the dataset id and how a built-in set was generated ({} for MNIST), or how a
+                               CSV was read (its path, SHA-256, target column, task, split: reload_csv)
+  dataset_description          a CSV's file, SHA-256, rows, target and task, for people
   hyperparameters              batch, epochs, seed, lr, optimizer (as `train --out` writes them)
   config                       the configuration file's contents (engine/run_config.py)
   test_accuracy                after the last epoch, or None
   trainer, history             engine/files/trainer_state.py
 """
 
+import os
 from dataclasses import asdict
 
+from engine.data.csv_dataset import reload_csv
+from engine.data.datasets import DatasetError
 from engine.data.toy_datasets import make_toy
 from engine.files.checkpoint import CheckpointError
 from engine.run_config import CONFIG_VERSION, FORMAT_ID, NUMBERS, ConfigError, check_config
-from engine.training_config import MNIST, config_from_values
+from engine.training_config import CSV, MNIST, config_from_values
+
+# What makes two reads of a CSV the same dataset (engine/data/csv_dataset.py's reload_csv reads these).
+_CSV_IDENTITY = ("sha256", "target_column", "task", "test_fraction", "seed", "drop_missing", "header", "delimiter")
 
 
 class MnistMissing(Exception):
@@ -48,7 +56,8 @@ def trained_config(base, trainer, pending=None):
 def checkpoint_extra(config, dataset, trainer):
     """The ``extra`` for a checkpoint of ``trainer`` (besides its state), as described above."""
     accuracy = trainer.history.epoch_test_accuracy
-    return {
+    described = {"dataset_description": dataset.description} if dataset.description else {}
+    return {**described,
         "dataset": config.dataset,
         "dataset_params": {} if dataset.is_image else dict(dataset.params),
         "hyperparameters": {"batch": config.batch_size, "epochs": config.epochs, "seed": config.seed,
@@ -116,6 +125,8 @@ def dataset_for(datasets, config, extra, name):
         if not datasets.mnist_folder:
             raise MnistMissing()
         return datasets.get(MNIST)
+    if config.dataset == CSV:
+        return _table_for(datasets, extra, name)
     builtin = datasets.get(config.dataset)
     params = extra.get("dataset_params") or {}  # checked by load_checkpoint with make_toy's own limits
     if not params or params == builtin.params:
@@ -124,6 +135,27 @@ def dataset_for(datasets, config, extra, name):
         return make_toy(config.dataset, **{k: params[k] for k in ("n", "noise", "seed", "test_fraction") if k in params})
     except (TypeError, ValueError) as exc:
         raise CheckpointError(f"{name}: its dataset cannot be made ({exc})") from None
+
+
+def _table_for(datasets, extra, name):
+    """The CSV a checkpoint trained on: the table the window holds when it is the same, else read again from
+    the path the checkpoint names (its SHA-256 checked); CheckpointError says what to do otherwise."""
+    params = extra.get("dataset_params") or {}
+    current = datasets.cached(CSV)
+    if current is not None and all(current.params.get(k) == params.get(k) for k in _CSV_IDENTITY):
+        return current
+    what = extra.get("dataset_description") or params.get("file") or "a CSV file"
+    path = params.get("path")
+    if not isinstance(path, str) or not os.path.isfile(path):
+        raise CheckpointError(f"{name}: it was trained on your own table, {what}, which is not at "
+                              f"{path or 'the place it was read from'} any more. Open that very file with File ▸ "
+                              "Open data… (same target column and test fraction), then open the checkpoint again")
+    try:
+        table = reload_csv(path, params)
+    except DatasetError as exc:
+        raise CheckpointError(f"{name}: it was trained on {what}; {exc}. Only that very file can be used") from None
+    datasets.add_csv(table)
+    return table
 
 
 def _is_int(value):

@@ -8,7 +8,7 @@ from the next batch) until the user resets, as when the controls are edited by h
 import os
 
 from engine.run_config import ConfigError, read_config, write_config
-from engine.training_config import MNIST, config_from_values
+from engine.training_config import CSV, MNIST, config_from_values
 from gui.files.checkpoint_contents import config_values
 
 
@@ -37,6 +37,10 @@ def import_config(parts, path, reset):
     if config.dataset == MNIST and not parts.datasets.mnist_folder:
         parts.notice.show_message(f"{name} trains on MNIST digits, which were not found on this computer. Get "
                                   "MNIST, then import it again. Nothing was changed.", "error", parts.mnist_buttons())
+        return False
+    if config.dataset == CSV and parts.datasets.cached(CSV) is None:
+        parts.notice.show_message(f"{name} trains on a table of your own; open it with File ▸ Open data…, then "
+                                  "import the configuration again. Nothing was changed.", "error")
         return False
     apply_config(parts, config, f"Imported {name}", reset)
     parts.status.showMessage(f"Configuration imported from {name}", 5000)

@@ -155,12 +155,17 @@ class NetworkViewFeed(QObject):
             return
         self._dataset = dataset
         self.view.set_class_names(dataset.class_names)
+        self.view.set_input_names(None if dataset.is_image or dataset.features <= 2 else dataset.feature_names)
         if dataset.is_image:
             self.view.set_dataset_2d(None, None)
             X, _ = dataset.columns("test", 0, 1)
             self.view.set_input(X[:, 0])
-        else:
+        elif dataset.features == 2 and not dataset.is_regression:  # points coloured by class on the map
             self.view.set_dataset_2d(dataset.x_train, dataset.y_train)
+        elif dataset.features == 1:  # the function plot: x against the target (or the class)
+            self.view.set_dataset_1d(dataset.x_train[:, 0], dataset.y_train)
+        else:
+            self.view.set_dataset_2d(None, None)
 
     @Slot(object)
     def _on_updated(self, update):

@@ -116,8 +116,9 @@ def _block(n, x, top, height, max_width):
 
 
 def compute_layout(sizes, width, height, plane=False, zoom=1.0):
-    """The layout for ``sizes`` (e.g. [784, 16, 16, 10]); ``plane``: 2-D input with a decision map; ``zoom``
-    scales the strips kept for words (headers, legends, output labels) with their fonts."""
+    """The layout for ``sizes`` (e.g. [784, 16, 16, 10]); ``plane``: a 2-D input with a decision map, or a 1-D
+    input with a function plot, in ``map_rect``; ``zoom`` scales the strips kept for words (headers, legends,
+    output labels) with their fonts."""
     sizes = [int(s) for s in sizes]
     width, height = max(int(width), 200), max(int(height), 160)
     top, bottom = TOP * zoom, BOTTOM * zoom
@@ -125,7 +126,7 @@ def compute_layout(sizes, width, height, plane=False, zoom=1.0):
     avail = height - top - bottom
     n_cols = len(sizes)
     img = image_side(sizes[0])
-    plane = bool(plane) and sizes[0] == 2
+    plane = bool(plane) and sizes[0] in (1, 2)
     right = width - SIDE
     map_rect = None
     if plane:
@@ -149,14 +150,14 @@ def compute_layout(sizes, width, height, plane=False, zoom=1.0):
         x_first = None
     # Columns after the input sit evenly between the input and the output, which leaves room for labels.
     x_out = label_x - 16
-    first_width = 44.0 if plane else 24.0
+    first_width = 44.0 if plane and sizes[0] == 2 else 24.0
     x_in = x_first if x_first is not None else SIDE + first_width / 2
     gap = (x_out - x_in) / max(n_cols - 1, 1)
     for k, n in enumerate(sizes):
         if k == 0 and img:
             continue
         x = x_in + gap * k
-        is_tile = plane and k < n_cols - 1  # inputs and hidden neurons of a 2-D net show heat maps
+        is_tile = plane and sizes[0] == 2 and k < n_cols - 1  # inputs and hidden neurons of a 2-D net: heat maps
         max_spacing = 56.0 if is_tile else 34.0
         pts, spacing = _column(n, x, top, avail, max_spacing)
         block = None

@@ -137,6 +137,37 @@ def draw_band_note(painter, layout, k, rect, text, pad=4.0):
         painter.restore()
 
 
+def draw_input_labels(painter, layout, names):
+    """A table's column names beside its input neurons, over the start of the first band of edges."""
+    centres, r = layout.centres[0], layout.radius[0]
+    small_font(painter, float(np.clip(r * 0.9, 6.5, 8.5)))
+    painter.setPen(TEXT)
+    for (x, y), name in zip(centres, names):
+        painter.drawText(QRectF(x + r + 3, y - 9, 110, 18), Qt.AlignmentFlag.AlignVCenter, str(name)[:18])
+
+
+def draw_axis_labels(painter, rect, extent, x_name, y_name):
+    """The ends and names of a square plot's axes: under it, and left of it; ``rect`` is (x, y, side)."""
+    x, y, side = rect
+    xmin, xmax, ymin, ymax = extent
+    small_font(painter, 7.5)
+    painter.setPen(DIM_TEXT)
+    below = QRectF(x, y + side + 2, side, 14)
+    painter.drawText(below, Qt.AlignmentFlag.AlignLeft, f"{xmin:.2g}")
+    painter.drawText(below, Qt.AlignmentFlag.AlignHCenter, x_name)
+    painter.drawText(below, Qt.AlignmentFlag.AlignRight, f"{xmax:.2g}")
+    left = QRectF(x - 40, y, 36, side)
+    painter.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, f"{ymax:.2g}")
+    painter.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, y_name)
+    painter.drawText(left, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"{ymin:.2g}")
+
+
+def draw_header(painter, x, text, width=130, accent=False):
+    small_font(painter, 8.5, bold=accent)
+    painter.setPen(ACCENT if accent else DIM_TEXT)
+    painter.drawText(QRectF(x - width / 2, 6, width, 18), Qt.AlignmentFlag.AlignCenter, text)
+
+
 def colour_bar_image(width=128):
     """A 1-pixel-high strip of the diverging map as it looks on the backdrop."""
     t = np.linspace(-1, 1, width)

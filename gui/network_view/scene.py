@@ -78,7 +78,7 @@ def paint_chosen_inputs(p, lay, snap, mode, target, limit):
 def paint_nodes(p, lay, snap, highlight, chosen, grid_cache=None):
     """Every column's nodes, then rings around the chosen ones [(("neuron", col, j) or other, width)]."""
     fwd = snap.forward()
-    plane = snap.plane_maps() if lay.map_rect is not None else None
+    plane = snap.plane_maps() if lay.map_rect is not None and snap.sizes[0] == 2 else None
     for col, centres in enumerate(lay.centres):
         if col == 0 and lay.grid is not None:
             npaint.draw_input_grid(p, lay, snap.input, grid_cache)
@@ -130,7 +130,11 @@ def plan_labels(base, lay, snap, highlight, class_names, scales, symbol, notes=N
     ``scales`` maps a layer whose edges are drawn to its ± scale; ``notes`` a layer to a remark for its bar
     (such as which edges are left out). ``base`` is the view's font, ``zoom`` the words' scale.
     """
-    probs = snap.probabilities() if snap.lit(snap.n_layers) else None
+    if snap.sizes[-1] == 1 and getattr(snap.acts[-1], "name", "") == "identity":  # a regression: ŷ, no classes
+        fwd = snap.forward() if snap.lit(snap.n_layers) else None
+        class_names, probs = ["ŷ" + ("" if fwd is None else f" = {npaint.sig3(float(fwd[-1][1][0]))}")], None
+    else:
+        probs = snap.probabilities() if snap.lit(snap.n_layers) else None
     words = labels.plan_output_labels(base, lay, class_names, probs, zoom)
     if snap.target is not None:
         words.append(labels.plan_target(base, lay, snap.target, zoom))
@@ -140,7 +144,7 @@ def plan_labels(base, lay, snap, highlight, class_names, scales, symbol, notes=N
                                     [scales[k] for k in sorted(scales)]):
         bars.append((bar, scale))
         words += legend
-    if lay.map_rect is not None:
+    if lay.map_rect is not None and snap.sizes[0] == 2:  # a 1-D input's function plot labels its own axes
         words += labels.plan_plane_axes(base, lay, snap.plane_maps()["extent"], zoom)
     return bars, words
 

@@ -9,6 +9,7 @@ import numpy as np
 
 import gui.common.colormaps as cm
 from gui.network_view.decision_map import GRID, decision_rgb, forward_all, plane_extent, plane_inputs, tile_rgbs
+from gui.network_view.function_plot import function_curves
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,14 @@ class NetworkSnapshot:
                 "decision": cm.rgba_to_qimage(decision_rgb(probs)),
                 "tiles": [[cm.rgba_to_qimage(rgb) for rgb in tile_rgbs(a)] for a in acts[:-1]],
             }
+        return self._plane
+
+    # -- 1-D networks ---------------------------------------------------------------------------------
+    def function_curves(self):
+        """The function plot's curves (gui/network_view/function_plot.py) over the data's x range."""
+        if self._plane is None:
+            x = None if self.points is None else self.points[:, 0]
+            self._plane = function_curves(self.weights, self.acts, self.loss, x, self.labels)
         return self._plane
 
     def __repr__(self):

@@ -1,7 +1,8 @@
 """NetworkView: every neuron and every edge of the network, coloured by weight, gradient or change.
 
 Layers run left to right. An image input is a grid of input nodes showing the current input's
-pixels; a 2-D input gets a decision map of the whole input plane and a heat map per neuron.
+pixels; a 2-D input gets a decision map of the whole input plane and a heat map per neuron; a 1-D input a
+function plot (gui/network_view/function_plot.py); a table's inputs are named by its columns.
 The view draws private copies (NetworkSnapshot): training may mutate the network meanwhile.
 """
 
@@ -18,6 +19,7 @@ import gui.network_view.scene as scene
 from gui.network_view.card import card_for
 from gui.network_view.decision_map import plane_point
 from gui.network_view.edge_layer import EdgeLayer, strongest_per_neuron
+from gui.network_view.function_plot import paint_function
 from gui.network_view.layout import compute_layout
 from gui.network_view.snapshot import NetworkSnapshot, NeuronInfo  # noqa: F401  (NeuronInfo is part of the API)
 
@@ -51,7 +53,8 @@ class NetworkView(QWidget):
         self._class_names = None
         self._zoom = 1.0  # the words' scale (presentation): fonts and the strips kept for them
         self._edge_limit = "auto"  # None: every edge; k: the strongest k incoming per neuron
-        self._pending_points = None  # a 2-D dataset given before any network
+        self._pending_points = None  # a 2-D (or 1-D) dataset given before any network
+        self._input_names = []  # a table's column names, beside the input neurons
         self._layout = None  # ViewLayout for the current size (None: recompute)
         self._edges = []  # EdgeLayer per layer (geometry follows the layout)
         self._images = {}  # layer → cached QImage of its edges in the current mode
@@ -93,9 +96,9 @@ class NetworkView(QWidget):
                 snap.input = old.input
             if self._highlight is not None and self._highlight >= snap.n_layers:
                 self._highlight = None
-        points = old.points if old is not None else self._pending_points
-        if points is not None and snap.sizes[0] == 2:
-            snap.set_points(*(points if old is None else (old.points, old.labels)))
+        given = (old.points, old.labels) if old is not None else self._pending_points
+        if given is not None and given[0] is not None and given[0].shape[1] == snap.sizes[0]:
+            snap.set_points(*given)
         self._snap = snap
         self._images.clear()
         self.update()
@@ -158,8 +161,24 @@ class NetworkView(QWidget):
 
     def set_dataset_2d(self, points, labels):
         """Points (n, 2) and their class labels (n,) drawn on the decision map; None clears them."""
+        self._set_points(points, labels, 2)
+
+    def set_dataset_1d(self, x, y):
+        """Samples x (n,) and their targets or class labels y (n,) drawn on the function plot; None clears them."""
+        self._set_points(x, y, 1)
+
+    def set_input_names(self, names):
+        """Names written beside the input neurons (a table's columns); None or [] for none."""
+        self._input_names = list(names or [])
+        self.update()
+
+    def input_names(self):
+        """The names written beside the input neurons ([] when none)."""
+        return list(self._input_names)
+
+    def _set_points(self, points, labels, dim):
         if points is not None:
-            points = np.array(points, dtype=np.float64).reshape(-1, 2)
+            points = np.array(points, dtype=np.float64).reshape(-1, dim)
             labels = np.array(labels).reshape(-1)
             if len(labels) != len(points):
                 raise ValueError(f"{len(labels)} labels for {len(points)} points")
@@ -249,7 +268,7 @@ class NetworkView(QWidget):
         if lay is None or (lay.width, lay.height) != (max(self.width(), 200), max(self.height(), 160)):
             sizes = self._snap.sizes
             resized = lay is not None and lay.sizes == sizes and bool(self._images)
-            lay = self._layout = compute_layout(sizes, self.width(), self.height(), plane=sizes[0] == 2,
+            lay = self._layout = compute_layout(sizes, self.width(), self.height(), plane=sizes[0] in (1, 2),
                                                 zoom=self._zoom)
             self._points_img = None
             if resized and self._geometry_ms > RELAYOUT_DEBOUNCE_ABOVE_MS:
@@ -298,7 +317,7 @@ class NetworkView(QWidget):
     def _plane_point(self, pos):
         """The input point (x₁, x₂) under ``pos`` on the decision map, or None."""
         rect = self._ensure_layout().map_rect
-        if rect is None:
+        if rect is None or self._snap.sizes[0] != 2:
             return None
         return plane_point(rect, self._snap.plane_maps()["extent"], pos.x(), pos.y())
 
@@ -367,8 +386,10 @@ class NetworkView(QWidget):
             self._paint_chosen_edges(p)
             self._paint_nodes(p, lay)
             self._paint_labels(p, lay)
-            if lay.map_rect is not None:
+            if lay.map_rect is not None and self._snap.sizes[0] == 2:
                 self._paint_plane(p, lay)
+            elif lay.map_rect is not None:
+                self._paint_function(lay)(p)
             self._paint_card(p)
         p.end()
 
@@ -423,12 +444,23 @@ class NetworkView(QWidget):
     def _paint_labels(self, p, lay):
         bars, words = self._plan_labels(lay)
         scene.paint_labels(p, self.font(), bars, words, self._strip)
+        if self._input_names and lay.grid is None and len(self._input_names) == self._snap.sizes[0]:
+            npaint.draw_input_labels(p, lay, self._input_names)
 
     def _paint_plane(self, p, lay):
         if self._snap.points is not None and self._points_img is None:
             extent, side = self._snap.plane_maps()["extent"], lay.map_rect[2]
             self._points_img = npaint.points_image(self._snap.points, self._snap.labels, extent, side)
         scene.paint_plane(p, lay, self._snap, self._points_img)
+
+    def _paint_function(self, lay):
+        def paint(p):
+            snap = self._snap
+            chosen = next((t for t in (self._hover, self._selected) if t is not None and t[0] == "neuron"), None)
+            x = None if snap.points is None else snap.points[:, 0]
+            paint_function(p, lay.map_rect, snap.function_curves(), x, snap.labels,
+                           None if chosen is None else chosen[1:], snap.n_layers)
+        return paint
 
     def _paint_card(self, p):
         target, anchor = self._hover, self._hover_pos

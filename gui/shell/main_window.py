@@ -13,7 +13,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-from engine.training_config import DEFAULT_TOY, MNIST, dataset_title, defaults_for
+from engine.training_config import CSV, DEFAULT_TOY, MNIST, dataset_title, defaults_for
 from gui.common.formatting import percent, sig3
 from gui.common.icons import app_icon
 from gui.common.notice_bar import NoticeBar
@@ -21,6 +21,7 @@ from gui.compare.tab import CompareTab
 from gui.datasets.loader import DatasetStore
 from gui.datasets.mnist_actions import MnistActions
 from gui.datasets.mnist_location import discover_mnist
+from gui.datasets.open_data import OpenData
 from gui.draw_pad.digit_panel import DigitPanel
 from gui.draw_pad.pretrained_preview import TRAIN_ACTIONS, PretrainedPreview
 from gui.evaluation.picked_sample import PickedSample
@@ -205,6 +206,10 @@ class MainWindow(QMainWindow):
         self.file_actions["quit"].triggered.connect(self.close)
         self.file_actions.reset_requested.connect(self.reset)
         self.file_actions.file_changed.connect(self._show_title)
+        self.open_data = OpenData(self, self.datasets, self.notice)  # File ▸ Open data…, under Open Recent
+        self.file_actions.menu.insertAction(self.file_actions["save_checkpoint"], self.open_data.action)
+        self.file_actions.menu.insertSeparator(self.file_actions["save_checkpoint"])
+        self.open_data.opened.connect(self._on_table_opened)
         self.export_actions, self.record_action = add_export_actions(self, parts)  # above Quit
         self.reset_undo = ResetUndo(self, parts, self.file_actions)
         self._local_keys = LocalKeysFirst(self, [self.reset_undo["undo_reset"]])
@@ -239,6 +244,8 @@ class MainWindow(QMainWindow):
                              (s.can_step_back_changed, self._show_play_state), (s.stepped_back, self._on_stepped_back),
                              (self.datasets.loaded, self._on_dataset_loaded),
                              (self.datasets.failed, self._on_dataset_failed),
+                             (self.datasets.cancelled, self._show_play_state),
+                             (self.datasets.started, self._show_play_state),
                              (self.mnist_actions.found, self.mnist_available),
                              (c.live_changed, self._on_live_changed), (c.optimizer_changed, self._on_optimizer_changed),
                              (c.structure_changed, self._on_structure_changed),
@@ -303,6 +310,7 @@ class MainWindow(QMainWindow):
     def _on_network_reset(self, net):
         dataset = self.session.dataset
         self.loss_plot.clear_data()
+        self.loss_plot.set_dataset(dataset)
         self.status.show_idle(self.session.config.epochs)
         self.reset_notice.clear()
         self.notice.clear_passing()
@@ -375,10 +383,16 @@ class MainWindow(QMainWindow):
             self.controls.set_config(config)
             self.reset()
 
+    @Slot()
+    def _on_table_opened(self):
+        """A CSV was read: offer it in the dataset selector and switch to it (a reset builds its network)."""
+        self.controls.set_datasets(self.datasets.choices(), CSV)
+        self._on_structure_changed("dataset")
+
     @Slot(str)
     def _on_dataset_loaded(self, name):
         self.status.clearMessage()
-        if self.controls.config().dataset == name:
+        if self.controls.config().dataset == name and name != CSV:  # a table: _on_table_opened
             self.reset()
         self._show_play_state()
 
@@ -416,7 +430,8 @@ class MainWindow(QMainWindow):
     def _on_structure_changed(self, what):
         config = self.controls.config()
         if what == "dataset":  # each dataset starts from its own sensible defaults (the seed stays)
-            defaults = defaults_for(config.dataset)
+            table = self.datasets.cached(CSV) if config.dataset == CSV else None
+            defaults = defaults_for(config.dataset, table.is_regression if table is not None else None)
             defaults.seed = config.seed
             self.controls.set_config(defaults)
             config = defaults
@@ -460,8 +475,9 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_epoch_finished(self, event):
         self.loss_plot.add_epoch(event.epoch + 1, event.train_loss, event.test_loss, event.test_accuracy)
-        self.status.showMessage(f"Epoch {event.epoch + 1}: test accuracy {percent(event.test_accuracy)}, "
-                                f"test loss {sig3(event.test_loss)}", 8000)
+        score = (f"test RMSE {sig3(event.test_rmse)}, R² {event.test_r2:.3f}" if self.session.dataset.is_regression
+                 else f"test accuracy {percent(event.test_accuracy)}")
+        self.status.showMessage(f"Epoch {event.epoch + 1}: {score}, test loss {sig3(event.test_loss)}", 8000)
 
     @Slot(object)
     def _on_diverged(self, event):
@@ -475,8 +491,8 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _on_run_ended(self, event):
         if event.reason == "completed":
-            acc = self.session.trainer.history.epoch_test_accuracy
-            tail = f"; test accuracy {percent(acc[-1])}" if acc else ""
+            tail = self.loss_plot.last_score()
+            tail = f"; {tail}" if tail else ""
             self.tell(f"Training finished: {event.epochs_done} epochs{tail}.", "info")
 
     def tell(self, text, kind="info", buttons=(), tooltip="", sticky=False):

@@ -24,6 +24,7 @@ OPTIMIZER_CHOICES = [
     ("adam", "Adam", "Per-weight step sizes from running averages of the gradient and its square."),
 ]
 OUTPUT_TEXT = {"ce": "softmax inside the loss", "mse": "sigmoid"}
+REGRESSION_OUTPUT_TEXT = "identity: one real number"
 
 
 def _ranged(spin, name):
@@ -129,6 +130,7 @@ class ControlsPanel(QWidget):
         layout.addWidget(train)
         layout.addStretch(1)
 
+        self._regression = False  # the dataset shown is a regression: MSE and an identity output, fixed
         self.set_config(TrainingConfig())
         self.dataset.currentIndexChanged.connect(self._on_dataset)
         self.architecture.changed.connect(self._on_architecture)
@@ -187,12 +189,19 @@ class ControlsPanel(QWidget):
         """Show the input and output sizes of ``dataset`` in the architecture editor and the info line."""
         if dataset.is_image:
             what = f"{dataset.input_shape[0]}×{dataset.input_shape[1]} pixels"
+        elif dataset.feature_names:
+            what = ", ".join(dataset.feature_names) if dataset.features <= 4 else "the table's columns"
         else:
-            what = "x and y of a point"
-        self.architecture.set_io(dataset.features, what, dataset.n_classes,
-                                 OUTPUT_TEXT.get(self.loss.currentData(), ""))
+            what = {1: "x", 2: "x and y of a point"}.get(dataset.features, "features")
+        self._regression = dataset.is_regression
+        self.loss.setEnabled(not self._regression)
+        self.loss.setToolTip("A regression learns with the mean squared error." if self._regression else
+                             "What the network minimises: how far its outputs are from the labels.")
+        self.architecture.set_io(dataset.features, what, dataset.n_outputs, self._output_text())
+        kind = "a regression" if dataset.is_regression else f"{dataset.n_classes} classes"
+        about = f" {dataset.description}" if dataset.description else ""
         self.dataset_info.setText(f"{len(dataset.y_train):,} training and {len(dataset.y_test):,} test samples, "
-                                  f"{dataset.n_classes} classes.")
+                                  f"{kind}.{about}")
 
     # -- edits -------------------------------------------------------------------------------
     def _show_optimizer_rows(self):
@@ -201,8 +210,11 @@ class ControlsPanel(QWidget):
         self._train_form.setRowVisible(self.beta1, kind == "adam")
         self._train_form.setRowVisible(self.beta2, kind == "adam")
 
+    def _output_text(self):
+        return REGRESSION_OUTPUT_TEXT if self._regression else OUTPUT_TEXT.get(self.loss.currentData(), "")
+
     def _show_output_text(self):
-        self.architecture.set_output_text(OUTPUT_TEXT.get(self.loss.currentData(), ""))
+        self.architecture.set_output_text(self._output_text())
 
     @Slot()
     def _on_dataset(self):

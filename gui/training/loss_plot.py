@@ -1,4 +1,5 @@
-"""LossPlot: live batch loss (raw and smoothed), per-epoch train/test loss, and test accuracy.
+"""LossPlot: live batch loss (raw and smoothed), per-epoch train/test loss, and test accuracy (a regression's
+test RMSE, in the target's units, instead).
 
 Items are created once and fed with ``setData`` from buffers that double when full (gui/training/loss_series.py);
 the per-batch ones stop growing at a bound and thin themselves evenly instead, so memory and redraw cost
@@ -40,7 +41,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.smooth = EnvelopeSeries()  # their bias-corrected EMA, thinned alike
         self.epoch_train = GrowingSeries()
         self.epoch_test = GrowingSeries()
-        self.accuracy = GrowingSeries()  # test accuracy in %
+        self.accuracy = GrowingSeries()  # test accuracy in %, or a regression's test RMSE (see set_dataset)
+        self.target_std = None  # a regression's target scaling: RMSE = √(test MSE) × this; None: classification
         self._ema, self._ema_n = 0.0, 0  # EMA state and batches folded into it
         self._ranges = None  # (x max, (log y min, log y max), (accuracy min, max)) last applied
         self._last_redraw = 0.0  # perf_counter() of the last redraw
@@ -70,6 +72,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.loss_plot.setTitle("Loss", color=(40, 40, 40), size="10pt")
         self.acc_plot.setTitle("Test accuracy", color=(40, 40, 40), size="10pt")
         self.acc_plot.setXLink(self.loss_plot)
+        self.acc_plot.getAxis("left").enableAutoSIPrefix(False)  # an RMSE of 0.13 reads 0.13, not 130 (×0.001)
 
         # Bottom left: a falling loss curve leaves that corner empty.
         legend = self.legend = self.loss_plot.addLegend(offset=(10, -10), labelTextColor=(40, 40, 40), brush=(255, 255, 255, 200))
@@ -151,6 +154,27 @@ class LossPlot(pg.GraphicsLayoutWidget):
                                        history["epoch_test_accuracy"])):
             self.add_epoch(k + 1, *values)
 
+    def set_dataset(self, dataset):
+        """Show test accuracy for a classification, test RMSE (the target's own units) for a regression."""
+        regression = dataset is not None and dataset.is_regression
+        self.target_std = dataset.target_scaling[1] if regression else None
+        name = "Test RMSE" if regression else "Test accuracy"
+        self.acc_plot.setTitle(name, color=(40, 40, 40), size="10pt")
+        self.acc_plot.setLabel("left", "test RMSE (target units)" if regression else "test accuracy (%)",
+                               color="#505050")
+        self._ranges = None
+
+    def last_score(self):
+        """"test accuracy 97.3 %" or "test RMSE 0.112" after the last epoch; "" before any."""
+        if not len(self.accuracy):
+            return ""
+        return self._score_text(self.accuracy.y[-1])
+
+    def _score_text(self, value):
+        if self.target_std is not None:
+            return f"test RMSE {sig3(value)}"
+        return f"test accuracy {percent(value / 100)}"
+
     def set_moment(self, epoch_x):
         """Mark the moment at ``epoch_x`` (fractional epochs) with a vertical line; None removes it."""
         self.moment = None if epoch_x is None else float(epoch_x)
@@ -180,7 +204,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
         """Append one epoch's mean train loss, test loss and test accuracy (a fraction) at ``epoch_x``."""
         self.epoch_train.extend([epoch_x], [max(train_loss, _FLOOR)])
         self.epoch_test.extend([epoch_x], [max(test_loss, _FLOOR)])
-        self.accuracy.extend([epoch_x], [100.0 * test_accuracy])
+        score = (np.sqrt(max(test_loss, 0.0)) * self.target_std if self.target_std is not None
+                 else 100.0 * test_accuracy)
+        self.accuracy.extend([epoch_x], [score])
         self._request_redraw()
 
     def _request_redraw(self):
@@ -225,7 +251,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
             y = (min(np.floor(lo * 4) / 4, top - 2.5), top)
         else:
             y = (-2.0, 0.5)
-        if len(self.accuracy):
+        if len(self.accuracy) and self.target_std is not None:  # RMSE: from 0 to a round ceiling
+            acc = (0.0, _nice_ceiling(max(float(np.nanmax(self.accuracy.y)), 1e-12)))
+        elif len(self.accuracy):
             a_lo, a_hi = self.accuracy.y.min(), self.accuracy.y.max()
             step = 5.0 if a_lo >= 50 else 10.0
             bottom = np.floor(a_lo / step) * step
@@ -248,7 +276,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
             i = _nearest(self.accuracy.x, x)
             if i is None:
                 return ""
-            return (f"after epoch {self.accuracy.x[i]:.3g}: test accuracy {percent(self.accuracy.y[i] / 100)}\n"
+            return (f"after epoch {self.accuracy.x[i]:.3g}: {self._score_text(self.accuracy.y[i])}\n"
                     f"test loss {sig3(self.epoch_test.y[i])} · train loss {sig3(self.epoch_train.y[i])}")
         i = _nearest(self.batch.x, x)
         if i is None:

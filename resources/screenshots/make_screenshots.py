@@ -39,7 +39,8 @@ TOY = "spirals"
 TOY_WALK_EPOCH = 36  # the 2-D walk happens after these epochs, while the spirals are still being learnt
 TOY_EPOCHS = 100
 SHOTS = ("first_minute", "mnist_training", "evaluation", "draw_pad", "walk_forward", "walk_backward", "spirals",
-         "walk_2d_forward", "walk_2d_backward")
+         "walk_2d_forward", "walk_2d_backward", "sine_fit")
+REGRESSION = "sine"  # the 1-D set of sine_fit.png: its function plot with each hidden neuron's curve
 
 
 class ScreenshotError(RuntimeError):
@@ -321,21 +322,27 @@ def draw_digit(window, unipen_path, shoot, name="draw_pad"):
     settle()
 
 
+def choose_dataset(window, name, inputs):
+    """Choose dataset ``name`` in the controls and wait for its network (``inputs`` wide); returns its title."""
+    from engine.training_config import dataset_title
+
+    title = dataset_title(name)
+    combo = window.controls.dataset
+    index = combo.findData(name)
+    if index < 0:
+        raise ScreenshotError(f"the dataset list has no {name!r}")
+    combo.setCurrentIndex(index)
+    if window.network().sizes[0] != inputs:  # after training, the window asks for a reset instead
+        wait_signal(window.network_reset, action(window, "reset").trigger, f"a network for {title}")
+    wait_until(lambda: window.network().sizes[0] == inputs, f"a network for {title}")
+    return title
+
+
 def toy_scene(window, shoot):
     """A 2-D set chosen in the controls: a walk while it is still learning, then trained to the end."""
     from PySide6.QtCore import QPointF
 
-    from engine.training_config import dataset_title
-
-    title = dataset_title(TOY)
-    combo = window.controls.dataset
-    index = combo.findData(TOY)
-    if index < 0:
-        raise ScreenshotError(f"the dataset list has no {TOY!r}")
-    combo.setCurrentIndex(index)
-    if window.network().sizes[0] != 2:  # after training, the window asks for a reset instead
-        wait_signal(window.network_reset, action(window, "reset").trigger, f"a network for {title}")
-    wait_until(lambda: window.network().sizes[0] == 2, f"a network for {title}")
+    title = choose_dataset(window, TOY, 2)
     play_to_end(window, TOY_WALK_EPOCH, f"{TOY_WALK_EPOCH} epochs on {title}")
     window.controls.epochs.setValue(TOY_EPOCHS)
     walk(window, shoot, 1, 0, ("walk_2d_forward", "walk_2d_backward"))
@@ -344,6 +351,21 @@ def toy_scene(window, shoot):
     left, top, side = view.plane_rect()
     hover(view, QPointF(left + 0.3 * side, top + 0.35 * side))  # a point of the map: its probabilities
     shoot("spirals", window)
+    hover_away(window)
+
+
+def sine_scene(window, shoot):
+    """The sine trained to the end; hovering the last hidden neuron whose contribution varies most shows it."""
+    import numpy as np
+
+    choose_dataset(window, REGRESSION, 1)
+    play_to_end(window, 100, "100 epochs on the sine")
+    view = window.network_view
+    strongest = int(np.ptp(view.snapshot().function_curves()["contributions"], axis=1).argmax())
+    column = len(window.network().sizes) - 2
+    for _ in range(2):  # the first move after the run may land where the pointer last was
+        hover(view, view.neuron_center(column, strongest))
+    shoot("sine_fit", window)
     hover_away(window)
 
 
@@ -368,8 +390,10 @@ def main(argv=None):
         try:
             if args.only & set(SHOTS[:5]):
                 mnist_scene(window, shoot, args.unipen)
-            if args.only & set(SHOTS[5:]):
+            if args.only & set(SHOTS[5:8]):
                 toy_scene(window, shoot)
+            if "sine_fit" in args.only:
+                sine_scene(window, shoot)
         finally:
             window.close()
             window.shutdown()

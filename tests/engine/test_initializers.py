@@ -75,7 +75,7 @@ def test_zeros_keeps_every_hidden_neuron_a_copy_of_the_others():
 
 def test_the_set_up_builds_with_its_initialisation():
     class Shape:
-        features, n_classes = 784, 10
+        features, n_classes, n_outputs = 784, 10, 10
 
     net = build_network(TrainingConfig(init="zeros"), Shape())
     assert all(layer.init == "zeros" and not layer.W.any() for layer in net.layers)

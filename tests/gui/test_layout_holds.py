@@ -51,7 +51,7 @@ def test_a_narrow_view_shortens_its_headers_instead_of_printing_them_on_each_oth
     assert "16" in words
 
 
-def test_the_window_layout_holds_at_1920x1080(qtbot, mnist_dir):
+def test_the_window_layout_holds_at_1920x1080(qtbot, mnist_subset_in_env):
     window = MainWindow()
     qtbot.addWidget(window)
     window.resize(1920, 1080)
@@ -65,7 +65,7 @@ def test_the_window_layout_holds_at_1920x1080(qtbot, mnist_dir):
 
 @pytest.mark.parametrize("size, scale", [(size, scale) for scale in SCALES for size in SIZES
                                          if (size, scale) != ((1920, 1080), 1)])  # that one: in this process
-def test_the_window_layout_holds_at_every_size_and_scale(size, scale, mnist_dir):
+def test_the_window_layout_holds_at_every_size_and_scale(size, scale, mnist_subset_in_env):
     """Each in a process of its own: QT_SCALE_FACTOR counts only before the QApplication exists."""
     env = dict(os.environ, QT_SCALE_FACTOR=str(scale))
     run = subprocess.run([sys.executable, "-m", "tests.gui.layout_probe", *map(str, size)], cwd=ROOT, env=env,
