@@ -14,7 +14,7 @@ from engine.compare_history import HISTORY_NAME, read_history
 from engine.run_config import write_config
 from engine.training import EpochDone, Finished
 
-N_TRAIN, N_TEST = 3000, 300  # real MNIST digits: per-sample SGD on 3,000 of them takes about a second a run
+N_TRAIN, N_TEST = 2000, 300  # real MNIST digits (the shipped subset): per-sample SGD on them, about a second a run
 
 
 def _write_idx(path, array, magic):
@@ -24,11 +24,11 @@ def _write_idx(path, array, magic):
 
 
 @pytest.fixture(scope="module")
-def small_mnist(mnist, tmp_path_factory):
-    """A folder of the first 3,000 training and 300 test digits of the real MNIST, as IDX files."""
+def small_mnist(mnist_subset, tmp_path_factory):
+    """A folder of the first 2,000 training and 300 test digits of the real MNIST (the shipped subset), as IDX files."""
     folder = tmp_path_factory.mktemp("small_mnist")
     for split, prefix, n in (("train", "train", N_TRAIN), ("test", "t10k", N_TEST)):
-        x, y = mnist.split(split)
+        x, y = mnist_subset.split(split)
         _write_idx(folder / f"{prefix}-images-idx3-ubyte.gz", x[:n].reshape(n, 28, 28), 2051)
         _write_idx(folder / f"{prefix}-labels-idx1-ubyte.gz", y[:n], 2049)
     return str(folder)
@@ -112,12 +112,12 @@ def test_a_missing_configuration_file_is_named(tmp_path, capsys):
     assert "nope.json: file not found" in capsys.readouterr().err
 
 
-def test_the_comparison_yields_each_runs_events_one_batch_in_turn(mnist):
+def test_the_comparison_yields_each_runs_events_one_batch_in_turn(mnist_subset):
     """What a window's tab drives: RunEvents in round-robin order, each run's own Finished at its end."""
     from dataclasses import replace
 
-    small = replace(mnist, x_train=mnist.x_train[:64], y_train=mnist.y_train[:64], x_test=mnist.x_test[:50],
-                    y_test=mnist.y_test[:50])
+    small = replace(mnist_subset, x_train=mnist_subset.x_train[:64], y_train=mnist_subset.y_train[:64],
+                    x_test=mnist_subset.x_test[:50], y_test=mnist_subset.y_test[:50])
     specs = inits_preset(epochs=2)[:2]
     comparison = Comparison(specs, {"mnist": small})
     events = list(comparison.events())

@@ -9,7 +9,7 @@ import threading
 
 import pyqtgraph as pg
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QFileDialog, QPushButton
 
 from engine.compare_history import read_history
@@ -18,7 +18,7 @@ from engine.data.mnist_source import MNIST_ENV
 from gui.common.formatting import percent
 from gui.compare import tab as compare_tab_module
 from gui.compare.curves import CompareCurves
-from tests.gui.window_helpers import action, change_config, shown_window
+from tests.gui.window_helpers import TIMEOUT, action, change_config, shown_window
 
 TRAINING = 120_000  # ms: four runs of 2,000 single-sample steps and their test passes, on a loaded machine
 
@@ -76,8 +76,16 @@ def test_the_articles_four_train_side_by_side_to_the_end_of_epoch_one(qtbot, mni
     plot = tab.curves.accuracy_plot  # the pointer over the best run's accuracy point names a run and the value
     accuracies = [tab.curves.points(k)[1][0][1] for k in range(4)]
     best = max(accuracies)
-    scene = plot.getPlotItem().getViewBox().mapViewToScene(pg.Point(1, best))
-    qtbot.mouseMove(plot.viewport(), plot.mapFromScene(scene))
+    view = plot.getPlotItem().getViewBox()
+    nudge = iter(range(10**6))
+
+    def point_at_best():  # the range settles on a later paint: map afresh, and move (a 1 px nudge is a new move)
+        view.updateAutoRange()
+        at = plot.mapFromScene(view.mapViewToScene(pg.Point(1, best)))
+        qtbot.mouseMove(plot.viewport(), at + QPoint(next(nudge) % 2, 0))
+        return tab.curves.hover.text().strip() != ""
+
+    qtbot.waitUntil(point_at_best, timeout=TIMEOUT)
     name, _, value = tab.curves.hover.text().partition(": ")
     assert name in {names[k] for k in range(4) if abs(accuracies[k] - best) < 0.5}  # points that close overlap
     assert value == f"test accuracy {percent(best / 100)} at epoch 1.00"
