@@ -8,7 +8,8 @@ from PySide6.QtCore import QObject, QThread, Slot
 
 from engine.optimizers import Momentum
 from engine.training_config import TrainingConfig, build, defaults_for, make_builtin
-from gui.training.worker import TrainingUpdate, TrainingWorker
+from gui.training.updates import TrainingUpdate
+from gui.training.worker import TrainingWorker
 from tests.gui.gui_thread import wait_signal_in_gui_thread
 
 TIMEOUT = 10_000  # ms; generous for a loaded machine, never reached when things work
