@@ -193,7 +193,9 @@ class NetworkViewFeed(QObject):
         self._paint((update.weights, update.gradients, update.deltas))
         cost = time.perf_counter() - start
         if self.session.playing:  # stepping by hand: every step is shown, whatever it costs
-            self._next_time = start + max(MIN_INTERVAL, cost / BUDGET, LONG_FRAME_INTERVAL * (cost > LONG_FRAME))
+            # At full speed the session's display budget may space frames further (its interval, else 0).
+            self._next_time = start + max(MIN_INTERVAL, cost / BUDGET, LONG_FRAME_INTERVAL * (cost > LONG_FRAME),
+                                          self.session.frame_interval)
         else:
             self._next_time = start + MIN_INTERVAL
 

@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
                                  scrolled(self.controls))
         self.network_view = NetworkView()
         self.loss_plot = LossPlot()
+        self.session.display_budget.frame_interval_changed.connect(self.loss_plot.set_frame_interval)
         self.walkthrough = WalkthroughPanel(self.session, self.controls, self.loss_plot, self)
         self.toolbar.insertAction(self._actions["reset"], self.walkthrough.one_sample)
         for name in ("step_phase", "step_back"):

@@ -16,6 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QTimer, Slot
 from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QGraphicsView
 
 from gui.common.formatting import percent, sig3
 from gui.training.loss_series import EnvelopeSeries, GrowingSeries
@@ -46,6 +47,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._ema, self._ema_n = 0.0, 0  # EMA state and batches folded into it
         self._ranges = None  # (x max, (log y min, log y max), (accuracy min, max)) last applied
         self._last_redraw = 0.0  # perf_counter() of the last redraw
+        self._frame_interval = 0.0  # seconds between redraws asked for at full speed (set_frame_interval)
         self._epochs_drawn = -1  # epochs the epoch curves hold (-1: never drawn)
         self._redraw_timer = QTimer(self)  # a redraw that waits for its turn (REDRAW_RATE)
         self._redraw_timer.setSingleShot(True)
@@ -188,14 +190,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         losses = np.maximum(np.asarray(losses, dtype=np.float64), _FLOOR)
         if len(losses) == 0:
             return
-        smooth = np.empty_like(losses)
-        ema, n = self._ema, self._ema_n
-        for i, value in enumerate(losses):
-            if np.isfinite(value):
-                ema = SMOOTHING * ema + (1 - SMOOTHING) * value
-                n += 1
-            smooth[i] = ema / (1 - SMOOTHING**n) if n else value
-        self._ema, self._ema_n = ema, n
+        smooth, self._ema, self._ema_n = smoothed(losses, self._ema, self._ema_n)
         self.batch.extend(epoch_x, losses)
         self.smooth.extend(epoch_x, smooth)
         self._request_redraw()
@@ -209,9 +204,23 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self.accuracy.extend([epoch_x], [score])
         self._request_redraw()
 
+    def set_frame_interval(self, seconds):
+        """Redraw at most every ``seconds`` (0: REDRAW_RATE a second) and, while that is set, paint only then.
+
+        At full speed every paint is taken from training (the GIL); pyqtgraph repaints two to five times
+        per redraw as its items settle, so the scene's own update requests are ignored meanwhile and the
+        viewport is painted once per redraw (and on hover).
+        """
+        self._frame_interval = float(seconds)
+        mode = (QGraphicsView.ViewportUpdateMode.NoViewportUpdate if seconds > 0
+                else QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        if self.viewportUpdateMode() != mode:
+            self.setViewportUpdateMode(mode)
+            self.viewport().update()
+
     def _request_redraw(self):
-        """Redraw now, or as soon as REDRAW_RATE allows (data arriving meanwhile joins that redraw)."""
-        wait = self._last_redraw + 1.0 / REDRAW_RATE - time.perf_counter()
+        """Redraw now, or as soon as the frame interval allows (data arriving meanwhile joins that redraw)."""
+        wait = self._last_redraw + max(1.0 / REDRAW_RATE, self._frame_interval) - time.perf_counter()
         if wait <= 0:
             self._redraw()
         elif not self._redraw_timer.isActive():
@@ -237,6 +246,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
             self.test_curve.setData(self.epoch_test.x, self.epoch_test.log_y)
             self.acc_curve.setData(self.accuracy.x, self.accuracy.y)
         self._fit_ranges()
+        self.viewport().update()  # needed while the scene's own requests are ignored (set_frame_interval)
 
     def _fit_ranges(self):
         """Set the ranges to cover the data, rounded outwards to coarse steps (changes are rare)."""
@@ -311,15 +321,38 @@ class LossPlot(pg.GraphicsLayoutWidget):
         label.setAnchor((1 if point.x() > (x0 + x1) / 2 else 0, 0 if point.y() < (y0 + y1) / 2 else 1))
         label.setPos(QPointF(point.x(), point.y()))
         self.hover_text = text
+        self.viewport().update()
 
     def _hide_hover(self):
         for item in (*self._lines.values(), *self._labels.values()):
             item.hide()
         self.hover_text = ""
+        self.viewport().update()
 
     def leaveEvent(self, event):
         self._hide_hover()
         super().leaveEvent(event)
+
+
+def smoothed(losses, ema, n, chunk=256):
+    """(EMA of each loss, EMA state, finite losses folded in): ema ← s·ema + (1 − s)·loss, bias-corrected by
+    1 − sⁿ, non-finite losses skipped (they repeat the value before them). Vectorised a chunk at a time:
+    ema_k = s^k·ema_0 + (1 − s)·Σ_{i≤k} s^(k−i)·x_i, with s^−256 ≈ 5·10⁵ well inside float64."""
+    losses = np.asarray(losses, dtype=np.float64)
+    out = np.empty_like(losses)
+    for start in range(0, len(losses), chunk):
+        x = losses[start : start + chunk]
+        finite = np.isfinite(x)
+        steps = np.cumsum(finite)  # finite losses folded in up to each position
+        power = SMOOTHING ** steps
+        terms = np.where(finite, (1 - SMOOTHING) * np.where(finite, x, 0.0) / power, 0.0)
+        run = power * (ema + np.cumsum(terms))
+        counts = n + steps
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[start : start + len(x)] = np.where(counts > 0, run / (1 - SMOOTHING ** counts), x)
+        if len(x):
+            ema, n = float(run[-1]), int(counts[-1])
+    return out, ema, n
 
 
 def _nice_ceiling(value):

@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from engine.optimizers import get_optimizer
 from engine.training_config import build
 from gui.common.worker_thread import WorkerThread
+from gui.training.display_budget import DisplayBudget
 from gui.training.worker import TrainingWorker, WalkInProgress
 
 
@@ -47,6 +48,7 @@ class TrainingSession(QObject):
         # worker outlives its thread: the window's ``worker`` is read after it closed (running, thread()).
         self._training = WorkerThread(self.worker, "training", cancel=self.worker.stop, keep_worker=True)
         self.training_thread = self._training.thread
+        self.display_budget = DisplayBudget(self.worker, self)  # full speed: updates as often as the GUI affords
         self.worker.batch_finished.connect(self._on_batch_finished)
         self.worker.epoch_finished.connect(self._on_epoch_finished)
         self.worker.diverged.connect(self._on_diverged)
@@ -123,6 +125,11 @@ class TrainingSession(QObject):
         self._set_playing(False)
 
     @property
+    def frame_interval(self):
+        """Seconds the views should leave between two frames: the display budget's at full speed, else 0."""
+        return self.display_budget.interval if self.display_budget.active else 0.0
+
+    @property
     def can_step_back(self):
         """True when there is a batch (or phase) to go back to, or a run that has one by now."""
         return self.trainer is not None and (self.back_steps > 0 or self.playing or self._walking)
@@ -135,6 +142,7 @@ class TrainingSession(QObject):
     def set_speed(self, batches_per_second):
         """Pace training at this many batches a second (0: full speed), from now on."""
         self.worker.set_speed(batches_per_second)
+        self.display_budget.follow(self.playing, self.worker.speed)
 
     def set_live(self, values):
         """Hyperparameters for the running trainer (lr, batch_size, l2, …); they apply from the next batch."""
@@ -179,6 +187,7 @@ class TrainingSession(QObject):
     def _set_playing(self, playing):
         if playing != self.playing:
             self.playing = playing
+            self.display_budget.follow(playing, self.worker.speed)
             self._set_back_steps(self.back_steps)
             self.playing_changed.emit(playing)
 
@@ -193,6 +202,7 @@ class TrainingSession(QObject):
     @Slot(object)
     def _on_batch_finished(self, update):
         if update.generation == self.generation:
+            self.display_budget.count_update()
             self.network.set_weights(update.weights)
             self._set_back_steps(update.back_steps)
             self.updated.emit(update)

@@ -12,7 +12,7 @@ from gui.network_view.feed import NetworkViewFeed
 
 
 class FakeSession(QObject):
-    """The two signals and four attributes of TrainingSession that the feed reads."""
+    """The two signals and five attributes of TrainingSession that the feed reads."""
 
     network_reset = Signal(object)
     updated = Signal(object)
@@ -21,6 +21,7 @@ class FakeSession(QObject):
         super().__init__()
         self.network, self.dataset, self.playing = None, dataset, True
         self.speed = 0  # full speed
+        self.frame_interval = 0.0  # the display budget's spacing of frames (0: none)
 
 
 class SlowView:
