@@ -4,8 +4,9 @@ The training thread and the GUI thread share Python's GIL, and what the GUI thre
 paint, a plot, the slots an update reaches) is taken from training almost one for one: measured here,
 the worker lost 14 ms per 13.4 ms network-view paint, 2.5 ms per 1.9 ms blit. So at full speed the
 interval between updates, and between the views' frames, follows the GUI thread's own CPU time: every
-PERIOD its share of the wall clock is read and the interval scaled by share / SHARE, between FASTEST
-and SLOWEST. Anything else the GUI thread does meanwhile (hovering, a dialog) counts
+PERIOD its share of the wall clock is read and the frame interval scaled by share / SHARE, between
+FASTEST and SLOWEST; updates (status, counters, the losses for the plot) keep coming at least every
+UPDATES_SLOWEST, their views redrawing only when the frame interval allows. Anything else the GUI thread does meanwhile (hovering, a dialog) counts
 too, and slows the updates rather than training. Paced runs and stepping are untouched: there the
 worker waits for its pace and every batch is shown.
 """
@@ -14,14 +15,15 @@ import time
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-SHARE = 0.03  # of wall-clock time the GUI thread may spend on training's updates at full speed
-FASTEST, SLOWEST = 0.1, 1.0  # seconds between two updates at full speed: 10 a second at most, 1 at least
+SHARE = 0.025  # of wall-clock time the GUI thread may spend on training's updates and frames at full speed
+FASTEST, SLOWEST = 0.1, 2.0  # seconds between two frames of the views at full speed
+UPDATES_SLOWEST = 0.5  # seconds between two updates at most: counters and status stay live (they cost ~1 ms)
 PERIOD = 0.5  # seconds between two readings of the GUI thread's CPU time
 EASE = 0.7  # a shorter interval is approached by this factor a reading (a longer one is taken at once)
 
 
 class DisplayBudget(QObject):
-    """Sets ``worker.min_interval`` from what the updates cost the GUI thread, while a run is at full speed."""
+    """Spaces the worker's updates and the views' frames by what they cost the GUI thread, at full speed."""
 
     frame_interval_changed = Signal(float)  # seconds views should leave between frames; 0 when not governing
 
@@ -29,7 +31,7 @@ class DisplayBudget(QObject):
         super().__init__(parent)
         self.worker = worker
         self.normal_interval = worker.min_interval  # what paced runs and steps use
-        self.interval = FASTEST  # the full-speed interval, kept from one run to the next
+        self.interval = FASTEST  # seconds between frames at full speed, kept from one run to the next
         self._updates = 0  # updates handled since the last reading
         self._cpu = self._wall = 0.0  # GUI thread CPU time and wall clock at the last reading
         self._timer = QTimer(self)
@@ -57,7 +59,7 @@ class DisplayBudget(QObject):
     def _start(self):
         self._updates = 0
         self._cpu, self._wall = time.thread_time(), time.perf_counter()
-        self.worker.min_interval = self.interval
+        self.worker.min_interval = min(self.interval, UPDATES_SLOWEST)
         self._timer.start()
         self.frame_interval_changed.emit(self.interval)
 
@@ -74,5 +76,5 @@ class DisplayBudget(QObject):
         wanted = min(SLOWEST, max(FASTEST, self.interval * share / SHARE))
         interval = wanted if wanted > self.interval else max(wanted, self.interval * EASE)
         if interval != self.interval:
-            self.interval = self.worker.min_interval = interval
+            self.interval, self.worker.min_interval = interval, min(interval, UPDATES_SLOWEST)
             self.frame_interval_changed.emit(interval)

@@ -1,11 +1,13 @@
-"""LossPlot: bounded growing buffers, smoothed line, epoch curves, hover read-out, clearing; items made once."""
+"""LossPlot: bounded growing buffers, smoothed line, epoch curves, hover read-out, clearing; items made once;
+throttled at full speed, one paint per redraw."""
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QPointF
+from PySide6.QtWidgets import QGraphicsView
 
 from gui.common.formatting import sig3
-from gui.training.loss_plot import SMOOTHING, GrowingSeries, LossPlot
+from gui.training.loss_plot import SMOOTHING, GrowingSeries, LossPlot, smoothed
 from gui.training.loss_series import CAPACITY
 
 
@@ -147,3 +149,52 @@ def test_a_long_run_stays_bounded_and_is_shown_from_its_first_batch_to_its_lates
     assert x[0] == xs[0] and x[-1] == xs[-1]
     (x0, x1), _ = plot.loss_plot.vb.viewRange()
     assert x0 <= 0 and x1 >= xs[-1]  # the view shows the whole run
+
+
+def _smoothed_one_by_one(losses, ema=0.0, n=0):
+    """The EMA written as its definition: one loss at a time, non-finite ones skipped."""
+    out = []
+    for value in losses:
+        if np.isfinite(value):
+            ema, n = SMOOTHING * ema + (1 - SMOOTHING) * value, n + 1
+        out.append(ema / (1 - SMOOTHING**n) if n else value)
+    return np.array(out), ema, n
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_vectorised_smoothing_equals_the_definition_with_gaps_and_long_runs(seed):
+    rng = np.random.default_rng(seed)
+    losses = rng.random(rng.integers(1, 3000)) * 3
+    losses[rng.integers(0, len(losses), 4)] = np.nan
+    if seed % 2:
+        losses[: min(5, len(losses))] = np.inf  # a run that starts non-finite: shown as is until a finite one
+    start = (0.0, 0) if seed < 3 else (0.7, 12)
+    got, ema, n = smoothed(losses, *start)
+    want, ema_ref, n_ref = _smoothed_one_by_one(losses, *start)
+    np.testing.assert_allclose(got, want, rtol=1e-9)
+    assert n == n_ref and ema == pytest.approx(ema_ref, rel=1e-9)
+
+
+def test_throttled_it_paints_once_per_redraw_and_still_answers_the_mouse(plot, qtbot):
+    paints = []
+    original = type(plot).paintEvent
+
+    def counted(widget, event):
+        paints.append(1)
+        return original(widget, event)
+
+    plot.paintEvent = lambda event: counted(plot, event)
+    xs = np.arange(1, 401) / 100
+    plot.set_frame_interval(0.05)
+    for k in range(4):  # four redraws, each allowed by the frame interval
+        plot.add_batches(xs[k * 100 : (k + 1) * 100], 1.0 / (1 + xs[k * 100 : (k + 1) * 100]))
+        qtbot.waitUntil(lambda: points(plot.batch_curve) == (k + 1) * 100, timeout=2000)
+        qtbot.wait(60)
+    assert 4 <= len(paints) <= 5, paints  # pyqtgraph alone repaints 2–5 times per redraw
+    scene_point = plot.loss_plot.vb.mapViewToScene(QPointF(2.5, np.log10(0.3)))
+    qtbot.mouseMove(plot.viewport(), plot.mapFromScene(scene_point))
+    qtbot.waitUntil(lambda: "batch loss" in plot.hover_text, timeout=2000)
+    before = len(paints)
+    qtbot.waitUntil(lambda: len(paints) > before, timeout=2000)  # the label is painted, not only set
+    plot.set_frame_interval(0)
+    assert plot.viewportUpdateMode() == QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate
