@@ -345,60 +345,49 @@ class Trainer:
 class _LastGoodWeights:
     """The network's weights as of the last batch after which every W and b was finite.
 
-    Each batch copies all W and b into one flat buffer (one call) and tests it with one dot product
-    against ones, instead of a sum and two copies per layer: on small networks each NumPy call
-    costs about as much as its arithmetic. Two buffers take turns, so the good copy survives a bad batch.
+    All W and b live in one flat array (the network's ParameterBuffer), so a batch costs two calls: one
+    dot product against ones tests it, and only a finite one is copied over the good copy. On a small
+    network each NumPy call costs about as much as its arithmetic.
     """
 
     def __init__(self, net):
-        self._flat = None  # [good, spare]: flat copies of W₁, W₂, …, b₁, b₂, …
-        self._bind(net)
+        self._good = None  # flat copy of W₁, W₂, …, b₁, b₂, … (the ParameterBuffer's layout)
+        self._layout = None  # (the buffer followed, or None; [(W shape, b shape), …])
+        self._follow(net, *self._flat(net))
 
-    def _bind(self, net):
-        layers = net.layers
-        params = [layer.W for layer in layers] + [layer.b for layer in layers]
-        self._mirrored = [(layer, layer.W, layer.b) for layer in layers]  # the arrays the buffers follow
-        # reshape(-1) of a C-contiguous array is a view: the flat sources cost nothing per batch.
-        self._sources = [p.reshape(-1) for p in params] if all(p.flags.c_contiguous for p in params) else None
-        self._shapes = [(layer.W.shape, layer.b.shape) for layer in layers]
-        self._n_weights = sum(layer.W.size for layer in layers)  # the W part comes first
-        dtype = np.result_type(*params)  # holds every layer's values exactly, even if dtypes were mixed
-        size = sum(p.size for p in params)
-        self._ones = np.ones(size, dtype)
-        if self._flat is None or self._flat[0].size != size or self._flat[0].dtype != dtype:
-            self._flat = [np.empty(size, dtype), np.empty(size, dtype)]
-            np.concatenate([p.ravel() for p in params], out=self._flat[0])
+    @staticmethod
+    def _flat(net):
+        """(every W, then every b, as one flat array; the ParameterBuffer it is, or None for a concatenation)."""
+        params = net.parameter_buffer()
+        if params is not None:
+            return params.values, params
+        layers = net.layers  # mixed dtypes: no buffer
+        return np.concatenate([layer.W.ravel() for layer in layers] + [layer.b.ravel() for layer in layers]), None
 
-    def _moved(self, layers):
-        """True if the network's layers or their W, b arrays are not the ones the buffers follow."""
-        if len(layers) != len(self._mirrored):
-            return True
-        for layer, (known, W, b) in zip(layers, self._mirrored):
-            if layer is not known or layer.W is not W or layer.b is not b:
-                return True
-        return False
+    def _follow(self, net, flat, params):
+        """Follow ``net``'s parameters; a new size or dtype makes the present weights the good ones."""
+        self._layout = (params, [(layer.W.shape, layer.b.shape) for layer in net.layers])
+        if self._good is None or self._good.shape != flat.shape or self._good.dtype != flat.dtype:
+            self._good = flat.copy()
+            self._ones = np.ones(flat.size, flat.dtype)
 
     def keep(self, net):
-        """Copy the weights in; if every W and b is finite the copy becomes the good one. Returns that."""
-        layers = net.layers
-        if self._moved(layers):
-            self._bind(net)
-        good, spare = self._flat
-        sources = self._sources
-        if sources is None:
-            sources = [layer.W.ravel() for layer in layers] + [layer.b.ravel() for layer in layers]
-        np.concatenate(sources, out=spare)
+        """If every W and b is finite, copy them in as the good weights and return True; else return False."""
+        flat, params = self._flat(net)
+        if params is not self._layout[0] or params is None:
+            self._follow(net, flat, params)
         # Σ of all W and b (a dot with ones: one BLAS call) is non-finite iff some element is, or
         # the parameters are ~1e38, which is divergence too.
-        if not math.isfinite(np.dot(spare, self._ones)):
+        if not math.isfinite(np.dot(flat, self._ones)):
             return False
-        self._flat = [spare, good]
+        np.copyto(self._good, flat)
         return True
 
     def weights(self):
         """[(W, b), …] views of the good copy, as ``NeuralNetwork.set_weights`` takes them."""
-        flat, pairs, w, b = self._flat[0], [], 0, self._n_weights
-        for shape_W, shape_b in self._shapes:
+        flat, pairs, shapes = self._good, [], self._layout[1]
+        w, b = 0, sum(math.prod(shape_W) for shape_W, _ in shapes)  # the W part comes first
+        for shape_W, shape_b in shapes:
             nW, nb = math.prod(shape_W), math.prod(shape_b)
             pairs.append((flat[w : w + nW].reshape(shape_W), flat[b : b + nb].reshape(shape_b)))
             w, b = w + nW, b + nb
