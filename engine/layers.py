@@ -37,7 +37,7 @@ class Layer:
         self._dW = np.zeros_like(self._W)  # ∂L/∂W of the last backward pass
         self._db = np.zeros_like(self._b)  # ∂L/∂b of the last backward pass
         self.a_in = self.z = self.a = None  # last forward pass: input, pre-activation, output
-        self._work = {}  # per batch size: reusable buffers for z, a, δ and the gradient passed down
+        self._work = {}  # per batch size: reusable buffers (z, a, δ, the gradient passed down)
         self._work_n, self._last_work = None, None  # the batch size last used and its buffers
         self.reset_parameters(rng)
 
@@ -97,32 +97,31 @@ class Layer:
         self.W[...], self.b[...] = INITIALIZERS[self.init].draw(as_rng(rng), self.outs, self.ins)
 
     def _buffers(self, n):
-        if n == self._work_n:  # the usual case: the batch size of the previous call
-            return self._last_work
+        """Reusable (z, a, δ, ∂L/∂a_in) buffers for a batch of ``n`` columns, and ``n`` ones (to sum δ's rows)."""
         work = self._work.get(n)
         if work is None:
             if len(self._work) > 4:  # batch sizes come and go in the GUI; keep memory bounded
                 self._work.clear()
             shape = (self.outs, n)
-            work = self._work[n] = {
-                "z": np.empty(shape, self.dtype),
-                "a": np.empty(shape, self.dtype),
-                "delta": np.empty(shape, self.dtype),
-                "grad_in": np.empty((self.ins, n), self.dtype),
-            }
+            work = self._work[n] = (np.empty(shape, self.dtype), np.empty(shape, self.dtype),
+                                    np.empty(shape, self.dtype), np.empty((self.ins, n), self.dtype),
+                                    np.ones(n, self.dtype))
         self._work_n, self._last_work = n, work
         return work
 
     def forward(self, a_in):
         """z = W a_in + b, a = f(z); caches both for ``backward``. Returns ``a`` (a reused buffer)."""
         n = a_in.shape[1]
-        work = self._buffers(n)
+        z, a, *_ = self._last_work if n == self._work_n else self._buffers(n)
         # One column (per-sample training): np.dot's matrix-vector product costs half of matmul's.
-        z = np.dot(self._W, a_in, out=work["z"]) if n == 1 else np.matmul(self._W, a_in, out=work["z"])
+        if n == 1:
+            np.dot(self._W, a_in, out=z)
+        else:
+            np.matmul(self._W, a_in, out=z)
         z += self._b
         self.a_in, self.z = a_in, z
-        self.a = self.act.forward(z, work["a"])
-        return self.a
+        self.a = a = self.act.forward(z, a)
+        return a
 
     def backward(self, grad_out, need_grad_in=True):
         """From ∂L/∂a (outs, n): store dW, db; return ∂L/∂a_in (ins, n), or None if not needed.
@@ -130,7 +129,7 @@ class Layer:
         δ = ∂L/∂z = ∂L/∂a ⊙ f′(z);  dW = δ a_inᵀ;  db = Σ_columns δ;  ∂L/∂a_in = Wᵀ δ.
         """
         n = grad_out.shape[1]
-        work = self._buffers(n)
+        _, _, delta, grad_in, ones = self._last_work if n == self._work_n else self._buffers(n)
         if n == 1:
             # One column: db = Σ_columns δ is δ itself, so δ is written straight into db, and dW is an
             # outer product. A product of sums of one term each, so multiply gives what matmul gives,
@@ -141,13 +140,17 @@ class Layer:
                 np.copyto(db, delta)
             self.delta = db
             np.multiply(db, self.a_in.T, out=self._dW)
-            return np.dot(self._W.T, db, out=work["grad_in"]) if need_grad_in else None
-        self.delta = delta = self.act.backward(self.z, self.a, grad_out, work["delta"])
+            return np.dot(self._W.T, db, out=grad_in) if need_grad_in else None
+        self.delta = delta = self.act.backward(self.z, self.a, grad_out, delta)
         np.matmul(delta, self.a_in.T, out=self._dW)
-        np.add.reduce(delta, axis=1, keepdims=True, out=self._db)  # np.sum, minus its µs of dispatch
-        if not need_grad_in:
-            return None
-        return np.matmul(self._W.T, delta, out=work["grad_in"])
+        db = self._db
+        if delta.dtype == db.dtype:
+            # Σ_columns δ as δ·ones: one BLAS matrix-vector product, 2–4× faster than np.add.reduce
+            # (the same sum, added in BLAS's order).
+            np.dot(delta, ones, out=db[:, 0])
+        else:  # δ handed through from a layer of another dtype (identity)
+            np.add.reduce(delta, axis=1, keepdims=True, out=db)
+        return np.matmul(self._W.T, delta, out=grad_in) if need_grad_in else None
 
     def n_params(self):
         return self.W.size + self.b.size
