@@ -112,7 +112,8 @@ class Layer:
     def forward(self, a_in):
         """z = W a_in + b, a = f(z); caches both for ``backward``. Returns ``a`` (a reused buffer)."""
         n = a_in.shape[1]
-        z, a, *_ = self._last_work if n == self._work_n else self._buffers(n)
+        work = self._last_work if n == self._work_n else self._buffers(n)
+        z = work[0]
         # One column (per-sample training): np.dot's matrix-vector product costs half of matmul's.
         if n == 1:
             np.dot(self._W, a_in, out=z)
@@ -120,7 +121,7 @@ class Layer:
             np.matmul(self._W, a_in, out=z)
         z += self._b
         self.a_in, self.z = a_in, z
-        self.a = a = self.act.forward(z, a)
+        self.a = a = self.act.forward(z, work[1])
         return a
 
     def backward(self, grad_out, need_grad_in=True):

@@ -165,6 +165,8 @@ class CrossEntropyLoss(LossFunction):
 
     def targets(self, labels, outs, dtype):
         """Class indices, an int array with one per column (an int is one column's)."""
+        if type(labels) is np.ndarray and labels.ndim == 1 and labels.dtype.kind in "iu":
+            return labels  # the training path: already what is needed (np.size and the checks cost µs)
         return _class_indices(labels, np.size(labels))
 
     def loss_and_grad(self, values, expected, out=None):
@@ -189,10 +191,10 @@ class CrossEntropyLoss(LossFunction):
         picked = flat.take(at) if flat is not None else out.ravel().take(at)  # shifted target logits (a new array)
         np.exp(out, out=out)
         total = np.add.reduce(out, axis=0, keepdims=True)
-        # np.mean(log Σexp − picked) without its overhead: the same float32 sum, divided as np.mean does.
+        # np.mean(log Σexp − picked) without its overhead: the same sum in the array's dtype, divided by n
+        # in that dtype as np.mean does.
         np.subtract(np.log(total[0], out=top[0]), picked, out=picked)
-        total_loss = np.add.reduce(picked)
-        loss = float(total_loss.dtype.type(float(total_loss) / n))
+        loss = float(np.add.reduce(picked) / n)
         out /= total
         if flat is not None:
             flat[at] -= 1

@@ -67,7 +67,7 @@ class NeuralNetwork:
         Rebinds first when an array was assigned to a layer's W, b, dW or db, or a layer was swapped in.
         """
         params = self._params
-        if params is not None and not params.bound(self.layers):
+        if params is not None and (params.stale or self.layers != params.layers):  # params.bound(), inline
             self._rebind()
         return self._params
 
@@ -231,13 +231,12 @@ class NeuralNetwork:
         network notices. Tests hold both to the same weights, bit for bit.
         """
         layers, params = self.layers, self._params
-        if params is not None and not params.bound(layers):
-            self._rebind()
-            params = self._params
+        if params is None or params.stale or layers != params.layers:  # not params.bound(layers), inline
+            params = self.parameter_buffer()
         for layer in layers:
             a = layer.forward(a)
         lossf = self.loss_function
-        self.last_loss, grad = lossf.loss_and_grad(a, lossf.targets(t, a.shape[0], self.dtype), self._grad_out(a))
+        self.last_loss, grad = lossf.loss_and_grad(a, lossf.targets(t, a.shape[0], layers[0].dtype), self._grad_out(a))
         for k in range(len(layers) - 1, 0, -1):
             grad = layers[k].backward(grad)
         layers[0].backward(grad, need_grad_in=False)
@@ -253,10 +252,10 @@ class NeuralNetwork:
 
     def _grad_out(self, a):
         """The reusable buffer for ∂L/∂outputs at the batch size of outputs ``a``."""
-        grad = self._grad_buf.get(a.shape[1])
-        if grad is None or grad.dtype != self.dtype:
-            self._grad_buf = {a.shape[1]: np.empty(a.shape, self.dtype)}
-            grad = self._grad_buf[a.shape[1]]
+        grad = self._grad_buf.get(a.shape)
+        if grad is None or grad.dtype != a.dtype:
+            grad = np.empty(a.shape, self.dtype)
+            self._grad_buf = {a.shape: grad}
         return grad
 
     def train_phases(self, X, t, record=False):
