@@ -72,12 +72,10 @@ class LeakyReLU(ActivationFunction):
         self._cached = (None, None, None)  # (z buffer, α, (α, 0) as arrays shaped like it), see _alpha_zero
 
     def _alpha_zero(self, z):
-        """(α, 0) as arrays shaped like ``z`` (see ``_filled``), remembered for the layer's z buffer: it
-        stays the same array from batch to batch, so one identity test finds them."""
-        seen, alpha, constants = self._cached
-        if seen is not z or alpha != self.alpha:
-            constants = (_filled(self.alpha, z), _filled(0, z))
-            self._cached = (z, self.alpha, constants)
+        """(α, 0) as arrays shaped like ``z`` (see ``_filled``), remembered in ``_cached`` for the layer's z
+        buffer: it stays the same array from batch to batch, so one identity test finds them."""
+        constants = (_filled(self.alpha, z), _filled(0, z))
+        self._cached = (z, self.alpha, constants)
         return constants
 
     def f(self, x):
@@ -90,13 +88,17 @@ class LeakyReLU(ActivationFunction):
 
     def forward(self, z, out):
         # max(z, αz) is valid for 0 < α < 1 and is measurably faster than np.where.
-        np.multiply(z, self._alpha_zero(z)[0], out=out)
+        seen, alpha, constants = self._cached
+        if seen is not z or alpha != self.alpha:
+            constants = self._alpha_zero(z)
+        np.multiply(z, constants[0], out=out)
         return np.maximum(z, out, out=out)
 
     def backward(self, z, a, grad, out):
         # df is 1 where z > 0 and α elsewhere: scale everything, then put grad back where z > 0
         # (putmask: same result as copyto(where=…), 2× faster on large batches).
-        alpha, zero = self._alpha_zero(z)
+        seen, alpha, constants = self._cached
+        alpha, zero = constants if seen is z and alpha == self.alpha else self._alpha_zero(z)
         np.multiply(grad, alpha, out=out)
         np.putmask(out, np.greater(z, zero), grad)
         return out

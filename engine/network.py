@@ -236,7 +236,10 @@ class NeuralNetwork:
         for layer in layers:
             a = layer.forward(a)
         lossf = self.loss_function
-        self.last_loss, grad = lossf.loss_and_grad(a, lossf.targets(t, a.shape[0], layers[0].dtype), self._grad_out(a))
+        grad = self._grad_buf.get(a.shape)
+        if grad is None or grad.dtype != a.dtype:
+            grad = self._grad_out(a)
+        self.last_loss, grad = lossf.loss_and_grad(a, lossf.targets(t, a.shape[0], layers[0].dtype), grad)
         for k in range(len(layers) - 1, 0, -1):
             grad = layers[k].backward(grad)
         layers[0].backward(grad, need_grad_in=False)

@@ -225,7 +225,7 @@ class Dataset:
             raise ValueError(f"rows must have shape (n, {x.shape[1]}), got {rows.shape}")
         capacity, X_full, same_dtype = len(rows), rows.T, x.dtype == rows.dtype
         scale = self.scale if self.scale != 1.0 else None  # a Python float multiplies in the rows' dtype (NEP 50)
-        take, copyto = np.take, np.copyto
+        take, copyto = x.take, np.copyto  # the method: np.take's Python wrapper costs as much as a small gather
 
         def gather(idx):
             n = len(idx)
@@ -235,9 +235,9 @@ class Dataset:
                 out = rows[:n]
                 X = out.T
             if same_dtype:
-                take(x, idx, axis=0, out=out, mode="clip" if in_range else "raise")
+                take(idx, axis=0, out=out, mode="clip" if in_range else "raise")
             elif in_range:  # "clip" writes without checking (and "raise" with ``out`` would copy twice)
-                copyto(out, take(x, idx, axis=0, mode="clip"))  # the small uint8 gather, then one cast
+                copyto(out, take(idx, axis=0, mode="clip"))  # the small uint8 gather, then one cast
             else:
                 out[...] = x[idx]  # the uint8 gather is small; the cast writes straight into ``out``
             if scale is not None:
