@@ -91,7 +91,7 @@ class LeakyReLU(ActivationFunction):
         seen, alpha, constants = self._cached
         if seen is not z or alpha != self.alpha:
             constants = self._alpha_zero(z)
-        np.multiply(z, constants[0], out=out)
+        np.multiply(z, constants[0], out)
         return np.maximum(z, out, out=out)
 
     def backward(self, z, a, grad, out):
@@ -99,7 +99,7 @@ class LeakyReLU(ActivationFunction):
         # (putmask: same result as copyto(where=…), 2× faster on large batches).
         seen, alpha, constants = self._cached
         alpha, zero = constants if seen is z and alpha == self.alpha else self._alpha_zero(z)
-        np.multiply(grad, alpha, out=out)
+        np.multiply(grad, alpha, out)
         np.putmask(out, np.greater(z, zero), grad)
         return out
 

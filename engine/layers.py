@@ -118,9 +118,9 @@ class Layer:
         z = work[0]
         # One column (per-sample training): np.dot's matrix-vector product costs half of matmul's.
         if n == 1:
-            np.dot(self._W, a_in, out=z)
+            np.dot(self._W, a_in, z)
         else:
-            np.matmul(self._W, a_in, out=z)
+            np.matmul(self._W, a_in, z)
         z += self._b
         self.a_in, self.z = a_in, z
         self.a = a = self.act.forward(z, work[1])
@@ -145,14 +145,14 @@ class Layer:
             np.multiply(db, self.a_in.T, out=self._dW)
             return np.dot(self._W.T, db, out=grad_in) if need_grad_in else None
         self.delta = delta = self.act.backward(self.z, self.a, grad_out, delta)
-        np.matmul(delta, self.a_in.T, out=self._dW)
+        np.matmul(delta, self.a_in.T, self._dW)
         db_column = self._db_column
         if db_column is None:
             db_column = self._db_column = self._db[:, 0]
         try:
             # Σ_columns δ as δ·ones: one BLAS matrix-vector product, 2–4× faster than np.add.reduce
             # (the same sum, added in BLAS's order).
-            np.dot(delta, ones, out=db_column)
+            np.dot(delta, ones, db_column)
         except ValueError:  # δ handed through from a layer of another dtype (identity)
             np.add.reduce(delta, axis=1, keepdims=True, out=self._db)
         if not need_grad_in:
@@ -160,7 +160,7 @@ class Layer:
         WT = self._WT
         if WT is None:
             WT = self._WT = self._W.T
-        return np.matmul(WT, delta, out=grad_in)
+        return np.matmul(WT, delta, grad_in)
 
     def n_params(self):
         return self.W.size + self.b.size
