@@ -10,6 +10,7 @@ from engine.initializers import DEFAULT_INIT
 from engine.layers import Layer, as_rng
 from engine.losses import get_loss
 from engine.optimizers import SGD, get_optimizer
+from engine.parameters import ParameterBuffer
 from engine.phases import Backward, Forward, Loss, Update
 
 _INFER_CHUNK = 4096  # columns per chunk when predicting on a whole dataset (bounds memory)
@@ -37,6 +38,8 @@ class NeuralNetwork:
                     f"layer {k} gives {from_.outs} outputs but layer {k + 1} takes {to_.ins} inputs."
                 )
         self.loss_function = get_loss(loss)
+        # Every W and b as views of one flat array (engine/parameters.py); None for layers of mixed dtypes.
+        self._params = ParameterBuffer(self.layers) if ParameterBuffer.fits(self.layers) else None
         if optimizer is None:
             optimizer = SGD(lr)
         elif isinstance(optimizer, str):
@@ -47,6 +50,36 @@ class NeuralNetwork:
         self._grad_buf = {}  # per batch size: reusable buffer for ∂L/∂outputs
 
     # -- properties -------------------------------------------------------------------------
+    @property
+    def optimizer(self):
+        """What updates the parameters after each backward pass (an engine.optimizers.Optimizer)."""
+        return self._optimizer
+
+    @optimizer.setter
+    def optimizer(self, optimizer):
+        self._optimizer = optimizer
+        if self._params is not None:
+            optimizer.share_slots(self._params.values)  # per-layer updates (train_phases) step the same moments
+
+    def parameter_buffer(self):
+        """The ParameterBuffer holding every W and b (its layers' arrays are its views), or None (mixed dtypes).
+
+        Rebinds first when an array was assigned to a layer's W, b, dW or db, or a layer was swapped in.
+        """
+        params = self._params
+        if params is not None and (params.stale or self.layers != params.layers):  # params.bound(), inline
+            self._rebind()
+        return self._params
+
+    def _rebind(self):
+        layers, params = self.layers, self._params
+        if len(layers) == len(params.layers) and all(
+                (new.outs, new.ins, new.dtype) == (old.outs, old.ins, old.dtype) for new, old in zip(layers, params.layers)):
+            params.bind(layers)  # the same shapes: copy the layers' arrays in, views again
+        else:
+            self._params = ParameterBuffer(layers) if ParameterBuffer.fits(layers) else None
+            self.optimizer = self._optimizer  # shares the new buffer's slots
+
     @property
     def lr(self):
         """The optimiser's learning rate."""
@@ -197,27 +230,35 @@ class NeuralNetwork:
         costs a few µs less per batch than resuming a generator at every phase, which a small
         network notices. Tests hold both to the same weights, bit for bit.
         """
-        layers = self.layers
+        layers, params = self.layers, self._params
+        if params is None or params.stale or layers != params.layers:  # not params.bound(layers), inline
+            params = self.parameter_buffer()
         for layer in layers:
             a = layer.forward(a)
         lossf = self.loss_function
-        self.last_loss, grad = lossf.loss_and_grad(a, lossf.targets(t, a.shape[0], self.dtype), self._grad_out(a))
+        grad = self._grad_buf.get(a.shape)
+        if grad is None or grad.dtype != a.dtype:
+            grad = self._grad_out(a)
+        self.last_loss, grad = lossf.loss_and_grad(a, lossf.targets(t, a.shape[0], layers[0].dtype), grad)
         for k in range(len(layers) - 1, 0, -1):
             grad = layers[k].backward(grad)
         layers[0].backward(grad, need_grad_in=False)
-        opt = self.optimizer
+        opt = self._optimizer
         opt.begin_step()
-        for layer in layers:
-            opt.update(layer.W, layer.dW, True)
-            opt.update(layer.b, layer.db, False)
+        if params is not None:  # every layer's update in one go: element for element the per-layer calls below
+            opt.update_flat(params.values, params.grads, params.n_weights)
+        else:
+            for layer in layers:
+                opt.update(layer.W, layer.dW, True)
+                opt.update(layer.b, layer.db, False)
         return self.last_loss
 
     def _grad_out(self, a):
         """The reusable buffer for ∂L/∂outputs at the batch size of outputs ``a``."""
-        grad = self._grad_buf.get(a.shape[1])
-        if grad is None or grad.dtype != self.dtype:
-            self._grad_buf = {a.shape[1]: np.empty(a.shape, self.dtype)}
-            grad = self._grad_buf[a.shape[1]]
+        grad = self._grad_buf.get(a.shape)
+        if grad is None or grad.dtype != a.dtype:
+            grad = np.empty(a.shape, self.dtype)
+            self._grad_buf = {a.shape: grad}
         return grad
 
     def train_phases(self, X, t, record=False):
@@ -227,6 +268,7 @@ class NeuralNetwork:
         arrays involved; without it, it yields None at the same points (and copies nothing).
         """
         a = self._as_input(X)
+        self.parameter_buffer()  # rebinds if a layer's array was replaced, as train_step does
         for k, layer in enumerate(self.layers):
             a_in = a
             a = layer.forward(a_in)
@@ -254,7 +296,7 @@ class NeuralNetwork:
             else:
                 yield None
 
-        opt = self.optimizer
+        opt = self._optimizer
         opt.begin_step()
         for k, layer in enumerate(self.layers):
             before = (layer.W.copy(), layer.b.copy()) if record else None

@@ -5,6 +5,7 @@ The learning rate and other settings are plain attributes, so they may change be
 
 import math
 import numbers
+import weakref
 
 import numpy as np
 
@@ -40,6 +41,7 @@ class Optimizer:
         self.l2 = check_setting("l2", l2)  # L2 weight decay λ: adds λ·W to ∂L/∂W (biases are not decayed)
         self.t = 0  # steps taken
         self._state = {}  # per-parameter arrays, keyed by id(param)
+        self._shared = weakref.WeakValueDictionary()  # id → flat parameter arrays (see ``share_slots``) whose views use views of their slots
         self._scratch = {}  # reusable temporaries, keyed by (shape, dtype, which): no allocation per step
 
     def step(self, pairs):
@@ -60,6 +62,25 @@ class Optimizer:
             grad = np.add(grad, decayed, out=decayed)  # grad + λ·param
         self._update(param, grad, self._slots(param) if self.n_slots else None)  # plain SGD keeps no state
 
+    def update_flat(self, param, grad, n_decay=0):
+        """Update a flat ``param`` in place as part of the current step; its first ``n_decay`` elements take L2.
+
+        Element for element what ``update`` does to each parameter viewed in ``param`` (a network's
+        ParameterBuffer: weights first, then biases), in a few calls for all of them.
+        """
+        if n_decay and self.l2:
+            decayed = self._temp(param, grad, 1)
+            np.multiply(param[:n_decay], self.l2, out=decayed[:n_decay])
+            np.add(grad[:n_decay], decayed[:n_decay], out=decayed[:n_decay])  # grad + λ·param
+            decayed[n_decay:] = grad[n_decay:]
+            grad = decayed
+        self._update(param, grad, self._slots(param) if self.n_slots else None)
+
+    def share_slots(self, flat):
+        """Keep the state of views of ``flat`` (1-D) inside ``flat``'s own: then ``update_flat`` on ``flat``
+        and ``update`` on its views (one layer at a time) step the same moments."""
+        self._shared[id(flat)] = flat
+
     def _temp(self, param, grad, which=0):
         """A scratch array shaped like ``param`` in the dtype ``param ⊙ grad`` has (contents undefined)."""
         dtype = param.dtype if grad.dtype == param.dtype else np.result_type(param, grad)
@@ -78,7 +99,14 @@ class Optimizer:
     def _slots(self, param):
         slots = self._state.get(id(param))
         if slots is None or slots[0] is not param:
-            slots = self._state[id(param)] = [param] + [np.zeros_like(param) for _ in range(self.n_slots)]
+            base = param.base
+            if base is not None and self._shared.get(id(base)) is base and param.flags.c_contiguous:
+                start = (param.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // base.itemsize
+                span = slice(start, start + param.size)
+                slots = [param] + [s[span].reshape(param.shape) for s in self._slots(base)[1:]]
+            else:
+                slots = [param] + [np.zeros_like(param) for _ in range(self.n_slots)]
+            self._state[id(param)] = slots
         return slots
 
     n_slots = 0
@@ -127,6 +155,11 @@ class SGD(Optimizer):
         if decay and self.l2 or self.n_slots:
             return super().update(param, grad, decay)
         param -= self.lr * grad  # plain SGD keeps no state: skip the general path's checks (µs per layer)
+
+    def update_flat(self, param, grad, n_decay=0):
+        if n_decay and self.l2 or self.n_slots:
+            return super().update_flat(param, grad, n_decay)
+        param -= self.lr * grad
 
     def _update(self, param, grad, slots):
         # Kept as written: a reused buffer for lr·grad measured no faster (NumPy recycles it cheaply).

@@ -19,6 +19,8 @@ from engine.phases import Loss
 from engine.tasks import network_problem
 from engine.training_history import TrainingHistory
 
+_clock = time.perf_counter
+
 
 @dataclass(frozen=True)
 class BatchDone:
@@ -94,7 +96,7 @@ class Trainer:
         self._pos = 0  # next position in _order
         self._epoch_loss_sum = 0.0  # Σ loss·batch size over the current epoch
         self._epoch_seconds = 0.0
-        self._rows = None  # reusable batch buffer (n, features)
+        self._gather, self._gather_capacity = None, 0  # Dataset.gatherer into a reused (n, features) buffer
         self._pending = {}  # hyperparameters set from another thread, applied at the next batch
         self._lock = threading.Lock()
         self._stop = threading.Event()
@@ -212,25 +214,28 @@ class Trainer:
         self._stop.clear()
         start = time.perf_counter()
         reason = "completed"
-        while not self.done:
-            if self._stop.is_set():
+        stopping, step = self._stop.is_set, self.step
+        while self.epoch < self.epochs:  # not self.done (a property costs a call per batch)
+            if stopping():
                 reason = "stopped"
                 break
-            events = self.step()
+            events = step()
             yield from events
-            if isinstance(events[-1], Diverged):
+            if type(events[-1]) is Diverged:
                 reason = "diverged"
                 break
         yield Finished(reason, self.epoch, time.perf_counter() - start)
 
     def step(self):
         """Train exactly one mini-batch; returns its events (BatchDone, then EpochDone at an epoch's end)."""
-        self._apply_pending()
-        t0 = time.perf_counter()
+        if self._pending:
+            self._apply_pending()
+        t0 = _clock()
         X, labels = self._next_batch()
         loss = self.net.train_step(X, labels)  # what step_phases does, without phase events to skip
-        self._epoch_seconds += time.perf_counter() - t0
-        return list(self._after_batch(loss, len(labels)))
+        self._epoch_seconds += _clock() - t0
+        event = self._batch_done(loss, len(labels))
+        return [event, self._end_epoch()] if self._pos >= self._n_train and type(event) is BatchDone else [event]
 
     def step_phases(self, record=True):
         """One mini-batch, yielding its phases (Forward, Loss, Backward, Update) then its events.
@@ -251,42 +256,46 @@ class Trainer:
             loss = self.net.train_step(X, labels)
         loss = self.net.last_loss if loss is None else loss
         self._epoch_seconds += time.perf_counter() - t0
-        yield from self._after_batch(loss, len(labels))
+        event = self._batch_done(loss, len(labels))
+        yield event
+        if type(event) is BatchDone and self._pos >= self._n_train:
+            yield self._end_epoch()
 
     def _next_batch(self):
-        if self._pos >= self._n_train:
+        pos = self._pos
+        if pos >= self._n_train:
             self._new_epoch_order()
-        idx = self._order[self._pos : self._pos + self.batch_size]
-        self._pos += len(idx)
-        ds = self.dataset
-        if self._rows is None or self._rows.shape != (len(idx), ds.features):
-            self._rows = np.empty((len(idx), ds.features), dtype=self.net.dtype)
-        X, labels = ds.batch("train", idx, dtype=self.net.dtype, out=self._rows)
+            pos = 0
+        idx = self._order[pos : pos + self.batch_size]
+        self._pos = pos + len(idx)
+        if len(idx) > self._gather_capacity:  # the first batch, or a larger batch size
+            rows = np.empty((len(idx), self.dataset.features), dtype=self.net.dtype)
+            # The order is a permutation of the samples (load_state_dict checks one read from a file), so
+            # the gather may skip its bounds check.
+            self._gather = self.dataset.gatherer("train", rows, in_range=True)
+            self._gather_capacity = len(idx)
+        X, labels = self._gather(idx)
         if self.augment is not None:
-            X = np.ascontiguousarray(self.augment(self._rows, self.rng), dtype=self.net.dtype).T
+            X = np.ascontiguousarray(self.augment(X.T, self.rng), dtype=self.net.dtype).T
         return X, labels
 
     def _new_epoch_order(self):
         self._order = self.rng.permutation(self._n_train)
         self._pos = 0
 
-    def _after_batch(self, loss, n):
+    def _batch_done(self, loss, n):
+        """Count the batch just trained: its BatchDone, or Diverged (the last good weights restored)."""
         self.steps += 1
         self.batch_in_epoch += 1
         if not math.isfinite(loss) or not self._good.keep(self.net):
-            yield from self._diverged(loss)
-            return
-        self.samples_seen += n
+            return self._diverged(loss)
+        self.samples_seen = seen = self.samples_seen + n
         self._epoch_loss_sum += loss * n
-        self.history.add_batch(loss, self.samples_seen)
-        rate = self._epoch_samples() / self._epoch_seconds if self._epoch_seconds > 0 else 0.0
-        yield BatchDone(self.epoch, self.batch_in_epoch, self.n_batches, float(loss), n, self.samples_seen,
-                        rate, self.steps)
-        if self._pos >= self._n_train:
-            yield self._end_epoch()
-
-    def _epoch_samples(self):
-        return self._pos
+        self.history.add_batch(loss, seen)
+        pos, seconds = self._pos, self._epoch_seconds
+        n_batches = self.batch_in_epoch + -(-(self._n_train - pos) // self.batch_size)  # self.n_batches, inline
+        return BatchDone(self.epoch, self.batch_in_epoch, n_batches, float(loss), n, seen,
+                         pos / seconds if seconds > 0 else 0.0, self.steps)  # samples per second this epoch
 
     def _end_epoch(self):
         test_loss, test_acc = self.evaluate("test")
@@ -310,7 +319,7 @@ class Trainer:
                    f"{'NaN' if np.isnan(loss) else 'infinite' if not np.isfinite(loss) else 'non-finite'}. "
                    f"The last good weights were restored; try a smaller learning rate "
                    f"(now {self.net.lr:g}).")
-        yield Diverged(self.epoch, self.batch_in_epoch, message)
+        return Diverged(self.epoch, self.batch_in_epoch, message)
 
     def evaluate(self, which="test", chunk=2000):
         """(mean loss, accuracy) of the network on a split, in chunks (bounded memory); accuracy nan in regression."""
@@ -345,60 +354,52 @@ class Trainer:
 class _LastGoodWeights:
     """The network's weights as of the last batch after which every W and b was finite.
 
-    Each batch copies all W and b into one flat buffer (one call) and tests it with one dot product
-    against ones, instead of a sum and two copies per layer: on small networks each NumPy call
-    costs about as much as its arithmetic. Two buffers take turns, so the good copy survives a bad batch.
+    All W and b live in one flat array (the network's ParameterBuffer), so a batch costs two calls: one
+    dot product tests it, and only a finite one is copied over the good copy. On a small network each
+    NumPy call costs about as much as its arithmetic.
     """
 
     def __init__(self, net):
-        self._flat = None  # [good, spare]: flat copies of W₁, W₂, …, b₁, b₂, …
-        self._bind(net)
+        self._good = None  # flat copy of W₁, W₂, …, b₁, b₂, … (the ParameterBuffer's layout)
+        self._params = None  # the ParameterBuffer followed (None: a concatenation, for mixed dtypes)
+        self._shapes = None  # [(W shape, b shape), …]
+        self._follow(net, *self._flat(net))
 
-    def _bind(self, net):
-        layers = net.layers
-        params = [layer.W for layer in layers] + [layer.b for layer in layers]
-        self._mirrored = [(layer, layer.W, layer.b) for layer in layers]  # the arrays the buffers follow
-        # reshape(-1) of a C-contiguous array is a view: the flat sources cost nothing per batch.
-        self._sources = [p.reshape(-1) for p in params] if all(p.flags.c_contiguous for p in params) else None
-        self._shapes = [(layer.W.shape, layer.b.shape) for layer in layers]
-        self._n_weights = sum(layer.W.size for layer in layers)  # the W part comes first
-        dtype = np.result_type(*params)  # holds every layer's values exactly, even if dtypes were mixed
-        size = sum(p.size for p in params)
-        self._ones = np.ones(size, dtype)
-        if self._flat is None or self._flat[0].size != size or self._flat[0].dtype != dtype:
-            self._flat = [np.empty(size, dtype), np.empty(size, dtype)]
-            np.concatenate([p.ravel() for p in params], out=self._flat[0])
+    @staticmethod
+    def _flat(net):
+        """(every W, then every b, as one flat array; the ParameterBuffer it is, or None for a concatenation)."""
+        params = net.parameter_buffer()
+        if params is not None:
+            return params.values, params
+        layers = net.layers  # mixed dtypes: no buffer
+        return np.concatenate([layer.W.ravel() for layer in layers] + [layer.b.ravel() for layer in layers]), None
 
-    def _moved(self, layers):
-        """True if the network's layers or their W, b arrays are not the ones the buffers follow."""
-        if len(layers) != len(self._mirrored):
-            return True
-        for layer, (known, W, b) in zip(layers, self._mirrored):
-            if layer is not known or layer.W is not W or layer.b is not b:
-                return True
-        return False
+    def _follow(self, net, flat, params):
+        """Follow ``net``'s parameters; a new size or dtype makes the present weights the good ones."""
+        self._params, self._shapes = params, [(layer.W.shape, layer.b.shape) for layer in net.layers]
+        if self._good is None or self._good.shape != flat.shape or self._good.dtype != flat.dtype:
+            self._good = flat.copy()
 
     def keep(self, net):
-        """Copy the weights in; if every W and b is finite the copy becomes the good one. Returns that."""
-        layers = net.layers
-        if self._moved(layers):
-            self._bind(net)
-        good, spare = self._flat
-        sources = self._sources
-        if sources is None:
-            sources = [layer.W.ravel() for layer in layers] + [layer.b.ravel() for layer in layers]
-        np.concatenate(sources, out=spare)
-        # Σ of all W and b (a dot with ones: one BLAS call) is non-finite iff some element is, or
-        # the parameters are ~1e38, which is divergence too.
-        if not math.isfinite(np.dot(spare, self._ones)):
+        """If every W and b is finite, copy them in as the good weights and return True; else return False."""
+        params = net.parameter_buffer()
+        if params is not None and params is self._params:
+            flat = params.values
+        else:
+            flat, params = self._flat(net)
+            self._follow(net, flat, params)
+        # Σ w² over all W and b (one BLAS call, reading nothing else) is non-finite iff some element is,
+        # or the parameters reach ~1e17 in float32 (~1e150 in float64): divergence too.
+        if not math.isfinite(np.dot(flat, flat)):
             return False
-        self._flat = [spare, good]
+        np.copyto(self._good, flat)
         return True
 
     def weights(self):
         """[(W, b), …] views of the good copy, as ``NeuralNetwork.set_weights`` takes them."""
-        flat, pairs, w, b = self._flat[0], [], 0, self._n_weights
-        for shape_W, shape_b in self._shapes:
+        flat, pairs, shapes = self._good, [], self._shapes
+        w, b = 0, sum(math.prod(shape_W) for shape_W, _ in shapes)  # the W part comes first
+        for shape_W, shape_b in shapes:
             nW, nb = math.prod(shape_W), math.prod(shape_b)
             pairs.append((flat[w : w + nW].reshape(shape_W), flat[b : b + nb].reshape(shape_b)))
             w, b = w + nW, b + nb

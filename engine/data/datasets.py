@@ -206,17 +206,45 @@ class Dataset:
         ``out`` (shape (len(idx), features), C order) is reused when given: no allocation per batch.
         The returned X is a transposed view of it, so columns are samples.
         """
-        x, y = (self.x_train, self.y_train) if which == "train" else self.split(which)
+        x = self.split(which)[0]
         n = len(idx)
         if out is None or out.shape != (n, x.shape[1]) or out.dtype != dtype:
             out = np.empty((n, x.shape[1]), dtype=dtype)
-        if x.dtype == out.dtype:
-            np.take(x, idx, axis=0, out=out)
-        else:
-            out[...] = x[idx]  # the uint8 gather is small; the cast writes straight into ``out``
-        if self.scale != 1.0:
-            out *= out.dtype.type(self.scale)
-        return out.T, y[idx]
+        return self.gatherer(which, out)(idx)
+
+    def gatherer(self, which, rows, *, in_range=False):
+        """``gather(idx)`` → (X, labels): ``batch(which, idx, out=rows[:len(idx)])`` with its look-ups done once.
+
+        rows : ndarray of shape (capacity, features); batches of up to ``capacity`` samples are
+        gathered into its first rows, and X is a transposed view of them. A training loop calls ``gather``
+        per batch, where every Python step counts. ``in_range`` says every index will lie in 0 … n − 1
+        (e.g. taken from a permutation): the gather then skips its bounds check.
+        """
+        x, y = self.split(which)
+        if rows.ndim != 2 or rows.shape[1] != x.shape[1]:
+            raise ValueError(f"rows must have shape (n, {x.shape[1]}), got {rows.shape}")
+        capacity, X_full, same_dtype = len(rows), rows.T, x.dtype == rows.dtype
+        scale = self.scale if self.scale != 1.0 else None  # a Python float multiplies in the rows' dtype (NEP 50)
+        take, copyto = x.take, np.copyto  # the method: np.take's Python wrapper costs as much as a small gather
+
+        def gather(idx):
+            n = len(idx)
+            if n == capacity:
+                out, X = rows, X_full
+            else:
+                out = rows[:n]
+                X = out.T
+            if same_dtype:
+                take(idx, axis=0, out=out, mode="clip" if in_range else "raise")
+            elif in_range:  # "clip" writes without checking (and "raise" with ``out`` would copy twice)
+                copyto(out, take(idx, axis=0, mode="clip"))  # the small uint8 gather, then one cast
+            else:
+                out[...] = x[idx]  # the uint8 gather is small; the cast writes straight into ``out``
+            if scale is not None:
+                out *= scale
+            return X, y[idx]
+
+        return gather
 
     def columns(self, which, start=0, stop=None, dtype=np.float32):
         """A contiguous range of a split as network input (features, n) and labels."""
