@@ -146,6 +146,19 @@ class Trainer:
          self._epoch_seconds, self._order) = position
         self._good.keep(self.net)
 
+    def weights_before_last_batch(self):
+        """[(W, b), …] as they were before the latest batch (views, valid until the next one), or None when unknown.
+
+        Unknown before any batch, after one that diverged and after ``restore_position``/``load_state_dict``.
+        The window shows each batch's change ΔW from these, at no cost per batch (see _LastGoodWeights).
+        """
+        return self._good.before()
+
+    @property
+    def has_pending_settings(self):
+        """True while settings queued by ``set_hyperparameters`` wait for the next batch (a cheap hint, no lock)."""
+        return bool(self._pending)
+
     def pending_settings(self):
         """A copy of the settings queued by ``set_hyperparameters`` and not applied yet."""
         with self._lock:
@@ -287,7 +300,7 @@ class Trainer:
         """Count the batch just trained: its BatchDone, or Diverged (the last good weights restored)."""
         self.steps += 1
         self.batch_in_epoch += 1
-        if not math.isfinite(loss) or not self._good.keep(self.net):
+        if not math.isfinite(loss) or not self._good.keep(self.net, after_batch=True):
             return self._diverged(loss)
         self.samples_seen = seen = self.samples_seen + n
         self._epoch_loss_sum += loss * n
@@ -313,6 +326,7 @@ class Trainer:
 
     def _diverged(self, loss):
         self.net.set_weights(self._good.weights())
+        self._good.forget_before()
         self.net.optimizer.reset()
         what = "loss" if not np.isfinite(loss) else "weights"
         message = (f"Training diverged at epoch {self.epoch + 1}, batch {self.batch_in_epoch}: the {what} became "
@@ -355,12 +369,15 @@ class _LastGoodWeights:
     """The network's weights as of the last batch after which every W and b was finite.
 
     All W and b live in one flat array (the network's ParameterBuffer), so a batch costs two calls: one
-    dot product tests it, and only a finite one is copied over the good copy. On a small network each
-    NumPy call costs about as much as its arithmetic.
+    dot product tests it, and only a finite one is copied in. On a small network each NumPy call costs
+    about as much as its arithmetic. Two copies take turns, so the one before is the weights before the
+    latest batch: the window shows each batch's change ΔW from it without copying anything more.
     """
 
     def __init__(self, net):
         self._good = None  # flat copy of W₁, W₂, …, b₁, b₂, … (the ParameterBuffer's layout)
+        self._previous = None  # the good copy before it: the weights before the latest batch, when _after_batch
+        self._after_batch = False  # True when the latest keep followed a batch from the good copy before it
         self._params = None  # the ParameterBuffer followed (None: a concatenation, for mixed dtypes)
         self._shapes = None  # [(W shape, b shape), …]
         self._follow(net, *self._flat(net))
@@ -378,10 +395,13 @@ class _LastGoodWeights:
         """Follow ``net``'s parameters; a new size or dtype makes the present weights the good ones."""
         self._params, self._shapes = params, [(layer.W.shape, layer.b.shape) for layer in net.layers]
         if self._good is None or self._good.shape != flat.shape or self._good.dtype != flat.dtype:
-            self._good = flat.copy()
+            self._good, self._previous, self._after_batch = flat.copy(), np.empty_like(flat), False
 
-    def keep(self, net):
-        """If every W and b is finite, copy them in as the good weights and return True; else return False."""
+    def keep(self, net, after_batch=False):
+        """If every W and b is finite, copy them in as the good weights and return True; else return False.
+
+        ``after_batch``: they are the weights one batch after the good ones (so ``before`` can tell ΔW).
+        """
         params = net.parameter_buffer()
         if params is not None and params is self._params:
             flat = params.values
@@ -391,13 +411,27 @@ class _LastGoodWeights:
         # Σ w² over all W and b (one BLAS call, reading nothing else) is non-finite iff some element is,
         # or the parameters reach ~1e17 in float32 (~1e150 in float64): divergence too.
         if not math.isfinite(np.dot(flat, flat)):
+            self._after_batch = False
             return False
-        np.copyto(self._good, flat)
+        spare = self._previous
+        np.copyto(spare, flat)
+        self._previous, self._good, self._after_batch = self._good, spare, after_batch
         return True
 
     def weights(self):
         """[(W, b), …] views of the good copy, as ``NeuralNetwork.set_weights`` takes them."""
-        flat, pairs, shapes = self._good, [], self._shapes
+        return self._pairs(self._good)
+
+    def before(self):
+        """[(W, b), …] views of the weights before the latest batch, or None when that is not known."""
+        return self._pairs(self._previous) if self._after_batch else None
+
+    def forget_before(self):
+        """The weights now are not one batch after the good ones before (a diverged batch was undone)."""
+        self._after_batch = False
+
+    def _pairs(self, flat):
+        pairs, shapes = [], self._shapes
         w, b = 0, sum(math.prod(shape_W) for shape_W, _ in shapes)  # the W part comes first
         for shape_W, shape_b in shapes:
             nW, nb = math.prod(shape_W), math.prod(shape_b)

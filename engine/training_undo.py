@@ -96,7 +96,7 @@ class UndoRing:
 
     def due(self, trainer):
         """True when a run at full speed should keep a state before the next batch (see the module docstring)."""
-        return time.perf_counter() - self._last_keep >= KEEP_EVERY or bool(trainer.pending_settings())
+        return trainer.has_pending_settings or time.perf_counter() - self._last_keep >= KEEP_EVERY
 
     def keep(self, trainer, tag=None):
         """Remember ``trainer``'s state now (before a batch); the oldest goes when the ring is full."""

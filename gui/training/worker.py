@@ -113,8 +113,6 @@ class TrainingWorker(QObject):
         self._dirty = False  # trained (or restored) since the last update was sent
         self._xs, self._losses = [], []  # batch losses not yet sent
         self._undo = UndoRing()  # the trainer's states before its latest batches (for step back)
-        self._before = []  # [(W, b), …] before the latest batch (views of one reused buffer), for ΔW; None: unknown
-        self._before_arrays = None  # the W, b arrays that buffer follows (_keep_weights)
         self._pace = 0.0  # batches a second in a run; 0: as fast as it goes
         self._wake = threading.Event()  # ends a wait between paced batches early (pause, step, speed change)
         self._last_start = 0.0  # perf_counter() when the latest paced batch started
@@ -355,11 +353,10 @@ class TrainingWorker(QObject):
         trained again from the state before it when that is kept, so its ΔW and gradients are shown too."""
         undo = self._undo
         if steps >= 1 and undo.back(trainer, steps - 1):
-            self._keep_weights(trainer.net)
             undo.keep(trainer, tag=undo.tag)
             self._last_batch = next((e for e in trainer.step() if isinstance(e, BatchDone)), undo.tag)
         elif undo.back(trainer, steps):
-            self._last_batch, self._before = undo.tag, None
+            self._last_batch = undo.tag
         else:
             return
         self._xs, self._losses = [], []
@@ -395,43 +392,12 @@ class TrainingWorker(QObject):
         return self._handle(trainer, events)
 
     def _before_batch(self, trainer):
-        """Install a new optimiser if one is waiting, keep the weights (ΔW of the step needs them) and, stepping,
-        paced or when due at full speed, the trainer's state (to step back to)."""
+        """Install a new optimiser if one is waiting and, stepping, paced or when due at full speed, keep the
+        trainer's state (to step back to)."""
         if self._optimizer_swap is not None:  # read without the lock: a swap asked for now waits a batch at most
             self._swap_optimizer(trainer)
-        self._keep_weights(trainer.net)
         if not (self._running and self._pace == 0) or self._undo.due(trainer):
             self._undo.keep(trainer, tag=self._last_batch)
-
-    def _keep_weights(self, net):
-        """Copy every W and b into one flat buffer (one call, ≈ 2 µs for 784-16-16-10): ΔW of a step needs them."""
-        if not self._follows(net):
-            self._bind_before(net)
-        sources = self._before_sources
-        if sources is None:  # a strided W or b: ravel copies it, so the flat views cannot be kept
-            sources = [a.ravel() for a in self._before_arrays]
-        np.concatenate(sources, out=self._before_flat)
-        self._before = self._before_pairs
-
-    def _follows(self, net):
-        """True if the flat buffer follows ``net``'s present W and b arrays."""
-        arrays, layers = self._before_arrays, net.layers
-        if arrays is None or len(arrays) != 2 * len(layers):
-            return False
-        return all(arrays[2 * k] is layer.W and arrays[2 * k + 1] is layer.b for k, layer in enumerate(layers))
-
-    def _bind_before(self, net):
-        """A flat buffer for ``net``'s W and b values, flat views of the arrays and [(W, b), …] views of the buffer."""
-        arrays = [p for layer in net.layers for p in (layer.W, layer.b)]
-        self._before_arrays = arrays
-        contiguous = all(a.flags.c_contiguous for a in arrays)
-        self._before_sources = [a.reshape(-1) for a in arrays] if contiguous else None  # views: no copy per batch
-        self._before_flat = np.empty(sum(a.size for a in arrays), np.result_type(*arrays))
-        views, start = [], 0
-        for a in arrays:
-            views.append(self._before_flat[start : start + a.size].reshape(a.shape))
-            start += a.size
-        self._before_pairs = list(zip(views[::2], views[1::2]))
 
     def _swap_optimizer(self, trainer):
         with self._lock:
@@ -479,7 +445,7 @@ class TrainingWorker(QObject):
             epoch_x=np.array(self._xs, dtype=np.float64), losses=np.array(self._losses, dtype=np.float64),
             weights=trainer.net.weights(),
             gradients=[(layer.dW.copy(), layer.db.copy()) for layer in trainer.net.layers],
-            deltas=_deltas(trainer.net, self._before),
+            deltas=_deltas(trainer.net, trainer.weights_before_last_batch()),
             epochs=self._epoch_limit, n_train=n_train, eta_seconds=eta, back_steps=self._undo.back_steps(trainer))
         self._xs, self._losses, self._dirty = [], [], False
         self._last_emit = now
@@ -487,7 +453,8 @@ class TrainingWorker(QObject):
 
 
 def _deltas(net, before):
-    """[(ΔW, Δb), …]: what the latest batch changed (zeros when nothing came before it)."""
+    """[(ΔW, Δb), …]: what the latest batch changed (zeros when that is not known: no batch, a step back to a
+    state kept, a diverged batch)."""
     if before is None:
         return [(np.zeros_like(layer.W), np.zeros_like(layer.b)) for layer in net.layers]
     return [(layer.W - W, layer.b - b) for (W, b), layer in zip(before, net.layers)]

@@ -135,17 +135,24 @@ def test_epoch_end_and_completion(worker, qtbot, dataset):
 @pytest.mark.filterwarnings("ignore::RuntimeWarning")
 def test_divergence_pauses_and_keeps_the_last_good_weights(worker, qtbot, dataset):
     config = TrainingConfig(dataset="circles", hidden=[8], activations=["relu"], loss="ce", optimizer="sgd",
-                            lr=1e30, batch_size=16, epochs=100)
+                            lr=0.1, batch_size=16, epochs=100)
     trainer = give(worker, qtbot, config, dataset)
     recorder = Recorder(worker)
     updates, diverged = recorder.updates, recorder.diverged
+    for _ in range(3):  # a few good batches: their weights are the ones to keep
+        with wait_signal_in_gui_thread(qtbot, worker.batch_finished, TIMEOUT):
+            worker.step_batch()
+    good = [(W.copy(), b.copy()) for W, b in trainer.net.weights()]
+    trainer.set_hyperparameters(lr=1e30)  # the next batch's weights reach ~1e29: divergence
     with wait_signal_in_gui_thread(qtbot, worker.finished, TIMEOUT) as blocker:
         worker.play()
     assert blocker.args[1].reason == "diverged"
-    qtbot.waitUntil(lambda: bool(diverged and updates), timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: bool(diverged) and len(updates) > 3, timeout=TIMEOUT)
     assert "diverged" in diverged[0].message
-    assert all(np.isfinite(W).all() and np.isfinite(b).all() for W, b in updates[-1].weights)
-    assert all(np.isfinite(layer.W).all() for layer in trainer.net.layers)
+    for (W, b), (W1, b1) in zip(updates[-1].weights, good):  # the GUI is sent the last good weights back
+        assert np.array_equal(W, W1) and np.array_equal(b, b1)
+    assert all(np.array_equal(layer.W, W) for layer, (W, _) in zip(trainer.net.layers, good))
+    assert all(not dW.any() for dW, _ in updates[-1].deltas)  # a batch undone changed nothing
 
 
 def test_failure_is_reported_and_the_thread_survives(worker, qtbot, dataset):
@@ -194,3 +201,27 @@ def test_busy_until_every_request_is_answered_though_no_run_is_going(worker, qtb
     gate.set()
     qtbot.waitUntil(lambda: not worker.busy, timeout=TIMEOUT)
     assert trainer.steps == 2
+
+
+def test_a_paused_full_speed_run_sends_the_last_batchs_own_change(worker, qtbot, dataset):
+    """ΔW comes from the trainer's two last-good copies (nothing copied per batch): after a full-speed run it is
+    exactly the latest batch's change, as going back one batch (bit for bit) shows."""
+    config = TrainingConfig(dataset="circles", hidden=[8, 8], activations=["relu", "relu"], loss="ce",
+                            optimizer="adam", lr=0.01, batch_size=8, epochs=1000)
+    trainer = give(worker, qtbot, config, dataset)
+    recorder = Recorder(worker)
+    worker.play()
+    qtbot.waitUntil(lambda: bool(recorder.updates) and recorder.updates[-1].batch.step > 300, timeout=TIMEOUT)
+    with wait_signal_in_gui_thread(qtbot, worker.finished, TIMEOUT):
+        worker.pause()
+    qtbot.waitUntil(lambda: recorder.updates[-1].batch.step == trainer.steps, timeout=TIMEOUT)
+    last = recorder.updates[-1]
+    now = [(W.copy(), b.copy()) for W, b in trainer.net.weights()]
+    with wait_signal_in_gui_thread(qtbot, worker.stepped_back, TIMEOUT):
+        worker.step_back()
+    qtbot.waitUntil(lambda: not worker.busy, timeout=TIMEOUT)
+    before = trainer.net.weights()
+    assert trainer.steps == last.batch.step - 1
+    for (dW, db), (W, b), (W0, b0) in zip(last.deltas, now, before):
+        assert np.array_equal(dW, W - W0) and np.array_equal(db, b - b0)
+        assert dW.any()
