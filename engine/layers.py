@@ -38,7 +38,7 @@ class Layer:
         self._db = np.zeros_like(self._b)  # ∂L/∂b of the last backward pass
         self._WT = self._db_column = None  # views W.T and db[:, 0], made when backward first needs them
         self.a_in = self.z = self.a = None  # last forward pass: input, pre-activation, output
-        self._work = {}  # per batch size: reusable buffers (z, a, δ, the gradient passed down)
+        self._work = {}  # per batch size: reusable buffers (z, a, δ, the gradient passed down, ones)
         self._work_n, self._last_work = None, None  # the batch size last used and its buffers
         self.reset_parameters(rng)
 
