@@ -69,12 +69,13 @@ class LeakyReLU(ActivationFunction):
 
     def __init__(self, leaky_param=0.1):
         self.alpha = float(leaky_param)  # slope for x < 0; 0 < α < 1
-        self._cached = (None, None, None)  # (z buffer, α, (α, 0) as arrays shaped like it), see _alpha_zero
+        self._cached = (None, None, None)  # (z buffer, α, arrays shaped like it), see _alpha_zero
 
     def _alpha_zero(self, z):
-        """(α, 0) as arrays shaped like ``z`` (see ``_filled``), remembered in ``_cached`` for the layer's z
-        buffer: it stays the same array from batch to batch, so one identity test finds them."""
-        constants = (_filled(self.alpha, z), _filled(0, z))
+        """(α, 0) as arrays shaped like ``z`` (see ``_filled``) and a boolean buffer for z > 0, remembered in
+        ``_cached`` for the layer's z buffer: it stays the same array from batch to batch, so one identity
+        test finds them."""
+        constants = (_filled(self.alpha, z), _filled(0, z), np.empty(z.shape, bool))
         self._cached = (z, self.alpha, constants)
         return constants
 
@@ -98,9 +99,9 @@ class LeakyReLU(ActivationFunction):
         # df is 1 where z > 0 and α elsewhere: scale everything, then put grad back where z > 0
         # (putmask: same result as copyto(where=…), 2× faster on large batches).
         seen, alpha, constants = self._cached
-        alpha, zero = constants if seen is z and alpha == self.alpha else self._alpha_zero(z)
+        alpha, zero, positive = constants if seen is z and alpha == self.alpha else self._alpha_zero(z)
         np.multiply(grad, alpha, out)
-        np.putmask(out, np.greater(z, zero), grad)
+        np.putmask(out, np.greater(z, zero, out=positive), grad)
         return out
 
     def __repr__(self):

@@ -11,6 +11,24 @@ def as_rng(rng):
     return rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
 
 
+class _TrainedArray:
+    """A Layer's W, b, dW or db: a plain array attribute, except that assigning one from outside unbinds the
+    layer from its network's ParameterBuffer (engine/parameters.py), which then copies it in before training."""
+
+    def __init__(self, doc):
+        self.__doc__ = doc
+
+    def __set_name__(self, owner, name):
+        self.slot = "_" + name  # where the array lives; the layer's own code reads it there directly
+
+    def __get__(self, layer, owner=None):
+        return self if layer is None else getattr(layer, self.slot)
+
+    def __set__(self, layer, value):
+        setattr(layer, self.slot, value)
+        layer._unbind()
+
+
 class Layer:
     """A dense layer of ``outs`` neurons reading ``ins`` inputs.
 
@@ -29,8 +47,8 @@ class Layer:
             raise TypeError(f"act must be an ActivationFunction, got {act!r}")
         self.dtype = np.dtype(dtype)
         self.init = resolve_init(init or SEED_INIT, self.act)  # "auto" is stored as what it chose
-        # The four arrays below live behind properties: a network trains them as views of its flat
-        # ParameterBuffer (engine/parameters.py), which an array assigned from outside must unbind.
+        # W, b, dW, db live in the four slots below (see _TrainedArray): a network trains them as views
+        # of its flat ParameterBuffer (engine/parameters.py), which an array assigned from outside unbinds.
         self._owner = None  # the ParameterBuffer whose views these arrays are, if any
         self._W = np.empty((self.outs, self.ins), dtype=self.dtype)  # weights, row i feeds neuron i
         self._b = np.zeros((self.outs, 1), dtype=self.dtype)  # biases
@@ -38,51 +56,18 @@ class Layer:
         self._db = np.zeros_like(self._b)  # ∂L/∂b of the last backward pass
         self._WT = self._db_column = None  # views W.T and db[:, 0], made when backward first needs them
         self.a_in = self.z = self.a = None  # last forward pass: input, pre-activation, output
-        self._work = {}  # per batch size: reusable buffers (z, a, δ, the gradient passed down)
+        self._work = {}  # per batch size: reusable buffers (z, a, δ, the gradient passed down, ones)
         self._work_n, self._last_work = None, None  # the batch size last used and its buffers
         self.reset_parameters(rng)
 
-    @property
-    def W(self):
-        """Weights (outs, ins): row i feeds neuron i."""
-        return self._W
-
-    @W.setter
-    def W(self, value):
-        self._W, self._WT = value, None
-        self._unbind()
-
-    @property
-    def b(self):
-        """Biases (outs, 1)."""
-        return self._b
-
-    @b.setter
-    def b(self, value):
-        self._b = value
-        self._unbind()
-
-    @property
-    def dW(self):
-        """∂L/∂W (outs, ins) of the last backward pass."""
-        return self._dW
-
-    @dW.setter
-    def dW(self, value):
-        self._dW = value
-        self._unbind()
-
-    @property
-    def db(self):
-        """∂L/∂b (outs, 1) of the last backward pass."""
-        return self._db
-
-    @db.setter
-    def db(self, value):
-        self._db, self._db_column = value, None
-        self._unbind()
+    W = _TrainedArray("weights (outs, ins): row i feeds neuron i")
+    b = _TrainedArray("biases (outs, 1)")
+    dW = _TrainedArray("∂L/∂W (outs, ins) of the last backward pass")
+    db = _TrainedArray("∂L/∂b (outs, 1) of the last backward pass")
 
     def _unbind(self):
+        """An array was assigned from outside: the views cached from the old ones go, and so does the binding."""
+        self._WT = self._db_column = None
         if self._owner is not None:
             self._owner.stale = True  # its network copies the new array in before the next step
             self._owner = None
@@ -92,7 +77,7 @@ class Layer:
         if self._owner is not None and self._owner is not owner:
             self._owner.stale = True  # the layer moved to another network's buffer
         self._W, self._b, self._dW, self._db, self._owner = W, b, dW, db, owner
-        self._WT = self._db_column = None
+        self._WT = self._db_column = None  # views of the arrays replaced
 
     def reset_parameters(self, rng=None):
         """Draw fresh weights and biases as ``self.init`` says."""
@@ -143,7 +128,7 @@ class Layer:
                 np.copyto(db, delta)
             self.delta = db
             np.multiply(db, self.a_in.T, out=self._dW)
-            return np.dot(self._W.T, db, out=grad_in) if need_grad_in else None
+            return np.dot(self._W.T, db, grad_in) if need_grad_in else None
         self.delta = delta = self.act.backward(self.z, self.a, grad_out, delta)
         np.matmul(delta, self.a_in.T, self._dW)
         db_column = self._db_column

@@ -179,7 +179,10 @@ class CrossEntropyLoss(LossFunction):
         chains that layer's own activation (identity for a classifier, where δ = this gradient).
         """
         n = values.shape[1]
-        idx = _class_indices(expected, n)
+        if type(expected) is np.ndarray and expected.ndim == 1 and expected.size == n and expected.dtype.kind in "iu":
+            idx = expected  # the training path: what _class_indices would hand back, without its call
+        else:
+            idx = _class_indices(expected, n)
         if out is None:
             out = np.empty_like(values)
         buffer, flat, cols = self._views

@@ -228,7 +228,9 @@ class NeuralNetwork:
 
         The calls ``train_phases`` makes, in the same order, without its phase events: a plain loop
         costs a few µs less per batch than resuming a generator at every phase, which a small
-        network notices. Tests hold both to the same weights, bit for bit.
+        network notices. Its update is one call on the whole ParameterBuffer where train_phases
+        updates layer by layer (to show each); element for element the same arithmetic. Tests hold
+        both to the same weights, bit for bit.
         """
         layers, params = self.layers, self._params
         if params is None or params.stale or layers != params.layers:  # not params.bound(layers), inline

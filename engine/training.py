@@ -369,8 +369,8 @@ class _LastGoodWeights:
     """The network's weights as of the last batch after which every W and b was finite.
 
     All W and b live in one flat array (the network's ParameterBuffer), so a batch costs two calls: one
-    dot product tests it, and only a finite one is copied in. On a small network each NumPy call costs
-    about as much as its arithmetic. Two copies take turns, so the one before is the weights before the
+    dot product with ones tests it, and only a finite one is copied in. On a small network each NumPy call
+    costs about as much as its arithmetic. Two copies take turns, so the one before is the weights before the
     latest batch: the window shows each batch's change ΔW from it without copying anything more.
     """
 
@@ -396,6 +396,7 @@ class _LastGoodWeights:
         self._params, self._shapes = params, [(layer.W.shape, layer.b.shape) for layer in net.layers]
         if self._good is None or self._good.shape != flat.shape or self._good.dtype != flat.dtype:
             self._good, self._previous, self._after_batch = flat.copy(), np.empty_like(flat), False
+            self._ones = np.ones(flat.size, flat.dtype)
 
     def keep(self, net, after_batch=False):
         """If every W and b is finite, copy them in as the good weights and return True; else return False.
@@ -408,9 +409,10 @@ class _LastGoodWeights:
         else:
             flat, params = self._flat(net)
             self._follow(net, flat, params)
-        # Σ w² over all W and b (one BLAS call, reading nothing else) is non-finite iff some element is,
-        # or the parameters reach ~1e17 in float32 (~1e150 in float64): divergence too.
-        if not math.isfinite(np.dot(flat, flat)):
+        # Σ of all W and b (a dot with ones: one BLAS call) is non-finite iff some element is, or the
+        # parameters are ~1e38, which is divergence too. (Σ w² would read no ones, but would call weights
+        # of 1e20 non-finite: a huge learning rate's first batch is good, and shown, before its second fails.)
+        if not math.isfinite(np.dot(flat, self._ones)):
             self._after_batch = False
             return False
         spare = self._previous
