@@ -128,7 +128,8 @@ class CrossEntropyLoss(LossFunction):
     """Softmax cross-entropy; ``expected`` holds the target class index of each column."""
 
     name = "ce"
-    _views = (None, None, None)  # (gradient buffer last given, its flat view or None, column numbers)
+    _views = (None, None, None, np.empty(0, np.intp))  # (gradient buffer last given, its flat view or None,
+    # column numbers, n repeated n times)
 
     @staticmethod
     def softmax(values):
@@ -185,13 +186,14 @@ class CrossEntropyLoss(LossFunction):
             idx = _class_indices(expected, n)
         if out is None:
             out = np.empty_like(values)
-        buffer, flat, cols = self._views
-        if buffer is not out:  # the training step passes the same buffer batch after batch
+        buffer, flat, cols, ns = self._views
+        if buffer is not out or len(idx) != len(ns) or ns.dtype != idx.dtype:  # usually the same buffer each batch
             flat, cols = out.reshape(-1) if out.flags.c_contiguous else None, _column_numbers(n)
-            self._views = (out, flat, cols)
+            ns = np.full(n, n, idx.dtype)  # n as an array: NumPy multiplies two arrays faster than array × scalar
+            self._views = (out, flat, cols, ns)
         # Each column's target element as an index into the flat array: 1-D gathers and scatters
         # cost less than (row, column) pairs of index arrays (µs, on a small network).
-        at = idx * n
+        at = idx * ns
         at += cols
         top = np.maximum.reduce(values, axis=0, keepdims=True)
         np.subtract(values, top, out)
