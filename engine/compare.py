@@ -125,12 +125,14 @@ class Comparison:
         return comparison
 
     def request_stop(self):
-        """End ``events`` after the batch in progress (any thread)."""
+        """End ``events`` after the batch in progress (any thread); asked before ``events`` starts, it trains nothing.
+
+        The stop lasts: to train on, make a new Comparison of the same runs (``of_runs``), as the window does.
+        """
         self._stop = True
 
     def events(self):
         """Train every run to its end, one batch per run per turn; yields RunEvents."""
-        self._stop = False
         active = [k for k, run in enumerate(self.runs) if run.finished is None]
         while active and not self._stop:
             for k in list(active):

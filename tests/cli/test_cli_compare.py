@@ -130,6 +130,18 @@ def test_the_comparison_yields_each_runs_events_one_batch_in_turn(mnist_subset):
     assert [r.epochs for r in comparison.results()] == [2, 2]
 
 
+def test_a_stop_asked_before_the_comparison_starts_is_not_lost(mnist_subset):
+    """A window closed right after Start cancels before the worker thread reaches ``events``: nothing trains."""
+    from dataclasses import replace
+
+    small = replace(mnist_subset, x_train=mnist_subset.x_train[:64], y_train=mnist_subset.y_train[:64],
+                    x_test=mnist_subset.x_test[:50], y_test=mnist_subset.y_test[:50])
+    comparison = Comparison(inits_preset(epochs=2)[:2], {"mnist": small})
+    comparison.request_stop()
+    assert list(comparison.events()) == []
+    assert all(run.trainer.steps == 0 for run in comparison.runs)
+
+
 def test_the_articles_preset_is_the_four_combinations_of_the_article():
     specs = articles_preset()
     assert {(s.out_act, s.config.loss) for s in specs} == {("leaky_relu", "mse"), ("leaky_relu", "ce"),
