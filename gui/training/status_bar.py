@@ -102,7 +102,7 @@ class TrainingStatusBar(QStatusBar):
         b = what.batch
         left = max(0, what.n_train - (b.samples_seen - b.epoch * what.n_train))
         n_batches = b.batch + -(-left // max(1, int(batch_size)))
-        self.show_update(dataclasses.replace(what, batch=dataclasses.replace(b, n_batches=n_batches)))
+        self.show_update(dataclasses.replace(what, batch=b._replace(n_batches=n_batches)))
 
     @Slot(int)
     def set_epochs(self, epochs):
