@@ -217,6 +217,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
         if self.viewportUpdateMode() != mode:
             self.setViewportUpdateMode(mode)
             self.viewport().update()
+        if self._redraw_timer.isActive():  # a redraw waiting for the old interval: now, or at the new one
+            self._redraw_timer.stop()
+            self._request_redraw()
 
     def _request_redraw(self):
         """Redraw now, or as soon as the frame interval allows (data arriving meanwhile joins that redraw)."""

@@ -198,3 +198,13 @@ def test_throttled_it_paints_once_per_redraw_and_still_answers_the_mouse(plot, q
     qtbot.waitUntil(lambda: len(paints) > before, timeout=2000)  # the label is painted, not only set
     plot.set_frame_interval(0)
     assert plot.viewportUpdateMode() == QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate
+
+
+def test_a_shorter_frame_interval_brings_a_waiting_redraw_forward(plot, qtbot):
+    plot.set_frame_interval(30.0)  # full speed on a costly machine: a redraw every 30 s
+    plot.add_batches(np.array([0.1]), np.array([1.0]))
+    plot.add_batches(np.array([0.2]), np.array([0.9]))  # waits for its turn
+    qtbot.wait(200)
+    assert points(plot.batch_curve) < 2
+    plot.set_frame_interval(0)  # paused: the plot catches up now, not 30 s later
+    qtbot.waitUntil(lambda: points(plot.batch_curve) == 2, timeout=2000)
