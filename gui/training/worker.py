@@ -322,8 +322,6 @@ class TrainingWorker(QObject):
     def _wait_for_pace(self, token):
         """At a set pace, wait until the next batch is due (from the start of the one before, so a slow machine
         goes slower, never faster); False when the run was ended meanwhile."""
-        if self._pace == 0:  # full speed: nothing to wait for (and no clock to read every batch)
-            return True
         while True:
             pace = self._pace
             wait = self._last_start + 1.0 / pace - time.perf_counter() if pace > 0 else 0.0
@@ -413,7 +411,7 @@ class TrainingWorker(QObject):
         small network's batch takes ~100 µs, and each Python call here is a percent of it). Returns "completed"
         or "diverged" when the run ends so, None when the token or the pace changed."""
         step, undo = trainer.step, self._undo
-        per_sample = 1.0 / len(trainer.dataset.y_train)
+        n_train = len(trainer.dataset.y_train)
         clock = time.perf_counter
         while token == self._token and self._pace == 0:
             if trainer.epoch >= self._epoch_limit:
@@ -425,9 +423,7 @@ class TrainingWorker(QObject):
             events = step()
             event = events[0]
             if len(events) == 1 and type(event) is BatchDone:  # the usual case: one batch, no epoch end
-                self._last_batch, self._dirty = event, True
-                self._xs.append(event.samples_seen * per_sample)
-                self._losses.append(event.loss)
+                self._note(event, n_train)
                 if clock() - self._last_emit >= self.min_interval:
                     self._flush(trainer)
             elif isinstance(self._handle(trainer, events)[-1], Diverged):
@@ -443,9 +439,7 @@ class TrainingWorker(QObject):
         """Send what a batch's engine events say (updates throttled); returns ``events``."""
         for event in events:
             if isinstance(event, BatchDone):
-                self._last_batch, self._dirty = event, True
-                self._xs.append(event.samples_seen / len(trainer.dataset.y_train))
-                self._losses.append(event.loss)
+                self._note(event, len(trainer.dataset.y_train))
                 if 0 < self._pace <= 1.0 / self.min_interval or \
                         time.perf_counter() - self._last_emit >= self.min_interval:
                     self._flush(trainer)
@@ -457,6 +451,12 @@ class TrainingWorker(QObject):
                 self._flush(trainer)
                 self.diverged.emit(self._generation, event)
         return events
+
+    def _note(self, batch, n_train):
+        """Keep a BatchDone's loss and place (fractional epoch) for the next update."""
+        self._last_batch, self._dirty = batch, True
+        self._xs.append(batch.samples_seen / n_train)
+        self._losses.append(batch.loss)
 
     def _flush(self, trainer):
         """Send a TrainingUpdate with the batches not yet sent and copies of the weights."""
