@@ -6,18 +6,23 @@ the worker lost 14 ms per 13.4 ms network-view paint, 2.5 ms per 1.9 ms blit. So
 interval between updates, and between the views' frames, follows the GUI thread's own CPU time: every
 PERIOD its share of the wall clock is read and the frame interval scaled by share / SHARE, between
 FASTEST and SLOWEST; updates (status, counters, the losses for the plot) keep coming at least every
-UPDATES_SLOWEST, their views redrawing only when the frame interval allows. Anything else the GUI thread does meanwhile (hovering, a dialog) counts
-too, and slows the updates rather than training. Paced runs and stepping are untouched: there the
-worker waits for its pace and every batch is shown.
+UPDATES_SLOWEST, their views redrawing only when the frame interval allows. Anything else the GUI thread
+does meanwhile (hovering, a dialog) counts too, and slows the updates rather than training. Paced runs and
+stepping are untouched: there the worker waits for its pace and every batch is shown.
+
+Not only the GUI thread's CPU time costs training: every time it takes the GIL, the worker must hand it
+over and take it back. Measured with a thread doing short GIL-releasing NumPy calls 5 % of the time beside
+a headless Trainer: the Trainer lost 4 %; the same 5 % in a few long calls cost it 1 %. Hence a share of
+1.5 %, and at most one update a second once frames are two seconds apart.
 """
 
 import time
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-SHARE = 0.025  # of wall-clock time the GUI thread may spend on training's updates and frames at full speed
+SHARE = 0.015  # of wall-clock time the GUI thread may spend on training's updates and frames at full speed
 FASTEST, SLOWEST = 0.1, 2.0  # seconds between two frames of the views at full speed
-UPDATES_SLOWEST = 0.5  # seconds between two updates at most: counters and status stay live (they cost ~1 ms)
+UPDATES_SLOWEST = 1.0  # seconds between two updates at most: counters and status stay live (~1 ms each)
 PERIOD = 0.5  # seconds between two readings of the GUI thread's CPU time
 EASE = 0.7  # a shorter interval is approached by this factor a reading (a longer one is taken at once)
 

@@ -38,8 +38,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
         super().__init__(parent)
         self.setBackground("w")
         self.setMinimumHeight(180)
-        self.batch = EnvelopeSeries()  # raw batch losses (bounded: thinned to runs' lowest and highest)
-        self.smooth = EnvelopeSeries()  # their bias-corrected EMA, thinned alike
+        self._batch = EnvelopeSeries()  # raw batch losses (bounded: thinned to runs' lowest and highest)
+        self._smooth = EnvelopeSeries()  # their bias-corrected EMA, thinned alike
+        self._pending = []  # (epoch_x, losses) arrived and not yet folded into the two above (see add_batches)
+        self._stale = False  # a redraw was skipped while the plot was hidden: it comes when shown
         self.epoch_train = GrowingSeries()
         self.epoch_test = GrowingSeries()
         self.accuracy = GrowingSeries()  # test accuracy in %, or a regression's test RMSE (see set_dataset)
@@ -120,6 +122,18 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._redraw()
         self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
+    @property
+    def batch(self):
+        """The raw batch losses (EnvelopeSeries), with every batch that has arrived."""
+        self._take_pending()
+        return self._batch
+
+    @property
+    def smooth(self):
+        """Their smoothed line (EnvelopeSeries), with every batch that has arrived."""
+        self._take_pending()
+        return self._smooth
+
     def __repr__(self):
         return f"LossPlot({len(self.batch)} batches, {len(self.epoch_test)} epochs)"
 
@@ -138,7 +152,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
     @Slot()
     def clear_data(self):
         """Forget every curve (a reset). (``clear`` would be GraphicsLayoutWidget's: it removes the plots.)"""
-        for series in (self.batch, self.smooth, self.epoch_train, self.epoch_test, self.accuracy):
+        self._pending.clear()
+        for series in (self._batch, self._smooth, self.epoch_train, self.epoch_test, self.accuracy):
             series.clear()
         self._ema, self._ema_n = 0.0, 0
         self._epochs_drawn = -1
@@ -186,14 +201,28 @@ class LossPlot(pg.GraphicsLayoutWidget):
             line.setVisible(self.moment is not None)
 
     def add_batches(self, epoch_x, losses):
-        """Append batch losses at their fractional epochs (arrays of equal length)."""
-        losses = np.maximum(np.asarray(losses, dtype=np.float64), _FLOOR)
+        """Append batch losses at their fractional epochs (arrays of equal length).
+
+        They are kept as they come and folded into the curves when these are next drawn or read: at full
+        speed the plot redraws every second or two while updates come several times a second, and
+        smoothing and thinning a few large arrays costs the GUI thread (and so training) less than many
+        small ones.
+        """
         if len(losses) == 0:
             return
-        smooth, self._ema, self._ema_n = smoothed(losses, self._ema, self._ema_n)
-        self.batch.extend(epoch_x, losses)
-        self.smooth.extend(epoch_x, smooth)
+        self._pending.append((epoch_x, losses))
         self._request_redraw()
+
+    def _take_pending(self):
+        """Fold the batches that arrived since the last time into the batch and smoothed curves."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        xs = np.concatenate([np.asarray(x, dtype=np.float64) for x, _ in pending])
+        losses = np.maximum(np.concatenate([np.asarray(y, dtype=np.float64) for _, y in pending]), _FLOOR)
+        smooth, self._ema, self._ema_n = smoothed(losses, self._ema, self._ema_n)
+        self._batch.extend(xs, losses)
+        self._smooth.extend(xs, smooth)
 
     def add_epoch(self, epoch_x, train_loss, test_loss, test_accuracy):
         """Append one epoch's mean train loss, test loss and test accuracy (a fraction) at ``epoch_x``."""
@@ -234,6 +263,10 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._redraw_timer.stop()
         if getattr(self, "closed", False):  # pyqtgraph's close() has deleted every item
             return
+        if not self.isVisible() and self.window().isVisible():  # another tab, or hidden: drawn when shown
+            self._stale = True
+            return
+        self._stale = False
         self._last_redraw = time.perf_counter()
         self.hint.setVisible(len(self.batch) == 0)
         self.legend.setVisible(len(self.batch) > 0)  # nothing to tell apart yet; it would cover the hint
@@ -331,6 +364,11 @@ class LossPlot(pg.GraphicsLayoutWidget):
             item.hide()
         self.hover_text = ""
         self.viewport().update()
+
+    def showEvent(self, event):
+        super().showEvent(event)
+        if self._stale:
+            self._redraw()
 
     def leaveEvent(self, event):
         self._hide_hover()

@@ -10,9 +10,10 @@ permanent widgets leave no room.
 import dataclasses
 
 from PySide6.QtCore import Slot
-from PySide6.QtWidgets import QLabel, QProgressBar, QSizePolicy, QStatusBar
+from PySide6.QtWidgets import QProgressBar, QSizePolicy, QStatusBar
 
 from gui.common.formatting import duration, sig3
+from gui.common.live_label import LiveLabel
 
 
 class TrainingStatusBar(QStatusBar):
@@ -20,7 +21,7 @@ class TrainingStatusBar(QStatusBar):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.progress_label = QLabel()  # epoch · batch · speed · ETA
+        self.progress_label = LiveLabel()  # epoch · batch · speed · ETA (changes with every update)
         self.progress_label.setToolTip("Where training stands: epoch, batch within it, speed and time left.")
         self.progress_bar = QProgressBar()
         self.progress_bar.setRange(0, 1000)
@@ -28,7 +29,7 @@ class TrainingStatusBar(QStatusBar):
         self.progress_bar.setTextVisible(True)
         self.progress_bar.setFormat("%p %")
         self.progress_bar.setToolTip("Progress through all planned epochs.")
-        self.message_label = QLabel()  # the temporary message, if any (its tooltip holds all of it)
+        self.message_label = LiveLabel()  # the temporary message, if any (its tooltip holds all of it)
         self.message_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)  # never widens
         self.messageChanged.connect(self._on_message_changed)
         self.addPermanentWidget(self.progress_label)

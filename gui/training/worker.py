@@ -23,7 +23,9 @@ waits (at most one batch): how a consistent copy of the trainer is taken for a c
 it started): a step asked for while playing is still waiting when the run reports not ``running``.
 
 Results flow out as past-tense signals carrying copies, throttled to ≤ ``max_rate`` updates a second
-(the batch losses of the skipped updates travel with the next one, so no loss is lost). Every signal
+(the batch losses of the skipped updates travel with the next one, so no loss is lost). An epoch's end
+is sent at once when paced or stepped; at full speed it follows the next update (a small network's epoch
+ends several times a second, and each forced update cost the GUI thread, and so training, ~3 ms). Every signal
 carries the trainer's *generation* so the GUI can drop what a replaced trainer sent before a reset.
 """
 
@@ -81,8 +83,8 @@ class TrainingWorker(QObject):
     """Runs, pauses and steps a Trainer in the thread it is moved to; see the module docstring."""
 
     started = Signal(int)  # generation: a run of batches began
-    batch_finished = Signal(object)  # TrainingUpdate (throttled; forced on pause, step, epoch end)
-    epoch_finished = Signal(int, object)  # generation, engine EpochDone
+    batch_finished = Signal(object)  # TrainingUpdate (throttled; forced on pause, step, paced epoch end)
+    epoch_finished = Signal(int, object)  # generation, engine EpochDone: after the update with its last batch
     diverged = Signal(int, object)  # generation, engine Diverged (the last good weights are back)
     failed = Signal(int, str)  # generation, the error and its traceback
     finished = Signal(int, object)  # generation, engine Finished: a run ended and the worker is idle
@@ -112,6 +114,7 @@ class TrainingWorker(QObject):
         self._last_batch = None
         self._dirty = False  # trained (or restored) since the last update was sent
         self._xs, self._losses = [], []  # batch losses not yet sent
+        self._epochs = []  # EpochDone events not yet sent: they follow the update that holds their last batch
         self._undo = UndoRing()  # the trainer's states before its latest batches (for step back)
         self._pace = 0.0  # batches a second in a run; 0: as fast as it goes
         self._wake = threading.Event()  # ends a wait between paced batches early (pause, step, speed change)
@@ -234,7 +237,7 @@ class TrainingWorker(QObject):
         self._undo = UndoRing()
         self._last_batch = None
         self._dirty = False
-        self._xs, self._losses = [], []
+        self._xs, self._losses, self._epochs = [], [], []
 
     @Slot(object)
     def _call(self, call):
@@ -422,8 +425,10 @@ class TrainingWorker(QObject):
                 undo.keep(trainer, tag=self._last_batch)
             events = step()
             event = events[0]
-            if len(events) == 1 and type(event) is BatchDone:  # the usual case: one batch, no epoch end
+            if type(event) is BatchDone:  # the usual case: one batch, perhaps the last of an epoch
                 self._note(event, n_train)
+                if len(events) > 1:  # the epoch's end waits for the next update, as its batches do: at full
+                    self._epochs.append(events[1])  # speed a small epoch ends several times a second
                 if clock() - self._last_emit >= self.min_interval:
                     self._flush(trainer)
             elif isinstance(self._handle(trainer, events)[-1], Diverged):
@@ -444,8 +449,8 @@ class TrainingWorker(QObject):
                         time.perf_counter() - self._last_emit >= self.min_interval:
                     self._flush(trainer)
             elif isinstance(event, EpochDone):
+                self._epochs.append(event)
                 self._flush(trainer)
-                self.epoch_finished.emit(self._generation, event)
             elif isinstance(event, Diverged):
                 self._dirty = True
                 self._flush(trainer)
@@ -479,6 +484,9 @@ class TrainingWorker(QObject):
         self._xs, self._losses, self._dirty = [], [], False
         self._last_emit = now
         self.batch_finished.emit(update)
+        epochs, self._epochs = self._epochs, []
+        for event in epochs:
+            self.epoch_finished.emit(self._generation, event)
 
 
 def _deltas(net, before):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
 from engine.timeline import Snapshot, Timeline
 from gui.common.formatting import percent, sig3
+from gui.common.live_label import LiveLabel
 from gui.common.theme import pick
 
 
@@ -43,7 +44,7 @@ class TimelineBar(QWidget):
                                "training, if it runs, goes on meanwhile. The right end is live.")
         self.slider.setRange(0, 0)
         self.slider.setEnabled(False)
-        self.label = QLabel("live · no training yet")
+        self.label = LiveLabel("live · no training yet")  # changes with every update
         self.label.setObjectName("timeline_label")
         self.label.setMinimumWidth(330)
         self.live_button = QPushButton("Live")

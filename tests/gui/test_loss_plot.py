@@ -208,3 +208,24 @@ def test_a_shorter_frame_interval_brings_a_waiting_redraw_forward(plot, qtbot):
     assert points(plot.batch_curve) < 2
     plot.set_frame_interval(0)  # paused: the plot catches up now, not 30 s later
     qtbot.waitUntil(lambda: points(plot.batch_curve) == 2, timeout=2000)
+
+
+def test_a_hidden_plot_draws_nothing_until_it_is_shown_again(qtbot):
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    window = QWidget()  # the plot inside a shown window, as on a tab the user left
+    plot = LossPlot()
+    QVBoxLayout(window).addWidget(plot)
+    qtbot.addWidget(window)
+    window.resize(900, 320)
+    window.show()
+    qtbot.waitExposed(window)
+    plot.add_batches(np.array([0.1, 0.2]), np.array([1.0, 0.5]))
+    qtbot.waitUntil(lambda: points(plot.batch_curve) == 2, timeout=2000)
+    plot.hide()
+    plot.add_batches(np.array([0.3, 0.4, 0.5]), np.array([0.4, 0.3, 0.2]))
+    qtbot.wait(300)  # well past a redraw's turn (REDRAW_RATE)
+    assert points(plot.batch_curve) == 2  # not drawn meanwhile
+    assert len(plot.batch) == 5  # though the data are all there when asked for
+    plot.show()
+    qtbot.waitUntil(lambda: points(plot.batch_curve) == 5, timeout=2000)

@@ -21,6 +21,7 @@ class Recorder(QObject):
     def __init__(self, worker):
         super().__init__()
         self.updates, self.epochs, self.diverged = [], [], []
+        self.heard = []  # ("update", samples seen) and ("epoch", epoch index) in the order they arrived
         worker.batch_finished.connect(self.on_update)
         worker.epoch_finished.connect(self.on_epoch)
         worker.diverged.connect(self.on_diverged)
@@ -28,10 +29,12 @@ class Recorder(QObject):
     @Slot(object)
     def on_update(self, update):
         self.updates.append(update)
+        self.heard.append(("update", update.batch.samples_seen))
 
     @Slot(int, object)
     def on_epoch(self, generation, event):
         self.epochs.append(event)
+        self.heard.append(("epoch", event.epoch))
 
     @Slot(int, object)
     def on_diverged(self, generation, event):
@@ -118,6 +121,35 @@ def test_updates_are_throttled_but_carry_every_batch_loss(worker, qtbot, dataset
     np.testing.assert_allclose(losses, trainer.history.batch_loss)
     xs = np.concatenate([u.epoch_x for u in received])
     assert np.all(np.diff(xs) > 0) and xs[-1] == pytest.approx(trainer.samples_seen / len(dataset.y_train))
+
+
+def test_at_full_speed_an_epoch_end_waits_for_the_next_update_and_follows_it(worker, qtbot, dataset):
+    worker.min_interval = 1e6  # no update is due mid-run: epoch ends must not force one either
+    trainer = give(worker, qtbot, defaults_for("circles"), dataset, epochs=10_000)
+    recorder = Recorder(worker)
+    worker.play()
+    qtbot.waitUntil(lambda: trainer.epoch >= 3, timeout=TIMEOUT)
+    with wait_signal_in_gui_thread(qtbot, worker.finished, TIMEOUT):
+        worker.pause()
+    n_train = len(dataset.y_train)
+    assert len(recorder.updates) == 1 and recorder.heard[0] == ("update", trainer.samples_seen)
+    assert [e.epoch for e in recorder.epochs] == list(range(trainer.epoch))  # every epoch, in order, after it
+    assert all(e.seconds > 0 and 0.0 <= e.test_accuracy <= 1.0 for e in recorder.epochs)
+    assert trainer.samples_seen >= trainer.epoch * n_train
+
+
+def test_a_paced_epoch_end_is_sent_at_once(worker, qtbot, dataset):
+    trainer = give(worker, qtbot, defaults_for("circles"), dataset, epochs=10_000)
+    recorder = Recorder(worker)
+    worker.set_speed(400)  # every batch is sent; the epoch's end right after its last batch's update
+    worker.play()
+    qtbot.waitUntil(lambda: len(recorder.epochs) >= 2, timeout=TIMEOUT)
+    with wait_signal_in_gui_thread(qtbot, worker.finished, TIMEOUT):
+        worker.pause()
+    n_train = len(dataset.y_train)
+    for k, (kind, value) in enumerate(recorder.heard):
+        if kind == "epoch":
+            assert recorder.heard[k - 1] == ("update", (value + 1) * n_train)
 
 
 def test_epoch_end_and_completion(worker, qtbot, dataset):
