@@ -25,6 +25,7 @@ REDRAW_RATE = 10  # redraws a second at most, however often data arrives (each c
 MARKED_EPOCHS = 30  # epoch curves show a marker per epoch up to this many epochs, plain lines beyond
 SMOOTHING = 0.95  # EMA factor of the smoothed batch-loss line (bias-corrected, as in TensorBoard)
 _FLOOR = 1e-12  # losses are clipped here before the log axis (a perfect batch has loss 0)
+COMPACT_HEIGHT = 260  # px (× zoom): a shorter plot names its curves in its title, not in a legend over them
 
 BLUE, DARK_BLUE = (31, 119, 180), (10, 70, 140)
 ORANGE, RED, GREEN = (230, 120, 20), (200, 40, 40), (40, 150, 60)
@@ -73,8 +74,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
                 plot.getAxis(axis).setTextPen(pg.mkPen(60, 60, 60))
                 plot.getAxis(axis).setPen(pg.mkPen(150, 150, 150))
         self.loss_plot.getAxis("left").setLogMode(True)  # the data are log10 already: only the labels change
-        self.loss_plot.setTitle("Loss", color=(40, 40, 40), size="10pt")
-        self.acc_plot.setTitle("Test accuracy", color=(40, 40, 40), size="10pt")
+        self._zoom, self._compact, self._acc_title = 1.0, False, "Test accuracy"
+        self._set_titles()
         self.acc_plot.setXLink(self.loss_plot)
         self.acc_plot.getAxis("left").enableAutoSIPrefix(False)  # an RMSE of 0.13 reads 0.13, not 130 (×0.001)
 
@@ -141,12 +142,40 @@ class LossPlot(pg.GraphicsLayoutWidget):
         """Titles, axis labels, tick numbers and the hint at ``zoom`` times their normal size (a projector)."""
         font = QFont(self.font())
         font.setPointSizeF(font.pointSizeF() * zoom)
-        for plot, title in ((self.loss_plot, "Loss"), (self.acc_plot, "Test accuracy")):
-            plot.setTitle(title, color=(40, 40, 40), size=f"{10 * zoom:g}pt")
+        self._zoom = zoom
+        self._set_titles()
+        for plot in (self.loss_plot, self.acc_plot):
             for axis in ("left", "bottom"):
                 plot.getAxis(axis).setStyle(tickFont=font)
                 plot.getAxis(axis).label.setFont(font)
         self.hint.setFont(font)
+        self._follow_height()
+
+    def _set_titles(self):
+        """The two titles at the zoom; a compact plot's loss title names the curves in their colours."""
+        size = f"{10 * self._zoom:g}pt"
+        title = "Loss"
+        if self._compact:  # at most 12 pt: wider, it would squeeze the accuracy plot of a 1024 px window
+            loss_size = f"{10 * min(self._zoom, 1.2):g}pt"
+            names = [(BLUE, "━ batch"), (DARK_BLUE, "━ smoothed"), (ORANGE, "● train"), (RED, "■ test")]
+            title += "&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(
+                f"<span style='color: #{r:02x}{g:02x}{b:02x}'>{name}</span>" for (r, g, b), name in names)
+        self.loss_plot.setTitle(title, color=(40, 40, 40), size=loss_size if self._compact else size)
+        self.acc_plot.setTitle(self._acc_title, color=(40, 40, 40), size=size)
+
+    def _follow_height(self):
+        """Below COMPACT_HEIGHT the legend would cover the curves: the title names them instead."""
+        if not hasattr(self, "legend"):  # a resize while it is being made
+            return
+        compact = self.height() < COMPACT_HEIGHT * self._zoom
+        if compact != self._compact:
+            self._compact = compact
+            self._set_titles()
+            self.legend.setVisible(len(self._batch) > 0 and not compact)
+
+    def resizeEvent(self, event):
+        super().resizeEvent(event)
+        self._follow_height()
 
     # -- data --------------------------------------------------------------------------------
     @Slot()
@@ -175,8 +204,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         """Show test accuracy for a classification, test RMSE (the target's own units) for a regression."""
         regression = dataset is not None and dataset.is_regression
         self.target_std = dataset.target_scaling[1] if regression else None
-        name = "Test RMSE" if regression else "Test accuracy"
-        self.acc_plot.setTitle(name, color=(40, 40, 40), size="10pt")
+        self._acc_title = "Test RMSE" if regression else "Test accuracy"
+        self._set_titles()
         self.acc_plot.setLabel("left", "test RMSE (target units)" if regression else "test accuracy (%)",
                                color="#505050")
         self._ranges = None
@@ -269,7 +298,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._stale = False
         self._last_redraw = time.perf_counter()
         self.hint.setVisible(len(self.batch) == 0)
-        self.legend.setVisible(len(self.batch) > 0)  # nothing to tell apart yet; it would cover the hint
+        # Nothing to tell apart yet (it would cover the hint); or named in the title of a short plot.
+        self.legend.setVisible(len(self.batch) > 0 and not self._compact)
         self.batch_curve.setData(self.batch.x, self.batch.log_y)
         self.smooth_curve.setData(self.smooth.x, self.smooth.log_y)
         if self._epochs_drawn != len(self.accuracy):  # epoch curves change once an epoch, not per batch

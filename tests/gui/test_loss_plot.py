@@ -229,3 +229,26 @@ def test_a_hidden_plot_draws_nothing_until_it_is_shown_again(qtbot):
     assert len(plot.batch) == 5  # though the data are all there when asked for
     plot.show()
     qtbot.waitUntil(lambda: points(plot.batch_curve) == 5, timeout=2000)
+
+
+def test_a_short_plot_names_its_curves_in_the_title_instead_of_a_legend_over_them(plot, qtbot):
+    from gui.training.loss_plot import COMPACT_HEIGHT
+
+    plot.add_batches(np.array([0.1, 0.2]), np.array([1.0, 0.5]))
+    plot.resize(900, COMPACT_HEIGHT + 60)
+    qtbot.waitUntil(lambda: plot.legend.isVisible(), timeout=2000)
+    assert "smoothed" not in plot.loss_plot.titleLabel.text
+    plot.resize(900, COMPACT_HEIGHT - 100)  # a 1024×700 window gives it ~155 px
+    qtbot.waitUntil(lambda: not plot.legend.isVisible(), timeout=2000)
+    title = plot.loss_plot.titleLabel.text
+    assert all(name in title for name in ("batch", "smoothed", "train", "test"))
+    plot.add_batches(np.array([0.3]), np.array([0.4]))
+    qtbot.wait(200)  # a redraw does not bring the legend back
+    assert not plot.legend.isVisible()
+    plot.set_zoom(1.5)  # a taller least height for the legend at a projector's zoom
+    plot.resize(900, COMPACT_HEIGHT + 60)
+    qtbot.wait(50)
+    assert not plot.legend.isVisible()
+    plot.resize(900, round(1.5 * COMPACT_HEIGHT) + 20)
+    qtbot.waitUntil(lambda: plot.legend.isVisible(), timeout=2000)
+    assert plot.loss_plot.titleLabel.text == "Loss"
