@@ -1,5 +1,7 @@
 """RecordAction: File ▸ Record… starts recording the network view (alone or over the loss plot) as an animated
 GIF; triggered again ("Stop recording"), it asks where to save and writes the GIF in the background.
+Closing the window while recording asks first: Save (the GIF is written before the window goes), Discard
+or Cancel.
 
 Recording goes on whatever the window does — training, walking a step phase by phase, paused — and
 costs a grab of the view per frame (gui/common/recorder.py). Without Pillow the action says how to get it.
@@ -7,14 +9,16 @@ costs a grab of the view per frame (gui/common/recorder.py). Without Pillow the 
 
 import os
 
-from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QLabel,
+    QMessageBox,
     QRadioButton,
     QSpinBox,
     QVBoxLayout,
@@ -139,17 +143,12 @@ class RecordAction(QObject):
         """Stop recording, ask where to save, and write the GIF in the background (Cancel drops the frames)."""
         recorder = self.recorder
         recorder.stop()
-        self.action.setText("Recor&d…")
-        self.action.setToolTip(START_TIP)
-        self.action.setStatusTip(START_TIP)
-        start = os.path.join(self._folder(), "recording.gif")
-        path, _ = QFileDialog.getSaveFileName(self.parent(), "Save recording", start, GIF_FILTER)
-        if not path:
+        self._show_stopped()
+        path = self._ask_path()
+        if path is None:
             self.recorder = None
             self.parts.status.showMessage("Recording discarded", 5000)
             return
-        if not os.path.splitext(path)[1]:
-            path += ".gif"
         self.recorder, self._saving_frames = None, len(recorder.frames)
         self.parts.status.showMessage(f"Saving {os.path.basename(path)} ({self._saving_frames} frames)…")
         writer = GifWriter(recorder.frames, recorder.fps, path)
@@ -158,6 +157,60 @@ class RecordAction(QObject):
         self.writer = WorkerThread(writer, "gif-writer", run=writer.run).quit_on(writer.written, writer.failed)
         self.writer.stop_with(self)
         self.writer.start()
+
+    def may_close(self):
+        """Before the window closes: a recording in progress is saved (now, before it closes), discarded, or
+        the closing cancelled, as the person answers. True when the window may close."""
+        if not self.recording():
+            return True
+        recorder = self.recorder
+        recorder.stop()  # no frames of a closing window meanwhile
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self.parent(), "Recording in progress",
+            f"A recording of {recorder.seconds():.0f} s is in progress.\n\nSave it as an animated GIF before closing? "
+            "Without saving, it is lost.", buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        if answer == buttons.Discard:
+            self.recorder = None
+            self._show_stopped()
+            return True
+        path = self._ask_path() if answer == buttons.Save else None
+        if path is None or not self._write_now(recorder, path):  # Cancel, no file, or not written: goes on
+            recorder.start()
+            return False
+        self.recorder = None
+        self._show_stopped()
+        return True
+
+    def _write_now(self, recorder, path):
+        """Write the GIF here and now (the window is closing); True when written, else the person is told why."""
+        writer = GifWriter(recorder.frames, recorder.fps, path)
+        failures = []
+        writer.failed.connect(failures.append)
+        self.parts.status.showMessage(f"Saving {os.path.basename(path)} ({len(recorder.frames)} frames)…")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            writer.run()
+        finally:
+            QApplication.restoreOverrideCursor()
+        if failures:
+            self.parts.notice.show_message(f"Recording not saved: {failures[0]} (it goes on: Stop recording saves "
+                                           "it elsewhere)", "error")
+            return False
+        return True
+
+    def _ask_path(self):
+        """Where to save the GIF (".gif" added when the name has no extension), or None when cancelled."""
+        start = os.path.join(self._folder(), "recording.gif")
+        path, _ = QFileDialog.getSaveFileName(self.parent(), "Save recording", start, GIF_FILTER)
+        if not path:
+            return None
+        return path if os.path.splitext(path)[1] else path + ".gif"
+
+    def _show_stopped(self):
+        self.action.setText("Recor&d…")
+        self.action.setToolTip(START_TIP)
+        self.action.setStatusTip(START_TIP)
 
     @Slot(str, int)
     def _on_written(self, path, size):

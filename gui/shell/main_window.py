@@ -527,7 +527,8 @@ class MainWindow(QMainWindow):
         self.datasets.shutdown()
 
     def closeEvent(self, event):
-        if self.isVisible() and not self.file_actions.may_close():  # "Save changes to …?" answered Cancel
+        # "Save the recording?" or "Save changes to …?" answered Cancel: the window stays.
+        if self.isVisible() and not (self.record_action.may_close() and self.file_actions.may_close()):
             event.ignore()
             return
         self.shutdown()

@@ -1,11 +1,11 @@
 """File ▸ Record…: frames of the network view while it trains, saved as an animated GIF read back with Pillow."""
 
 import pytest
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from gui.common.recorder import INSTALL_HINT, Recorder, gif_bytes
 from gui.files import record_action
-from tests.gui.checkpoint_helpers import answer_dialogs, make_window
+from tests.gui.checkpoint_helpers import answer_dialogs, answer_questions, make_window
 from tests.gui.window_helpers import TIMEOUT, action, step
 from tests.optional_package import need
 
@@ -88,3 +88,42 @@ def test_without_pillow_record_says_how_to_get_it(qtbot, monkeypatch):
     action(window, "record").trigger()
     assert window.record_action.dialog is None and window.record_action.recorder is None
     assert window.notice.text() == INSTALL_HINT and "pip install 'backprop-studio[record]'" in INSTALL_HINT
+
+
+def recording_window(qtbot):
+    """A window recording its network view, with a few batches and frames in it."""
+    window = make_window(qtbot)
+    window.record_action.start("network")
+    recorder = window.record_action.recorder
+    for _ in range(3):
+        step(window, qtbot)
+        recorder.grab_frame()
+    return window, recorder
+
+
+def test_closing_while_recording_asks_and_save_writes_the_gif_before_the_window_goes(qtbot, tmp_path, monkeypatch):
+    need("PIL", PILLOW)
+    window, recorder = recording_window(qtbot)
+    asked = answer_questions(monkeypatch, QMessageBox.StandardButton.Save)
+    answer_dialogs(monkeypatch, tmp_path / "lesson")  # no extension: .gif is added
+    frames = len(recorder.frames)
+    assert window.close()
+    assert "A recording of" in asked[0] and "Without saving, it is lost" in asked[0]
+    count, _, _ = read_gif(str(tmp_path / "lesson.gif"))
+    assert count == frames and not recorder.recording()
+
+
+def test_closing_while_recording_then_cancel_keeps_the_window_and_the_recording(qtbot, tmp_path, monkeypatch):
+    window, recorder = recording_window(qtbot)
+    frames = len(recorder.frames)
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Cancel)
+    assert not window.close()
+    assert window.isVisible() and recorder.recording() and window.record_action.recorder is recorder
+    assert len(recorder.frames) >= frames  # nothing dropped; it goes on
+    assert action(window, "record").text() == "Stop recor&ding"
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Save)
+    answer_dialogs(monkeypatch, "")  # Save, then the file dialog cancelled: still open, still recording
+    assert not window.close() and recorder.recording()
+    answer_questions(monkeypatch, QMessageBox.StandardButton.Discard)
+    assert window.close() and not recorder.recording()
+    assert not list(tmp_path.rglob("*.gif"))  # discarded: nothing written
