@@ -235,8 +235,10 @@ class NeuralNetwork:
         layers, params = self.layers, self._params
         if params is None or params.stale or layers != params.layers:  # not params.bound(layers), inline
             params = self.parameter_buffer()
+        padded = None  # the input with a row of ones below: the first layer's is the batch alone
         for layer in layers:
-            a = layer.forward(a)
+            a = layer.forward(a, padded)
+            padded = layer.a_padded
         lossf = self.loss_function
         grad = self._grad_buf.get(a.shape)
         if grad is None or grad.dtype != a.dtype:
@@ -248,7 +250,7 @@ class NeuralNetwork:
         opt = self._optimizer
         opt.begin_step()
         if params is not None:  # every layer's update in one go: element for element the per-layer calls below
-            opt.update_flat(params.values, params.grads, params.n_weights)
+            opt.update_flat(params.values, params.grads, params.decay)
         else:
             for layer in layers:
                 opt.update(layer.W, layer.dW, True)
@@ -271,9 +273,11 @@ class NeuralNetwork:
         """
         a = self._as_input(X)
         self.parameter_buffer()  # rebinds if a layer's array was replaced, as train_step does
+        padded = None  # as train_step: each layer after the first takes its bias in its weights' product
         for k, layer in enumerate(self.layers):
             a_in = a
-            a = layer.forward(a_in)
+            a = layer.forward(a_in, padded)
+            padded = layer.a_padded
             last = k == len(self.layers) - 1
             yield Forward(k, a_in.copy(), layer.z.copy(), a.copy(), np.array(t, copy=True) if last else None) \
                 if record else None

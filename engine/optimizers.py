@@ -62,17 +62,17 @@ class Optimizer:
             grad = np.add(grad, decayed, out=decayed)  # grad + λ·param
         self._update(param, grad, self._slots(param) if self.n_slots else None)  # plain SGD keeps no state
 
-    def update_flat(self, param, grad, n_decay=0):
-        """Update a flat ``param`` in place as part of the current step; its first ``n_decay`` elements take L2.
+    def update_flat(self, param, grad, decay=None):
+        """Update a flat ``param`` in place as part of the current step; L2 where ``decay`` (same shape) is 1.
 
         Element for element what ``update`` does to each parameter viewed in ``param`` (a network's
-        ParameterBuffer: weights first, then biases), in a few calls for all of them.
+        ParameterBuffer, whose ``decay`` is 1 for its weights and 0 for its biases), in a few calls for all.
         """
-        if n_decay and self.l2:
+        if decay is not None and self.l2:
             decayed = self._temp(param, grad, 1)
-            np.multiply(param[:n_decay], self.l2, out=decayed[:n_decay])
-            np.add(grad[:n_decay], decayed[:n_decay], out=decayed[:n_decay])  # grad + λ·param
-            decayed[n_decay:] = grad[n_decay:]
+            np.multiply(param, self.l2, out=decayed)
+            np.multiply(decayed, decay, out=decayed)  # λ·param on the weights, 0 on the biases
+            np.add(grad, decayed, out=decayed)  # grad + λ·param; grad + 0 = grad
             grad = decayed
         self._update(param, grad, self._slots(param) if self.n_slots else None)
 
@@ -100,10 +100,12 @@ class Optimizer:
         slots = self._state.get(id(param))
         if slots is None or slots[0] is not param:
             base = param.base
-            if base is not None and self._shared.get(id(base)) is base and param.flags.c_contiguous:
-                start = (param.__array_interface__["data"][0] - base.__array_interface__["data"][0]) // base.itemsize
-                span = slice(start, start + param.size)
-                slots = [param] + [s[span].reshape(param.shape) for s in self._slots(base)[1:]]
+            if base is not None and self._shared.get(id(base)) is base and base.dtype == param.dtype:
+                # The same elements of each of the base's slots: same offset, same strides (a W beside its b
+                # in a [W | b] block has rows ins + 1 apart).
+                offset = param.__array_interface__["data"][0] - base.__array_interface__["data"][0]
+                slots = [param] + [np.ndarray(param.shape, param.dtype, buffer=s, offset=offset, strides=param.strides)
+                                   for s in self._slots(base)[1:]]
             else:
                 slots = [param] + [np.zeros_like(param) for _ in range(self.n_slots)]
             self._state[id(param)] = slots
@@ -156,9 +158,9 @@ class SGD(Optimizer):
             return super().update(param, grad, decay)
         param -= self.lr * grad  # plain SGD keeps no state: skip the general path's checks (µs per layer)
 
-    def update_flat(self, param, grad, n_decay=0):
-        if n_decay and self.l2 or self.n_slots:
-            return super().update_flat(param, grad, n_decay)
+    def update_flat(self, param, grad, decay=None):
+        if decay is not None and self.l2 or self.n_slots:
+            return super().update_flat(param, grad, decay)
         param -= self.lr * grad
 
     def _update(self, param, grad, slots):

@@ -379,7 +379,7 @@ class _LastGoodWeights:
     """
 
     def __init__(self, net):
-        self._good = None  # flat copy of W₁, W₂, …, b₁, b₂, … (the ParameterBuffer's layout)
+        self._good = None  # flat copy of the ParameterBuffer (of W₁, W₂, …, b₁, b₂, … for mixed dtypes)
         self._previous = None  # the good copy before it: the weights before the latest batch, when _after_batch
         self._after_batch = False  # True when the latest keep followed a batch from the good copy before it
         self._params = None  # the ParameterBuffer followed (None: a concatenation, for mixed dtypes)
@@ -437,6 +437,8 @@ class _LastGoodWeights:
         self._after_batch = False
 
     def _pairs(self, flat):
+        if self._params is not None:
+            return self._params.pairs(flat)
         pairs, shapes = [], self._shapes
         w, b = 0, sum(math.prod(shape_W) for shape_W, _ in shapes)  # the W part comes first
         for shape_W, shape_b in shapes:

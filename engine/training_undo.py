@@ -32,7 +32,9 @@ class _Flat:
 
     def __init__(self, arrays):
         self.arrays = arrays
-        self._sources = [a.reshape(-1) for a in arrays]  # views of C-contiguous arrays
+        # Flat views of C-contiguous arrays; None for a strided one (W in a [W | b] block), read anew each take.
+        self._sources = [a.reshape(-1) if a.flags.c_contiguous else None for a in arrays]
+        self._strided = any(view is None for view in self._sources)
         dtype = np.result_type(*arrays) if arrays else np.float64
         self.buffer = np.empty(sum(a.size for a in arrays), dtype)
 
@@ -41,7 +43,10 @@ class _Flat:
 
     def take(self):
         if self._sources:
-            np.concatenate(self._sources, out=self.buffer)
+            sources = self._sources
+            if self._strided:
+                sources = [a.ravel() if view is None else view for view, a in zip(sources, self.arrays)]
+            np.concatenate(sources, out=self.buffer)
 
     def give_back(self, targets):
         """Copy the buffer into ``targets`` (arrays shaped like the ones taken)."""

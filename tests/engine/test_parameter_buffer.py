@@ -30,7 +30,16 @@ def test_every_array_of_every_layer_is_a_view_of_the_buffer():
     for layer in net.layers:
         assert layer.W.base is params.values and layer.b.base is params.values
         assert layer.dW.base is params.grads and layer.db.base is params.grads
-        assert layer.W.flags.c_contiguous and layer.W.shape == (layer.outs, layer.ins)
+        assert layer.W.shape == (layer.outs, layer.ins) and layer.b.shape == (layer.outs, 1)
+    assert net.layers[0].W.flags.c_contiguous  # the first layer's W as it is: its wide product is fastest so
+    folded = [(layer, block, grad_block) for layer, block, grad_block
+              in zip(net.layers, params.blocks(params.values), params.blocks(params.grads)) if block is not None]
+    assert [layer for layer, _, _ in folded] == net.layers[1:]  # small layers after the first
+    for layer, block, grad_block in folded:
+        # A folded layer's rows: a neuron's weights, then its bias ([W | b]); the same for dW and db.
+        assert np.shares_memory(block, layer.W) and np.array_equal(block, np.hstack([layer.W, layer.b]))
+        layer.dW[...], layer.db[...] = 1.0, 2.0
+        assert np.array_equal(grad_block, np.hstack([np.ones_like(layer.W), np.full_like(layer.b, 2.0)]))
     assert params.values.size == net.n_params()
     params.values[:] = 0.5  # a write to the buffer is a write to the layers
     assert all(np.all(layer.W == 0.5) and np.all(layer.b == 0.5) for layer in net.layers)
