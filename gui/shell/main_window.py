@@ -40,6 +40,7 @@ from gui.shell.local_keys import LocalKeysFirst
 from gui.shell.menu_order import MenuOrder
 from gui.shell.palette_follower import PaletteFollower
 from gui.shell.presentation import Presentation
+from gui.shell.toolbar_fit import ToolbarFit
 from gui.shell.training_actions import TrainingActions
 from gui.shell.view_menu import ViewMenu
 from gui.shell.window_layout import (
@@ -182,6 +183,9 @@ class MainWindow(QMainWindow):
         self.toolbar = self._training_actions.toolbar
         self.addToolBar(self.toolbar)
         self._actions = dict(self._training_actions.actions)  # objectName → QAction
+        # Icons alone, Download first, when the words would push the last controls behind the » menu.
+        self._toolbar_fit = ToolbarFit(self.toolbar, [self._actions[name] for name in (
+            "download_mnist", "reset", "step_back", "step_phase", "step_batch", "play_pause")])
         for name, slot in (("play_pause", self.toggle_play), ("step_batch", self.step_batch),
                            ("step_phase", self.step_phase), ("step_back", self.step_back), ("reset", self.reset),
                            ("download_mnist", self.download_mnist)):
