@@ -14,22 +14,23 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QTimer, Slot
+from PySide6.QtCore import QTimer, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QGraphicsView
 
 from gui.common.formatting import percent, sig3
-from gui.training.loss_series import EnvelopeSeries, GrowingSeries
+from gui.training.loss_series import EnvelopeSeries, GrowingSeries, nearest, nice_ceiling, smoothed
+from gui.training.plot_hover import PlotHover
 
 REDRAW_RATE = 10  # redraws a second at most, however often data arrives (each costs ~7 ms of the GUI thread)
 MARKED_EPOCHS = 30  # epoch curves show a marker per epoch up to this many epochs, plain lines beyond
-SMOOTHING = 0.95  # EMA factor of the smoothed batch-loss line (bias-corrected, as in TensorBoard)
 _FLOOR = 1e-12  # losses are clipped here before the log axis (a perfect batch has loss 0)
 COMPACT_HEIGHT = 260  # px (× zoom): a shorter plot names its curves in its title, not in a legend over them
 
 BLUE, DARK_BLUE = (31, 119, 180), (10, 70, 140)
 ORANGE, RED, GREEN = (230, 120, 20), (200, 40, 40), (40, 150, 60)
 PURPLE = (130, 60, 190)  # the timeline's moment
+TITLE_NAMES = [(BLUE, "━ batch"), (DARK_BLUE, "━ smoothed"), (ORANGE, "● train"), (RED, "■ test")]  # compact legend
 
 
 class LossPlot(pg.GraphicsLayoutWidget):
@@ -96,18 +97,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
 
-        # Hover read-out: a vertical line in each plot and a label in the one under the mouse.
-        self._lines, self._labels = {}, {}
-        for plot in (self.loss_plot, self.acc_plot):
-            line = pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(120, 120, 120, 140))
-            label = pg.TextItem(color=(20, 20, 20), fill=pg.mkBrush(255, 255, 255, 225),
-                                border=pg.mkPen(180, 180, 180))
-            for item in (line, label):
-                item.setZValue(20)
-                item.hide()
-                plot.addItem(item, ignoreBounds=True)
-            self._lines[plot], self._labels[plot] = line, label
-        self.hover_text = ""  # what the hover label shows now ("" when hidden)
+        self._hover = PlotHover(self, (self.loss_plot, self.acc_plot), self.text_at)  # line and label under the mouse
         # The past moment the timeline shows, as a line in each plot (hidden while the views are live).
         self._moment_lines = [pg.InfiniteLine(angle=90, movable=False, pen=pg.mkPen(*PURPLE, width=2))
                               for _ in (self.loss_plot, self.acc_plot)]
@@ -121,7 +111,6 @@ class LossPlot(pg.GraphicsLayoutWidget):
                                 color=(120, 120, 120), anchor=(0.5, 0.5))
         self.loss_plot.addItem(self.hint, ignoreBounds=True)
         self._redraw()
-        self.scene().sigMouseMoved.connect(self._on_mouse_moved)
 
     @property
     def batch(self):
@@ -134,6 +123,11 @@ class LossPlot(pg.GraphicsLayoutWidget):
         """Their smoothed line (EnvelopeSeries), with every batch that has arrived."""
         self._take_pending()
         return self._smooth
+
+    @property
+    def hover_text(self):
+        """What the hover label shows now ("" when hidden)."""
+        return self._hover.text
 
     def __repr__(self):
         return f"LossPlot({len(self.batch)} batches, {len(self.epoch_test)} epochs)"
@@ -157,9 +151,8 @@ class LossPlot(pg.GraphicsLayoutWidget):
         title = "Loss"
         if self._compact:  # at most 12 pt: wider, it would squeeze the accuracy plot of a 1024 px window
             loss_size = f"{10 * min(self._zoom, 1.2):g}pt"
-            names = [(BLUE, "━ batch"), (DARK_BLUE, "━ smoothed"), (ORANGE, "● train"), (RED, "■ test")]
-            title += "&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(
-                f"<span style='color: #{r:02x}{g:02x}{b:02x}'>{name}</span>" for (r, g, b), name in names)
+            title += "".join(f"&nbsp;&nbsp;<span style='color: #{r:02x}{g:02x}{b:02x}'>{name}</span>"
+                             for (r, g, b), name in TITLE_NAMES)
         self.loss_plot.setTitle(title, color=(40, 40, 40), size=loss_size if self._compact else size)
         self.acc_plot.setTitle(self._acc_title, color=(40, 40, 40), size=size)
 
@@ -186,7 +179,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
             series.clear()
         self._ema, self._ema_n = 0.0, 0
         self._epochs_drawn = -1
-        self._hide_hover()
+        self._hover.hide()
         self.set_moment(None)
         self._redraw()
 
@@ -318,7 +311,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         """Set the ranges to cover the data, rounded outwards to coarse steps (changes are rare)."""
         logs = [a for a in (self.batch.log_y, self.epoch_test.log_y, self.epoch_train.log_y) if len(a)]
         xs = [a[-1] for a in (self.batch.x, self.epoch_test.x) if len(a)]
-        x_max = _nice_ceiling(max(xs)) if xs else 1.0
+        x_max = nice_ceiling(max(xs)) if xs else 1.0
         if logs:
             lo = min(a.min() for a in logs)
             hi = max(a.max() for a in logs)
@@ -328,7 +321,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         else:
             y = (-2.0, 0.5)
         if len(self.accuracy) and self.target_std is not None:  # RMSE: from 0 to a round ceiling
-            acc = (0.0, _nice_ceiling(max(float(np.nanmax(self.accuracy.y)), 1e-12)))
+            acc = (0.0, nice_ceiling(max(float(np.nanmax(self.accuracy.y)), 1e-12)))
         elif len(self.accuracy):
             a_lo, a_hi = self.accuracy.y.min(), self.accuracy.y.max()
             step = 5.0 if a_lo >= 50 else 10.0
@@ -349,51 +342,20 @@ class LossPlot(pg.GraphicsLayoutWidget):
     def text_at(self, x, plot=None):
         """The read-out for epoch position ``x``: the nearest batch in the loss plot, epoch in the other."""
         if plot is self.acc_plot:
-            i = _nearest(self.accuracy.x, x)
+            i = nearest(self.accuracy.x, x)
             if i is None:
                 return ""
             return (f"after epoch {self.accuracy.x[i]:.3g}: {self._score_text(self.accuracy.y[i])}\n"
                     f"test loss {sig3(self.epoch_test.y[i])} · train loss {sig3(self.epoch_train.y[i])}")
-        i = _nearest(self.batch.x, x)
+        i = nearest(self.batch.x, x)
         if i is None:
             return ""
-        k = _nearest(self.smooth.x, x)  # its own x: once thinned, the two curves keep different batches
+        k = nearest(self.smooth.x, x)  # its own x: once thinned, the two curves keep different batches
         text = f"epoch {self.batch.x[i]:.3f}\nbatch loss {sig3(self.batch.y[i])}\nsmoothed {sig3(self.smooth.y[k])}"
-        j = _nearest(self.epoch_test.x, x)
+        j = nearest(self.epoch_test.x, x)
         if j is not None and abs(self.epoch_test.x[j] - x) < 0.25:
             text += f"\ntest loss {sig3(self.epoch_test.y[j])} (epoch {self.epoch_test.x[j]:.3g})"
         return text
-
-    @Slot(object)
-    def _on_mouse_moved(self, scene_pos):
-        plot = next((p for p in (self.loss_plot, self.acc_plot) if p.vb.sceneBoundingRect().contains(scene_pos)), None)
-        if plot is None:
-            self._hide_hover()
-            return
-        point = plot.vb.mapSceneToView(scene_pos)
-        text = self.text_at(point.x(), plot)
-        if not text:
-            self._hide_hover()
-            return
-        for line in self._lines.values():
-            line.setPos(point.x())
-            line.show()
-        for other, label in self._labels.items():
-            label.setVisible(other is plot)
-        label = self._labels[plot]
-        label.setText(text)
-        # Keep the label inside the view: anchor it on the side of the cursor facing the centre.
-        (x0, x1), (y0, y1) = plot.vb.viewRange()
-        label.setAnchor((1 if point.x() > (x0 + x1) / 2 else 0, 0 if point.y() < (y0 + y1) / 2 else 1))
-        label.setPos(QPointF(point.x(), point.y()))
-        self.hover_text = text
-        self.viewport().update()
-
-    def _hide_hover(self):
-        for item in (*self._lines.values(), *self._labels.values()):
-            item.hide()
-        self.hover_text = ""
-        self.viewport().update()
 
     def showEvent(self, event):
         super().showEvent(event)
@@ -401,44 +363,5 @@ class LossPlot(pg.GraphicsLayoutWidget):
             self._redraw()
 
     def leaveEvent(self, event):
-        self._hide_hover()
+        self._hover.hide()
         super().leaveEvent(event)
-
-
-def smoothed(losses, ema, n, chunk=256):
-    """(EMA of each loss, EMA state, finite losses folded in): ema ← s·ema + (1 − s)·loss, bias-corrected by
-    1 − sⁿ, non-finite losses skipped (they repeat the value before them). Vectorised a chunk at a time:
-    ema_k = s^k·ema_0 + (1 − s)·Σ_{i≤k} s^(k−i)·x_i, with s^−256 ≈ 5·10⁵ well inside float64."""
-    losses = np.asarray(losses, dtype=np.float64)
-    out = np.empty_like(losses)
-    for start in range(0, len(losses), chunk):
-        x = losses[start : start + chunk]
-        finite = np.isfinite(x)
-        steps = np.cumsum(finite)  # finite losses folded in up to each position
-        power = SMOOTHING ** steps
-        terms = np.where(finite, (1 - SMOOTHING) * np.where(finite, x, 0.0) / power, 0.0)
-        run = power * (ema + np.cumsum(terms))
-        counts = n + steps
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out[start : start + len(x)] = np.where(counts > 0, run / (1 - SMOOTHING ** counts), x)
-        if len(x):
-            ema, n = float(run[-1]), int(counts[-1])
-    return out, ema, n
-
-
-def _nice_ceiling(value):
-    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10^k that is ≥ value (value > 0)."""
-    if value <= 0:
-        return 1.0
-    base = 10.0 ** np.floor(np.log10(value))
-    return next(m * base for m in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if m * base >= value * (1 - 1e-12))
-
-
-def _nearest(xs, x):
-    """Index of the element of sorted ``xs`` closest to ``x``; None when empty."""
-    if len(xs) == 0:
-        return None
-    i = int(np.searchsorted(xs, x))
-    if i == len(xs) or (i > 0 and x - xs[i - 1] < xs[i] - x):
-        i -= 1
-    return i

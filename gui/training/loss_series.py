@@ -11,6 +11,7 @@ per batch: it is fed on the GUI thread.
 import numpy as np
 
 CAPACITY = 2**15  # points a per-batch series holds at most (~20 per pixel of a wide plot; 0.8 MB a series)
+SMOOTHING = 0.95  # EMA factor of the smoothed batch-loss line (bias-corrected, as in TensorBoard)
 
 
 def _log10(ys):
@@ -183,3 +184,42 @@ def _envelope(blocks):
     idx = np.empty(2 * rows, dtype=np.intp)
     idx[0::2], idx[1::2] = np.minimum(lo, hi), np.maximum(lo, hi)
     return idx
+
+
+def smoothed(losses, ema, n, chunk=256):
+    """(EMA of each loss, EMA state, finite losses folded in): ema ← s·ema + (1 − s)·loss, bias-corrected by
+    1 − sⁿ, non-finite losses skipped (they repeat the value before them). Vectorised a chunk at a time:
+    ema_k = s^k·ema_0 + (1 − s)·Σ_{i≤k} s^(k−i)·x_i, with s^−256 ≈ 5·10⁵ well inside float64."""
+    losses = np.asarray(losses, dtype=np.float64)
+    out = np.empty_like(losses)
+    for start in range(0, len(losses), chunk):
+        x = losses[start : start + chunk]
+        finite = np.isfinite(x)
+        steps = np.cumsum(finite)  # finite losses folded in up to each position
+        power = SMOOTHING ** steps
+        terms = np.where(finite, (1 - SMOOTHING) * np.where(finite, x, 0.0) / power, 0.0)
+        run = power * (ema + np.cumsum(terms))
+        counts = n + steps
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[start : start + len(x)] = np.where(counts > 0, run / (1 - SMOOTHING ** counts), x)
+        if len(x):
+            ema, n = float(run[-1]), int(counts[-1])
+    return out, ema, n
+
+
+def nice_ceiling(value):
+    """The smallest of 1, 1.5, 2, 3, 4, 5, 6, 8 × 10^k that is ≥ value (value > 0)."""
+    if value <= 0:
+        return 1.0
+    base = 10.0 ** np.floor(np.log10(value))
+    return next(m * base for m in (1, 1.5, 2, 3, 4, 5, 6, 8, 10) if m * base >= value * (1 - 1e-12))
+
+
+def nearest(xs, x):
+    """Index of the element of sorted ``xs`` closest to ``x``; None when empty."""
+    if len(xs) == 0:
+        return None
+    i = int(np.searchsorted(xs, x))
+    if i == len(xs) or (i > 0 and x - xs[i - 1] < xs[i] - x):
+        i -= 1
+    return i

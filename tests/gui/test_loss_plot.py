@@ -7,8 +7,8 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QGraphicsView
 
 from gui.common.formatting import sig3
-from gui.training.loss_plot import SMOOTHING, GrowingSeries, LossPlot, smoothed
-from gui.training.loss_series import CAPACITY
+from gui.training.loss_plot import LossPlot
+from gui.training.loss_series import CAPACITY, SMOOTHING, GrowingSeries, smoothed
 
 
 @pytest.fixture
