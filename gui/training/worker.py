@@ -464,9 +464,15 @@ class TrainingWorker(QObject):
         self._losses.append(batch.loss)
 
     def _flush(self, trainer):
-        """Send a TrainingUpdate with the batches not yet sent and copies of the weights."""
-        if not self._dirty or self._last_batch is None:
-            return
+        """Send a TrainingUpdate with the batches not yet sent and copies of the weights (when there are any),
+        then the epoch ends not yet sent."""
+        if self._dirty and self._last_batch is not None:
+            self._send_update(trainer)
+        epochs, self._epochs = self._epochs, []
+        for event in epochs:
+            self.epoch_finished.emit(self._generation, event)
+
+    def _send_update(self, trainer):
         n_train = len(trainer.dataset.y_train)
         now = time.perf_counter()
         rate = (trainer.samples_seen - self._rate_s0) / (now - self._rate_t0) if now > self._rate_t0 else 0.0
@@ -484,9 +490,6 @@ class TrainingWorker(QObject):
         self._xs, self._losses, self._dirty = [], [], False
         self._last_emit = now
         self.batch_finished.emit(update)
-        epochs, self._epochs = self._epochs, []
-        for event in epochs:
-            self.epoch_finished.emit(self._generation, event)
 
 
 def _deltas(net, before):

@@ -1,5 +1,6 @@
 """TrainingWorker in its own QThread: runs, pauses between batches, steps one batch, throttles, recovers."""
 
+import dataclasses
 import threading
 
 import numpy as np
@@ -138,10 +139,12 @@ def test_at_full_speed_an_epoch_end_waits_for_the_next_update_and_follows_it(wor
     assert trainer.samples_seen >= trainer.epoch * n_train
 
 
-def test_a_paced_epoch_end_is_sent_at_once(worker, qtbot, dataset):
-    trainer = give(worker, qtbot, defaults_for("circles"), dataset, epochs=10_000)
+@pytest.mark.parametrize("pace", [400, 25])  # 25: each batch's update is sent as it ends, before its EpochDone
+def test_a_paced_epoch_end_is_sent_at_once(worker, qtbot, dataset, pace):
+    config = dataclasses.replace(defaults_for("circles"), batch_size=128)  # a few batches an epoch
+    trainer = give(worker, qtbot, config, dataset, epochs=10_000)
     recorder = Recorder(worker)
-    worker.set_speed(400)  # every batch is sent; the epoch's end right after its last batch's update
+    worker.set_speed(pace)  # the epoch's end comes right after its last batch's update
     worker.play()
     qtbot.waitUntil(lambda: len(recorder.epochs) >= 2, timeout=TIMEOUT)
     with wait_signal_in_gui_thread(qtbot, worker.finished, TIMEOUT):
