@@ -117,6 +117,22 @@ def wait_signal(signal, fire, what, timeout=TIMEOUT):
     return got[0]
 
 
+def answer_next_question(button="Discard", tries=100):
+    """Press ``button`` in the question the next action asks (e.g. Reset after a run: "Unsaved training"), as a
+    person would; a modal dialog would wait for a click forever offscreen. Gives up after ``tries`` × 50 ms."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    def press(left=tries):
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.button(getattr(QMessageBox.StandardButton, button)) is not None:
+            box.button(getattr(QMessageBox.StandardButton, button)).click()
+        elif left > 0:
+            QTimer.singleShot(50, lambda: press(left - 1))
+
+    QTimer.singleShot(0, press)
+
+
 def settle(ms=300):
     """Let the window finish what it schedules on timers (debounced relayouts, coalesced view updates)."""
     from PySide6.QtTest import QTest
@@ -333,6 +349,7 @@ def choose_dataset(window, name, inputs):
         raise ScreenshotError(f"the dataset list has no {name!r}")
     combo.setCurrentIndex(index)
     if window.network().sizes[0] != inputs:  # after training, the window asks for a reset instead
+        answer_next_question("Discard")  # the run since the model was opened is not kept
         wait_signal(window.network_reset, action(window, "reset").trigger, f"a network for {title}")
     wait_until(lambda: window.network().sizes[0] == inputs, f"a network for {title}")
     return title
