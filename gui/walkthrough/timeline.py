@@ -5,6 +5,8 @@ thinned when full). The slider's last position is "live"; any other shows that m
 emits ``moment_shown`` with the Snapshot and the window's views show it until ``live_resumed``.
 """
 
+import dataclasses
+
 from PySide6.QtCore import QSignalBlocker, Qt, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QSlider, QWidget
 
@@ -94,7 +96,12 @@ class TimelineBar(QWidget):
 
     @Slot(object)
     def _on_epoch_finished(self, event):
+        """The epoch's test accuracy: kept with the snapshots that follow, and told by the live label now (the
+        update with the epoch's last batch came just before it, so its snapshot knew the epoch before's)."""
         self._accuracy = event.test_accuracy
+        latest = self.timeline.latest
+        if self.shown is None and latest is not None:
+            self.label.setText(moment_text(dataclasses.replace(latest, test_accuracy=self._accuracy), live=True))
 
     @Slot(object)
     def _on_network_reset(self, net):

@@ -137,3 +137,16 @@ def test_moment_text_reads_like_the_brief():
     W, b = np.zeros((2, 2)), np.zeros((2, 1))
     snap = Snapshot(step=1234, epoch=2, epoch_x=2.5, loss=0.2134, weights=[(W, b)], test_accuracy=0.9123)
     assert moment_text(snap) == "batch 1,234 · epoch 3 · loss 0.213 · test accuracy 91.2 %"
+
+
+def test_the_live_label_tells_the_test_accuracy_of_the_epoch_just_ended(qtbot):
+    window = make_window(qtbot)
+    _, label, _ = parts(window)
+    epochs = []
+    window.session.epoch_finished.connect(epochs.append)
+    batches = window.trainer.n_batches
+    step(window, qtbot, batches)  # the first epoch's last batch: its end follows that batch's update
+    qtbot.waitUntil(lambda: len(epochs) == 1, timeout=TIMEOUT)
+    accuracy = moment_text(Snapshot(1, 0, 1.0, 0.1, [], test_accuracy=epochs[0].test_accuracy)).split(" · ")[-1]
+    assert label.text().startswith(f"live · batch {batches:,} · epoch 1") and label.text().endswith(accuracy)
+    assert window.walkthrough.timeline.timeline.latest.test_accuracy is None  # unknown when that batch ended
