@@ -482,7 +482,7 @@ class MainWindow(QMainWindow):
         self.loss_plot.add_epoch(event.epoch + 1, event.train_loss, event.test_loss, event.test_accuracy)
         score = (f"test RMSE {sig3(event.test_rmse)}, R² {event.test_r2:.3f}" if self.session.dataset.is_regression
                  else f"test accuracy {percent(event.test_accuracy)}")
-        self.status.showMessage(f"Epoch {event.epoch + 1}: {score}, test loss {sig3(event.test_loss)}", 8000)
+        self.status.show_epoch(f"Epoch {event.epoch + 1}: {score}, test loss {sig3(event.test_loss)}")
 
     @Slot(object)
     def _on_diverged(self, event):

@@ -8,12 +8,15 @@ permanent widgets leave no room.
 """
 
 import dataclasses
+import time
 
 from PySide6.QtCore import Slot
 from PySide6.QtWidgets import QProgressBar, QSizePolicy, QStatusBar
 
 from gui.common.formatting import duration, sig3
 from gui.common.live_label import LiveLabel
+
+OWN_MESSAGE_SECONDS = 3.0  # a message of its own ("Saved run.npz") is not covered by an epoch's result sooner
 
 
 class TrainingStatusBar(QStatusBar):
@@ -35,12 +38,24 @@ class TrainingStatusBar(QStatusBar):
         self.addPermanentWidget(self.progress_label)
         self.addPermanentWidget(self.message_label, 1)
         self.addPermanentWidget(self.progress_bar)
+        self._own_until = 0.0  # time.monotonic() until which the message shown is one of its own, not an epoch's
         self._shown = ("idle", None)  # what the label shows, to draw it again for another epoch total
         self.running = False  # a run of batches is going on: speed and time left mean something
         self.show_idle(0)
 
     def __repr__(self):
         return f"TrainingStatusBar({self.progress_label.text()!r})"
+
+    def showMessage(self, text, timeout=0):
+        """A message of its own (a save, a recording): epoch results do not cover it for a few seconds."""
+        self._own_until = time.monotonic() + OWN_MESSAGE_SECONDS if text else 0.0
+        super().showMessage(text, timeout)
+
+    def show_epoch(self, text, timeout=8000):
+        """An epoch's result, unless a message of its own came less than OWN_MESSAGE_SECONDS ago: at full speed
+        a small network's epochs end several times a second and would cover "Saved run.npz" at once."""
+        if time.monotonic() >= self._own_until:
+            super().showMessage(text, timeout)
 
     @Slot(str)
     def _on_message_changed(self, text):

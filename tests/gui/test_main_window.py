@@ -350,3 +350,23 @@ def test_status_messages_show_beside_the_training_progress(qtbot):
     assert status.progress_label.isVisible() and status.progress_label.text().startswith("epoch 1/")
     status.clearMessage()
     assert not any("Saved" in label.text() for label in status.findChildren(QLabel))
+
+
+def test_an_epochs_result_does_not_cover_a_message_of_its_own_at_once(qtbot, monkeypatch):
+    import gui.training.status_bar as status_bar
+
+    window = make_window(qtbot)
+    now = [1000.0]
+    monkeypatch.setattr(status_bar.time, "monotonic", lambda: now[0])
+    window.status.showMessage("Saved run.npz", 5000)
+    epochs = []
+    window.session.epoch_finished.connect(epochs.append)
+    for _ in range(window.trainer.n_batches):  # to the first epoch's end
+        step(window, qtbot)
+    qtbot.waitUntil(lambda: len(epochs) == 1, timeout=TIMEOUT)
+    assert window.status.currentMessage() == "Saved run.npz"  # an epoch ended 0 s after it: not covered
+    now[0] += status_bar.OWN_MESSAGE_SECONDS
+    for _ in range(window.trainer.n_batches):
+        step(window, qtbot)
+    qtbot.waitUntil(lambda: len(epochs) == 2, timeout=TIMEOUT)
+    assert window.status.currentMessage().startswith("Epoch 2: test accuracy ")
