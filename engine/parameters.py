@@ -61,9 +61,8 @@ class ParameterBuffer:
     def pairs(self, flat):
         """[(W, b), …] per layer: views of ``flat``, an array laid out as ``values`` (the buffer or a copy)."""
         pairs = []
-        for start, outs, ins, folded in self._layout:
-            if folded:
-                block = flat[start : start + outs * (ins + 1)].reshape(outs, ins + 1)
+        for (start, outs, ins, _), block in zip(self._layout, self.blocks(flat)):
+            if block is not None:
                 pairs.append((block[:, :-1], block[:, -1:]))
             else:
                 end = start + outs * ins

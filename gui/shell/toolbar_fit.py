@@ -37,11 +37,6 @@ class ToolbarFit(QObject):
                 break
             button.setToolButtonStyle(ICON)
 
-    def iconic(self):
-        """The actions showing their icon alone now."""
-        return [action for action in self.drop_order
-                if (button := self.toolbar.widgetForAction(action)) is not None and button.toolButtonStyle() == ICON]
-
     def _wanted(self):
         layout = self.toolbar.layout()
         layout.invalidate()

@@ -164,7 +164,11 @@ class LossPlot(pg.GraphicsLayoutWidget):
         if compact != self._compact:
             self._compact = compact
             self._set_titles()
-            self.legend.setVisible(len(self._batch) > 0 and not compact)
+            self._show_legend()
+
+    def _show_legend(self):
+        """Nothing to tell apart yet (it would cover the hint); or named in the title of a short plot."""
+        self.legend.setVisible(len(self.batch) > 0 and not self._compact)
 
     def resizeEvent(self, event):
         super().resizeEvent(event)
@@ -291,8 +295,7 @@ class LossPlot(pg.GraphicsLayoutWidget):
         self._stale = False
         self._last_redraw = time.perf_counter()
         self.hint.setVisible(len(self.batch) == 0)
-        # Nothing to tell apart yet (it would cover the hint); or named in the title of a short plot.
-        self.legend.setVisible(len(self.batch) > 0 and not self._compact)
+        self._show_legend()
         self.batch_curve.setData(self.batch.x, self.batch.log_y)
         self.smooth_curve.setData(self.smooth.x, self.smooth.log_y)
         if self._epochs_drawn != len(self.accuracy):  # epoch curves change once an epoch, not per batch

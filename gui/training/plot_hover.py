@@ -2,7 +2,7 @@
 in the plot under the mouse a label with what ``text_at(x, plot)`` says is there."""
 
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Slot
+from PySide6.QtCore import QPointF
 
 
 class PlotHover:
@@ -24,7 +24,6 @@ class PlotHover:
             self._lines[plot], self._labels[plot] = line, label
         widget.scene().sigMouseMoved.connect(self.follow)
 
-    @Slot(object)
     def follow(self, scene_pos):
         """Show the read-out at the mouse's scene position (hidden outside the plots or where nothing is)."""
         plot = next((p for p in self.plots if p.vb.sceneBoundingRect().contains(scene_pos)), None)
