@@ -82,7 +82,7 @@ class UndoRing:
         self._stride = None
         self._cached = None  # the arrays a state copies, while they stay the same
         self._rng = (None, None)  # ((generator, epoch), its state then)
-        self._last_keep = float("-inf")  # perf_counter() of the latest keep
+        self.next_due = float("-inf")  # perf_counter() from which a run at full speed keeps a state again
         self.tag = None  # after ``back``: the tag of where training stands now (the latest BatchDone)
 
     def __len__(self):
@@ -101,7 +101,7 @@ class UndoRing:
 
     def due(self, trainer):
         """True when a run at full speed should keep a state before the next batch (see the module docstring)."""
-        return trainer.has_pending_settings or time.perf_counter() - self._last_keep >= KEEP_EVERY
+        return trainer.has_pending_settings or time.perf_counter() >= self.next_due
 
     def keep(self, trainer, tag=None):
         """Remember ``trainer``'s state now (before a batch); the oldest goes when the ring is full."""
@@ -121,7 +121,7 @@ class UndoRing:
         state.history = history.mark()
         state.tag = tag
         self._states.append(state)
-        self._last_keep = time.perf_counter()
+        self.next_due = time.perf_counter() + KEEP_EVERY
 
     def _rng_state(self, trainer):
         """The random generator's state. Without augmentation it only moves when an epoch's order is drawn, so
