@@ -186,12 +186,18 @@ def _envelope(blocks):
     return idx
 
 
-def smoothed(losses, ema, n, chunk=256):
+def smoothed(losses, ema, n, chunk=None):
     """(EMA of each loss, EMA state, finite losses folded in): ema ← s·ema + (1 − s)·loss, bias-corrected by
     1 − sⁿ, non-finite losses skipped (they repeat the value before them). Vectorised a chunk at a time:
-    ema_k = s^k·ema_0 + (1 − s)·Σ_{i≤k} s^(k−i)·x_i, with s^−256 ≈ 5·10⁵ well inside float64."""
+    ema_k = s^k·ema_0 + (1 − s)·Σ_{i≤k} s^(k−i)·x_i, the terms x_i·s^−i kept below ~10^250 by the chunk's
+    length (for losses up to 10^38, float32's largest, 9,000 batches a chunk; at full speed a frame folds in
+    ~18,000 batches, and each chunk costs a dozen NumPy calls, each a GIL hand-over with training)."""
     losses = np.asarray(losses, dtype=np.float64)
     out = np.empty_like(losses)
+    if chunk is None:
+        finite = losses[np.isfinite(losses)]
+        top = float(np.max(np.abs(finite))) if finite.size else 1.0
+        chunk = int(np.clip((250 - np.log10(max(top, 1.0))) / -np.log10(SMOOTHING), 64, 16384))
     for start in range(0, len(losses), chunk):
         x = losses[start : start + chunk]
         finite = np.isfinite(x)
