@@ -22,6 +22,7 @@ from gui.common.formatting import percent, sig3
 from gui.training.loss_series import EnvelopeSeries, GrowingSeries, nearest, nice_ceiling, smoothed
 from gui.training.plot_hover import PlotHover
 
+DOWNSAMPLE_FACTOR = 1.5  # bins a pixel of the per-batch curves' peak downsampling (pyqtgraph's default: 5)
 REDRAW_RATE = 10  # redraws a second at most, however often data arrives (each costs ~7 ms of the GUI thread)
 MARKED_EPOCHS = 30  # epoch curves show a marker per epoch up to this many epochs, plain lines beyond
 _FLOOR = 1e-12  # losses are clipped here before the log axis (a perfect batch has loss 0)
@@ -96,6 +97,9 @@ class LossPlot(pg.GraphicsLayoutWidget):
         for curve in (self.batch_curve, self.smooth_curve):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
+            # Peak downsampling keeps each bin's lowest and highest point: 1.5 bins a pixel draw the same
+            # envelope as pyqtgraph's default 5, in a third of the points (a frame at full speed ~2 ms less).
+            curve.opts["autoDownsampleFactor"] = DOWNSAMPLE_FACTOR
 
         self._hover = PlotHover(self, (self.loss_plot, self.acc_plot), self.text_at)  # line and label under the mouse
         # The past moment the timeline shows, as a line in each plot (hidden while the views are live).
