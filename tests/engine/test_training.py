@@ -253,3 +253,23 @@ def test_huge_but_finite_weights_are_kept_as_good(blobs):
     net.layers[0].W[...] = 1e20  # Σw² would overflow float32; Σw does not
     assert isinstance(trainer.step()[-1], BatchDone)
     assert np.all(net.layers[0].W == np.float32(1e20))  # tanh′ = 0 there: the step left them as they were
+
+
+@pytest.mark.parametrize("where", ["first", "middle", "last"])
+def test_a_large_network_s_non_finite_weight_is_caught_wherever_it_lies(where):
+    """Past SUM_BLOCKS_FROM parameters the finiteness sum goes by blocks and a remainder: both are read."""
+    from engine.training import SUM_BLOCK, SUM_BLOCKS_FROM, _LastGoodWeights
+
+    net = NeuralNetwork.build([300, 256, 10], "relu", "ce", seed=0)
+    flat = net.parameter_buffer().values
+    assert flat.size >= SUM_BLOCKS_FROM and flat.size % SUM_BLOCK  # blocks and a remainder
+    good = _LastGoodWeights(net)
+    assert good.keep(net, after_batch=True)
+    assert good._sum(flat) == pytest.approx(float(np.sum(flat, dtype=np.float64)), rel=1e-4, abs=1e-2)
+    kept = flat.copy()
+    at = {"first": 0, "middle": flat.size // 2, "last": flat.size - 1}[where]  # the last lies in the remainder
+    flat[at] = np.nan
+    assert not good.keep(net, after_batch=True)
+    assert np.array_equal(np.concatenate([np.concatenate([W.ravel(), b.ravel()]) for W, b in good.weights()]),
+                          np.concatenate([np.concatenate([W.ravel(), b.ravel()]) for W, b in
+                                          net.parameter_buffer().pairs(kept)]))
