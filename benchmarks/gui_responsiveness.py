@@ -1,6 +1,6 @@
 """GUI responsiveness while training: a 10 ms QTimer's lateness, and training speed against headless.
 
-Run:  python benchmarks/gui_responsiveness.py [--data DIR] [--model big|default] [--seconds 12] [--segments 6]
+Run:  python benchmarks/gui_responsiveness.py [--data DIR] [--model big|default] [--seconds 24] [--segments 12]
                                                [--no-view]
 
 The main window is up (offscreen unless a display is set), 1400×900, as the app shows it (one BLAS
@@ -67,8 +67,10 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", help=f"MNIST folder (default: ${MNIST_ENV}, else the user cache)")
     parser.add_argument("--model", choices=sorted(MODELS), default="big", help="which set-up trains (see above)")
-    parser.add_argument("--seconds", type=float, default=12.0, help="GUI training time in all")
-    parser.add_argument("--segments", type=int, default=6)
+    # Twelve 2 s segments: each holds a frame or two of the views (at most 2 s apart at full speed), and the
+    # median of twelve pairs moves less with the machine's other jobs than the median of six did (±0.03).
+    parser.add_argument("--seconds", type=float, default=24.0, help="GUI training time in all")
+    parser.add_argument("--segments", type=int, default=12)
     parser.add_argument("--no-view", action="store_true", help="hide the network view (to see its share)")
     parser.add_argument("--shot", default="", help="save a screenshot of the window at the end here")
     parser.add_argument("--rate", type=float, default=0, help="updates per second from the worker (default: its own)")
