@@ -258,12 +258,12 @@ def test_huge_but_finite_weights_are_kept_as_good(blobs):
 @pytest.mark.parametrize("where", ["first", "middle", "last"])
 def test_a_large_network_s_non_finite_weight_is_caught_wherever_it_lies(where):
     """Past SUM_BLOCKS_FROM parameters the finiteness sum goes by blocks and a remainder: both are read."""
-    from engine.training import SUM_BLOCK, SUM_BLOCKS_FROM, _LastGoodWeights
+    from engine.last_good_weights import SUM_BLOCK, SUM_BLOCKS_FROM, LastGoodWeights
 
     net = NeuralNetwork.build([300, 256, 10], "relu", "ce", seed=0)
     flat = net.parameter_buffer().values
     assert flat.size >= SUM_BLOCKS_FROM and flat.size % SUM_BLOCK  # blocks and a remainder
-    good = _LastGoodWeights(net)
+    good = LastGoodWeights(net)
     assert good.keep(net, after_batch=True)
     assert good._sum(flat) == pytest.approx(float(np.sum(flat, dtype=np.float64)), rel=1e-4, abs=1e-2)
     kept = flat.copy()
