@@ -44,3 +44,26 @@ class SteppedBack:
     weights: list  # [(W, b), …] as they are now
     history: dict  # TrainingHistory.as_arrays() as it is now (the loss curves to show)
     back_steps: int  # batches one can still step back
+
+
+def make_update(trainer, generation, batches, last_batch, epochs, eta_seconds, back_steps):
+    """The TrainingUpdate for ``batches`` (BatchDone events not yet sent, ``last_batch`` the latest): copies of
+    ``trainer``'s weights and gradients, and what its latest batch changed."""
+    n_train = len(trainer.dataset.y_train)
+    net = trainer.net
+    return TrainingUpdate(
+        generation=generation, batch=last_batch,
+        epoch_x=np.array([b.samples_seen for b in batches], dtype=np.float64) / n_train,
+        losses=np.array([b.loss for b in batches], dtype=np.float64),
+        weights=net.weights(),
+        gradients=[(layer.dW.copy(), layer.db.copy()) for layer in net.layers],
+        deltas=_deltas(net, trainer.weights_before_last_batch()),
+        epochs=epochs, n_train=n_train, eta_seconds=eta_seconds, back_steps=back_steps)
+
+
+def _deltas(net, before):
+    """[(ΔW, Δb), …]: what the latest batch changed (zeros when that is not known: no batch, a step back to a
+    state kept, a diverged batch)."""
+    if before is None:
+        return [(np.zeros_like(layer.W), np.zeros_like(layer.b)) for layer in net.layers]
+    return [(layer.W - W, layer.b - b) for (W, b), layer in zip(before, net.layers)]

@@ -27,56 +27,20 @@ Results flow out as past-tense signals carrying copies, throttled to ≤ ``max_r
 is sent at once when paced or stepped; at full speed it follows the next update (a small network's epoch
 ends several times a second, and each forced update cost the GUI thread, and so training, ~3 ms). Every signal
 carries the trainer's *generation* so the GUI can drop what a replaced trainer sent before a reset.
+How requests are counted and calls carried: worker_requests.py; what an update holds: updates.py.
 """
 
-import functools
 import threading
 import time
 import traceback
 
-import numpy as np
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from engine.training import BatchDone, Diverged, EpochDone, Finished
 from engine.training_undo import UndoRing
 from gui.training.phase_walk import PhaseWalk
-from gui.training.updates import SteppedBack, TrainingUpdate
-
-
-class WalkInProgress(RuntimeError):
-    """A batch is being walked phase by phase: the trainer is half way through a step."""
-
-
-class _Call:
-    """A function to run in the worker thread, and what it returned or raised."""
-
-    def __init__(self, fn):
-        self.fn, self.result, self.error = fn, None, None
-
-    def outcome(self):
-        """The result, or raise the error (once: neither this object nor a local keeps it, so its traceback,
-        which holds the callers' frames and their windows, forms no reference cycle)."""
-        error, self.error = self.error, None
-        if error is None:
-            return self.result
-        try:
-            raise error
-        finally:
-            del error
-
-
-def _answers_a_request(slot):
-    """``slot`` handles one request posted by ``TrainingWorker._post``: that request is no longer pending after it."""
-
-    @functools.wraps(slot)
-    def answer(self, *args):
-        try:
-            return slot(self, *args)
-        finally:
-            with self._lock:
-                self._pending -= 1
-
-    return answer
+from gui.training.updates import SteppedBack, make_update
+from gui.training.worker_requests import Call, WalkInProgress, answers_a_request
 
 
 class TrainingWorker(QObject):
@@ -97,7 +61,7 @@ class TrainingWorker(QObject):
     _phase_requested = Signal()
     _back_requested = Signal()
     _trainer_offered = Signal(object, int)
-    _call_requested = Signal(object)  # a _Call; the caller waits until it has run
+    _call_requested = Signal(object)  # a Call; the caller waits until it has run
 
     def __init__(self, max_rate=30.0):
         super().__init__()
@@ -218,7 +182,7 @@ class TrainingWorker(QObject):
         what the next batch would use. Raises WalkInProgress while a batch is half walked, and what
         ``fn`` raised. For saving a consistent copy of a trainer that lives in this thread.
         """
-        call = _Call(fn)
+        call = Call(fn)
         if QThread.currentThread() is self.thread():
             self._call(call)
         elif not self.thread().isRunning():
@@ -230,7 +194,7 @@ class TrainingWorker(QObject):
 
     # -- work, in the worker thread --------------------------------------------------------
     @Slot(object, int)
-    @_answers_a_request
+    @answers_a_request
     def _set_trainer(self, trainer, generation):
         self._trainer, self._generation = trainer, generation
         self._walk = None
@@ -252,7 +216,7 @@ class TrainingWorker(QObject):
             call.error = exc
 
     @Slot(int)
-    @_answers_a_request
+    @answers_a_request
     def _run(self, token):
         trainer = self._trainer
         if token != self._token or trainer is None:
@@ -287,7 +251,7 @@ class TrainingWorker(QObject):
             self.finished.emit(generation, Finished(reason, trainer.epoch, elapsed))
 
     @Slot()
-    @_answers_a_request
+    @answers_a_request
     def _step(self):
         trainer = self._trainer
         if trainer is None:
@@ -303,7 +267,7 @@ class TrainingWorker(QObject):
         self._flush(trainer)
 
     @Slot()
-    @_answers_a_request
+    @answers_a_request
     def _step_phase(self):
         trainer = self._trainer
         if trainer is None:
@@ -339,7 +303,7 @@ class TrainingWorker(QObject):
         return True
 
     @Slot()
-    @_answers_a_request
+    @answers_a_request
     def _step_back(self):
         trainer = self._trainer
         if trainer is None:
@@ -478,30 +442,15 @@ class TrainingWorker(QObject):
             self.epoch_finished.emit(self._generation, event)
 
     def _send_update(self, trainer):
-        n_train = len(trainer.dataset.y_train)
         now = time.perf_counter()
         rate = (trainer.samples_seen - self._rate_s0) / (now - self._rate_t0) if now > self._rate_t0 else 0.0
         if now - self._rate_t0 < 0.5 or rate <= 0:  # too early for a wall-clock rate
             rate = self._last_batch.samples_per_second
-        remaining = max(0, self._epoch_limit * n_train - trainer.samples_seen)
+        remaining = max(0, self._epoch_limit * len(trainer.dataset.y_train) - trainer.samples_seen)
         eta = remaining / rate if rate > 0 else float("nan")
-        update = TrainingUpdate(
-            generation=self._generation, batch=self._last_batch,
-            epoch_x=np.array([b.samples_seen for b in self._batches], dtype=np.float64) / n_train,
-            losses=np.array([b.loss for b in self._batches], dtype=np.float64),
-            weights=trainer.net.weights(),
-            gradients=[(layer.dW.copy(), layer.db.copy()) for layer in trainer.net.layers],
-            deltas=_deltas(trainer.net, trainer.weights_before_last_batch()),
-            epochs=self._epoch_limit, n_train=n_train, eta_seconds=eta, back_steps=self._undo.back_steps(trainer))
+        update = make_update(trainer, self._generation, self._batches, self._last_batch, self._epoch_limit, eta,
+                             self._undo.back_steps(trainer))
         self._batches.clear()
         self._dirty = False
         self._last_emit = now
         self.batch_finished.emit(update)
-
-
-def _deltas(net, before):
-    """[(ΔW, Δb), …]: what the latest batch changed (zeros when that is not known: no batch, a step back to a
-    state kept, a diverged batch)."""
-    if before is None:
-        return [(np.zeros_like(layer.W), np.zeros_like(layer.b)) for layer in net.layers]
-    return [(layer.W - W, layer.b - b) for (W, b), layer in zip(before, net.layers)]
